@@ -1,0 +1,38 @@
+package dev.barge.storage;
+
+import java.util.Locale;
+
+/**
+ * The operations of {@link ObjectStore}, named once so that errors, metrics, logs and rate
+ * limits speak of them the same way.
+ */
+public enum Operation {
+    LIST,
+    STAT,
+    GET,
+    PUT,
+    DELETE,
+    DELETE_BATCH,
+    COPY,
+    APPEND,
+    MULTIPART_INITIATE,
+    MULTIPART_UPLOAD_PART,
+    MULTIPART_COMPLETE,
+    MULTIPART_ABORT,
+    SET_STORAGE_CLASS,
+    RESTORE,
+    PRESIGN,
+    CREATE_BUCKET,
+    LIST_BUCKETS,
+    DELETE_BUCKET;
+
+    /** Lower-case name used in messages and metric tags, e.g. {@code multipart_upload_part}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether sending this operation twice has the same effect as sending it once. */
+    public boolean isIdempotent() {
+        return this != APPEND;
+    }
+}
