@@ -2,7 +2,6 @@ package dev.barge.storage;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -23,12 +22,4 @@ public record DeleteResult(List<String> deleted, Map<String, StorageException> f
         return failed.isEmpty();
     }
 
-    /** Both results together, as for one request made in several batches. */
-    public DeleteResult plus(DeleteResult other) {
-        List<String> allDeleted = new ArrayList<>(deleted);
-        allDeleted.addAll(other.deleted);
-        Map<String, StorageException> allFailed = new java.util.HashMap<>(failed);
-        allFailed.putAll(other.failed);
-        return new DeleteResult(allDeleted, allFailed);
-    }
 }

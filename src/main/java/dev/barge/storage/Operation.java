@@ -7,6 +7,8 @@ import java.util.Locale;
  * limits speak of them the same way.
  */
 public enum Operation {
+    /** Turning a location or remote name into a store, before any request is sent. */
+    RESOLVE,
     LIST,
     STAT,
     GET,
@@ -33,6 +35,6 @@ public enum Operation {
 
     /** Whether sending this operation twice has the same effect as sending it once. */
     public boolean isIdempotent() {
-        return this != APPEND;
+        return this != APPEND && this != RESOLVE;
     }
 }

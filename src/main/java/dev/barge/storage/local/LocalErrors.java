@@ -1,0 +1,33 @@
+package dev.barge.storage.local;
+
+import dev.barge.storage.ErrorKind;
+import dev.barge.storage.Operation;
+import dev.barge.storage.StorageException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+
+/** Maps file-system failures onto {@link ErrorKind}s, in one place. */
+final class LocalErrors {
+    private LocalErrors() {}
+
+    static StorageException io(Operation op, String bucket, String key, IOException e) {
+        ErrorKind kind;
+        if (e instanceof AccessDeniedException) {
+            kind = ErrorKind.ACCESS_DENIED;
+        } else if (e instanceof NoSuchFileException) {
+            kind = ErrorKind.NOT_FOUND;
+        } else if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+                && fse.getReason().contains("No space left")) {
+            kind = ErrorKind.PERMANENT;
+        } else {
+            kind = ErrorKind.TRANSIENT;
+        }
+        return StorageException.builder(kind, op).bucket(bucket).key(key)
+                .detail(e.getClass().getSimpleName() + ": " + e.getMessage()).cause(e).build();
+    }
+
+    static StorageException notFound(Operation op, String bucket, String key) {
+        return StorageException.builder(ErrorKind.NOT_FOUND, op).bucket(bucket).key(key).detail("no such object").build();
+    }
+}

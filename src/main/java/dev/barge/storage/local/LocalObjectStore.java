@@ -1,0 +1,648 @@
+package dev.barge.storage.local;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.storage.BucketInfo;
+import dev.barge.storage.ByteRange;
+import dev.barge.storage.Capabilities;
+import dev.barge.storage.Checksum;
+import dev.barge.storage.CompletedPart;
+import dev.barge.storage.CopyRequest;
+import dev.barge.storage.ErrorKind;
+import dev.barge.storage.KeyOrder;
+import dev.barge.storage.ListPage;
+import dev.barge.storage.ListRequest;
+import dev.barge.storage.MultipartUpload;
+import dev.barge.storage.ObjectContent;
+import dev.barge.storage.ObjectInfo;
+import dev.barge.storage.ObjectStore;
+import dev.barge.storage.Operation;
+import dev.barge.storage.Payload;
+import dev.barge.storage.PutRequest;
+import dev.barge.storage.RestoreStatus;
+import dev.barge.storage.StorageClass;
+import dev.barge.storage.StorageException;
+import dev.barge.storage.WriteResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * The local file system as an object store: a root directory, one subdirectory per bucket, one
+ * file per object. Writes go to a temporary file that is flushed to disk and renamed into place.
+ * Metadata lives in sidecars ({@link LocalMetadata}). Files written by other programs are objects
+ * too: {@code stat} computes their MD5, listings and reads report no etag for them.
+ */
+final class LocalObjectStore implements ObjectStore {
+    private static final int COPY_BUFFER = 64 * 1024;
+    private static final long MAX_PART_SIZE = 5L << 30;
+    private static final int MAX_PARTS = 10_000;
+    private static final Set<Checksum.Algorithm> VERIFIABLE = EnumSet.of(Checksum.Algorithm.MD5, Checksum.Algorithm.SHA256);
+
+    private final LocalPaths paths;
+    private final boolean sync;
+    private final Capabilities capabilities;
+    private final ReentrantLock[] appendLocks = new ReentrantLock[64];
+
+    LocalObjectStore(Path root, long minPartSize, boolean sync) {
+        this.paths = new LocalPaths(root);
+        this.sync = sync;
+        this.capabilities = Capabilities.builder()
+                .copy(Long.MAX_VALUE)
+                .append(true)
+                .multipart(minPartSize, MAX_PART_SIZE, MAX_PARTS)
+                .storageClasses(EnumSet.allOf(StorageClass.Family.class))
+                .setStorageClass(true)
+                .listStartAfter(true)
+                .checksums(EnumSet.of(Checksum.Algorithm.MD5))
+                .keysNestUnderObjects(false)
+                .build();
+        for (int i = 0; i < appendLocks.length; i++) {
+            appendLocks[i] = new ReentrantLock();
+        }
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    // ---- listing and reading ------------------------------------------------------------
+
+    @Override
+    public ListPage list(ListRequest request) {
+        Path bucketDir = paths.existingBucket(Operation.LIST, request.bucket());
+        LocalListing.Bound bound = LocalListing.Bound.START;
+        if (request.startAfter() != null) {
+            bound = new LocalListing.Bound(request.startAfter(), false);
+        } else if (request.pageToken() != null) {
+            bound = LocalListing.Bound.fromToken(request.pageToken());
+            if (bound == null) {
+                throw StorageException.invalidArgument(Operation.LIST, request.bucket(), request.prefix(),
+                        "page token '" + request.pageToken() + "' was not issued by this store");
+            }
+        }
+        try {
+            LocalListing listing = new LocalListing(bucketDir, request.prefix(), request.delimiter(), bound);
+            List<ObjectInfo> objects = new ArrayList<>();
+            List<String> prefixes = new ArrayList<>();
+            LocalListing.Entry last = null;
+            LocalListing.Entry entry;
+            while (objects.size() + prefixes.size() < request.pageSize() && (entry = listing.next()) != null) {
+                if (entry.commonPrefix()) {
+                    prefixes.add(entry.key());
+                } else {
+                    LocalMetadata meta = validSidecar(entry.file(), entry.attributes());
+                    objects.add(info(entry.key(), entry.attributes(), meta, meta != null ? meta.md5() : null, false));
+                }
+                last = entry;
+            }
+            String token = null;
+            if (last != null && listing.next() != null) {
+                token = new LocalListing.Bound(last.key(), last.commonPrefix()).toToken();
+            }
+            return new ListPage(objects, prefixes, token);
+        } catch (java.io.UncheckedIOException e) {
+            throw LocalErrors.io(Operation.LIST, request.bucket(), request.prefix(), e.getCause());
+        }
+    }
+
+    @Override
+    public ObjectInfo stat(String bucket, String key) {
+        Path file = existingObject(Operation.STAT, bucket, key);
+        BasicFileAttributes attributes = attributesOf(Operation.STAT, bucket, key, file);
+        LocalMetadata meta = validSidecar(file, attributes);
+        String md5 = meta != null ? meta.md5() : md5Of(Operation.STAT, bucket, key, file);
+        return info(key, attributes, meta, md5, true);
+    }
+
+    @Override
+    public ObjectContent get(String bucket, String key, ByteRange range) {
+        Path file = existingObject(Operation.GET, bucket, key);
+        try {
+            SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            try {
+                // Attributes after opening: if the file was replaced in between, they describe what we read.
+                BasicFileAttributes attributes = attributesOf(Operation.GET, bucket, key, file);
+                long size = channel.size();
+                long offset = 0;
+                long length = size;
+                if (range != null) {
+                    ByteRange.Resolved resolved;
+                    try {
+                        resolved = range.resolve(size);
+                    } catch (IllegalArgumentException e) {
+                        throw StorageException.invalidArgument(Operation.GET, bucket, key, e.getMessage());
+                    }
+                    offset = resolved.offset();
+                    length = resolved.length();
+                }
+                channel.position(offset);
+                LocalMetadata meta = validSidecar(file, attributes);
+                ObjectInfo info = info(key, attributes, meta, meta != null ? meta.md5() : null, true);
+                return new ObjectContent(info, offset, length, new LimitedInputStream(Channels.newInputStream(channel), length));
+            } catch (RuntimeException | IOException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (NoSuchFileException e) {
+            throw LocalErrors.notFound(Operation.GET, bucket, key);
+        } catch (IOException e) {
+            throw LocalErrors.io(Operation.GET, bucket, key, e);
+        }
+    }
+
+    // ---- writing ------------------------------------------------------------------------
+
+    @Override
+    public WriteResult put(PutRequest request, Payload payload) {
+        String bucket = request.bucket();
+        String key = request.key();
+        Path bucketDir = paths.existingBucket(Operation.PUT, bucket);
+        Path file = paths.object(Operation.PUT, bucket, bucketDir, key);
+        StorageClass storageClass = storageClassOrDefault(Operation.PUT, bucket, key, request.storageClass());
+        for (Checksum expected : request.expectedChecksums()) {
+            if (!VERIFIABLE.contains(expected.algorithm())) {
+                throw StorageException.unsupported(Operation.PUT, bucket, key,
+                        "the local driver cannot verify " + expected.algorithm() + " checksums; it verifies " + VERIFIABLE);
+            }
+        }
+        try (InputStream in = payload.open()) {
+            return write(Operation.PUT, bucket, key, bucketDir, file, in, payload.length(),
+                    new Attributes(request.contentType(), request.userMetadata(), storageClass), request.expectedChecksums());
+        } catch (IOException e) {
+            throw LocalErrors.io(Operation.PUT, bucket, key, e);
+        }
+    }
+
+    @Override
+    public WriteResult copy(CopyRequest request) {
+        Path source = existingObject(Operation.COPY, request.sourceBucket(), request.sourceKey());
+        Path targetDir = paths.existingBucket(Operation.COPY, request.targetBucket());
+        Path target = paths.object(Operation.COPY, request.targetBucket(), targetDir, request.targetKey());
+        StorageClass storageClass =
+                storageClassOrDefault(Operation.COPY, request.targetBucket(), request.targetKey(), request.storageClass());
+        try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS)) {
+            Attributes attributes;
+            if (request.replaceMetadata()) {
+                attributes = new Attributes(request.contentType(), request.userMetadata(), storageClass);
+            } else {
+                LocalMetadata meta = validSidecar(source, attributesOf(Operation.COPY, request.sourceBucket(),
+                        request.sourceKey(), source));
+                attributes = meta == null
+                        ? new Attributes(null, Map.of(), storageClass)
+                        : new Attributes(meta.contentType(), meta.userMetadata(), storageClass);
+            }
+            return write(Operation.COPY, request.targetBucket(), request.targetKey(), targetDir, target, in,
+                    Payload.UNKNOWN_LENGTH, attributes, List.of());
+        } catch (NoSuchFileException e) {
+            throw LocalErrors.notFound(Operation.COPY, request.sourceBucket(), request.sourceKey());
+        } catch (IOException e) {
+            throw LocalErrors.io(Operation.COPY, request.sourceBucket(), request.sourceKey(), e);
+        }
+    }
+
+    @Override
+    public long append(PutRequest request, long position, Payload payload) {
+        String bucket = request.bucket();
+        String key = request.key();
+        Path bucketDir = paths.existingBucket(Operation.APPEND, bucket);
+        Path file = paths.object(Operation.APPEND, bucket, bucketDir, key);
+        ReentrantLock lock = appendLocks[Math.floorMod(file.hashCode(), appendLocks.length)];
+        lock.lock();
+        try {
+            BasicFileAttributes attributes = attributesOrNull(Operation.APPEND, bucket, key, file);
+            long current = attributes == null ? 0 : attributes.size();
+            if (position != current) {
+                throw StorageException.builder(ErrorKind.CONFLICT, Operation.APPEND).bucket(bucket).key(key)
+                        .detail("append position " + position + " does not match the object's length " + current
+                                + "; nothing was written").build();
+            }
+            LocalMetadata meta = attributes == null ? null : validSidecar(file, attributes);
+            Attributes kept = meta != null
+                    ? new Attributes(meta.contentType(), meta.userMetadata(), meta.storageClass())
+                    : new Attributes(request.contentType(), request.userMetadata(),
+                            storageClassOrDefault(Operation.APPEND, bucket, key, request.storageClass()));
+            try (InputStream existing = attributes == null ? InputStream.nullInputStream()
+                            : Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+                    InputStream added = payload.open()) {
+                long expected = payload.hasKnownLength() ? current + payload.length() : Payload.UNKNOWN_LENGTH;
+                write(Operation.APPEND, bucket, key, bucketDir, file, new SequenceInputStream(existing, added), expected,
+                        kept, List.of());
+            }
+            return attributesOf(Operation.APPEND, bucket, key, file).size();
+        } catch (IOException e) {
+            throw LocalErrors.io(Operation.APPEND, bucket, key, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void setStorageClass(String bucket, String key, StorageClass storageClass) {
+        Path file = existingObject(Operation.SET_STORAGE_CLASS, bucket, key);
+        BasicFileAttributes attributes = attributesOf(Operation.SET_STORAGE_CLASS, bucket, key, file);
+        LocalMetadata meta = validSidecar(file, attributes);
+        if (meta == null) {
+            meta = new LocalMetadata(md5Of(Operation.SET_STORAGE_CLASS, bucket, key, file), 0, 0, null, Map.of(),
+                    StorageClass.STANDARD).describing(attributes);
+        }
+        writeSidecar(Operation.SET_STORAGE_CLASS, bucket, key, file, meta.withStorageClass(
+                storageClassOrDefault(Operation.SET_STORAGE_CLASS, bucket, key, requireNonNull(storageClass, "storageClass is null"))));
+    }
+
+    // ---- deleting -----------------------------------------------------------------------
+
+    @Override
+    public void delete(String bucket, String key) {
+        Path bucketDir = paths.existingBucket(Operation.DELETE, bucket);
+        Path file = paths.object(Operation.DELETE, bucket, bucketDir, key);
+        try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(LocalPaths.sidecar(file));
+        } catch (IOException e) {
+            throw LocalErrors.io(Operation.DELETE, bucket, key, e);
+        }
+        pruneEmptyDirectories(bucketDir, file.getParent());
+    }
+
+    /** Removes directories left empty by a delete, up to the bucket: a store has no empty directories. */
+    private static void pruneEmptyDirectories(Path bucketDir, Path dir) {
+        while (dir != null && !dir.equals(bucketDir) && dir.startsWith(bucketDir)) {
+            try {
+                Files.deleteIfExists(dir.resolve(LocalPaths.METADATA_DIR));
+                Files.deleteIfExists(dir);
+            } catch (DirectoryNotEmptyException e) {
+                return;
+            } catch (IOException e) {
+                return; // best effort: an empty directory is invisible to listings anyway
+            }
+            dir = dir.getParent();
+        }
+    }
+
+    // ---- buckets ------------------------------------------------------------------------
+
+    @Override
+    public void createBucket(String bucket) {
+        Path dir = paths.bucketDir(Operation.CREATE_BUCKET, bucket);
+        try {
+            Files.createDirectories(paths.root());
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw StorageException.builder(ErrorKind.CONFLICT, Operation.CREATE_BUCKET).bucket(bucket)
+                    .detail("bucket already exists: " + dir).build();
+        } catch (IOException e) {
+            throw LocalErrors.io(Operation.CREATE_BUCKET, bucket, null, e);
+        }
+    }
+
+    @Override
+    public List<dev.barge.storage.BucketInfo> listBuckets() {
+        try (Stream<Path> entries = Files.list(paths.root())) {
+            return entries.filter(p -> Files.isDirectory(p) && !LocalPaths.isReserved(p.getFileName().toString()))
+                    .map(p -> new BucketInfo(p.getFileName().toString(), createdAt(p)))
+                    .sorted(Comparator.comparing(BucketInfo::name, KeyOrder.UTF8))
+                    .toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw LocalErrors.io(Operation.LIST_BUCKETS, null, null, e);
+        }
+    }
+
+    @Override
+    public void deleteBucket(String bucket) {
+        Path dir = paths.existingBucket(Operation.DELETE_BUCKET, bucket);
+        List<Path> all;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            all = walk.toList();
+        } catch (IOException e) {
+            throw LocalErrors.io(Operation.DELETE_BUCKET, bucket, null, e);
+        }
+        for (Path path : all) {
+            boolean barges = false;
+            for (Path segment : dir.relativize(path)) {
+                barges |= LocalPaths.isReserved(segment.toString());
+            }
+            if (!barges && !path.equals(dir) && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                throw StorageException.builder(ErrorKind.CONFLICT, Operation.DELETE_BUCKET).bucket(bucket)
+                        .detail("bucket is not empty: it holds '" + dir.relativize(path)
+                                + "'; delete its objects first").build();
+            }
+        }
+        try {
+            for (int i = all.size() - 1; i >= 0; i--) {
+                Files.deleteIfExists(all.get(i));
+            }
+        } catch (IOException e) {
+            throw LocalErrors.io(Operation.DELETE_BUCKET, bucket, null, e);
+        }
+    }
+
+    // ---- multipart ----------------------------------------------------------------------
+
+    @Override
+    public MultipartUpload initiateMultipart(PutRequest request) {
+        Path bucketDir = paths.existingBucket(Operation.MULTIPART_INITIATE, request.bucket());
+        paths.object(Operation.MULTIPART_INITIATE, request.bucket(), bucketDir, request.key());
+        StorageClass storageClass = storageClassOrDefault(Operation.MULTIPART_INITIATE, request.bucket(), request.key(),
+                request.storageClass());
+        LocalUpload upload = LocalUpload.create(bucketDir, request.key(),
+                new Attributes(request.contentType(), request.userMetadata(), storageClass), sync);
+        return new MultipartUpload(request.bucket(), request.key(), upload.id());
+    }
+
+    @Override
+    public CompletedPart uploadPart(MultipartUpload upload, int partNumber, Payload payload) {
+        LocalUpload staged = existingUpload(Operation.MULTIPART_UPLOAD_PART, upload);
+        if (partNumber < 1 || partNumber > MAX_PARTS) {
+            throw StorageException.invalidArgument(Operation.MULTIPART_UPLOAD_PART, upload.bucket(), upload.key(),
+                    "part number " + partNumber + " is outside 1.." + MAX_PARTS);
+        }
+        if (payload.length() > MAX_PART_SIZE) {
+            throw StorageException.invalidArgument(Operation.MULTIPART_UPLOAD_PART, upload.bucket(), upload.key(),
+                    "part of " + payload.length() + " bytes is larger than the maximum " + MAX_PART_SIZE);
+        }
+        try (InputStream in = payload.open()) {
+            return staged.writePart(partNumber, in, payload.length());
+        } catch (IOException e) {
+            throw LocalErrors.io(Operation.MULTIPART_UPLOAD_PART, upload.bucket(), upload.key(), e);
+        }
+    }
+
+    @Override
+    public WriteResult completeMultipart(MultipartUpload upload, List<CompletedPart> parts) {
+        LocalUpload staged = existingUpload(Operation.MULTIPART_COMPLETE, upload);
+        Path bucketDir = paths.existingBucket(Operation.MULTIPART_COMPLETE, upload.bucket());
+        Path file = paths.object(Operation.MULTIPART_COMPLETE, upload.bucket(), bucketDir, upload.key());
+        List<CompletedPart> ordered = staged.checkParts(parts, capabilities.multipartMinPartSize());
+        try (InputStream in = staged.assemble(ordered)) {
+            WriteResult result = write(Operation.MULTIPART_COMPLETE, upload.bucket(), upload.key(), bucketDir, file, in,
+                    Payload.UNKNOWN_LENGTH, staged.attributes(), List.of());
+            staged.delete();
+            return result;
+        } catch (IOException e) {
+            throw LocalErrors.io(Operation.MULTIPART_COMPLETE, upload.bucket(), upload.key(), e);
+        }
+    }
+
+    @Override
+    public void abortMultipart(MultipartUpload upload) {
+        Path bucketDir = paths.existingBucket(Operation.MULTIPART_ABORT, upload.bucket());
+        LocalUpload staged = LocalUpload.find(bucketDir, upload, sync);
+        if (staged != null) {
+            staged.delete();
+        }
+    }
+
+    private LocalUpload existingUpload(Operation op, MultipartUpload upload) {
+        Path bucketDir = paths.existingBucket(op, upload.bucket());
+        LocalUpload staged = LocalUpload.find(bucketDir, upload, sync);
+        if (staged == null) {
+            throw StorageException.builder(ErrorKind.NOT_FOUND, op).bucket(upload.bucket()).key(upload.key())
+                    .detail("no such multipart upload: " + upload.uploadId()).build();
+        }
+        return staged;
+    }
+
+    @Override
+    public void close() {
+        // nothing held open between calls
+    }
+
+    // ---- shared pieces ------------------------------------------------------------------
+
+    /** Content type, user metadata and storage class of an object being written. */
+    record Attributes(String contentType, Map<String, String> userMetadata, StorageClass storageClass) {}
+
+    /**
+     * Writes an object atomically: bytes to a temporary file beside the target, checked and
+     * flushed, then renamed over the target; then its sidecar. On any failure the temporary
+     * file is removed and the previous object is untouched.
+     */
+    private WriteResult write(Operation op, String bucket, String key, Path bucketDir, Path file, InputStream in,
+            long expectedLength, Attributes attributes, List<Checksum> expectedChecksums) throws IOException {
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw StorageException.builder(ErrorKind.CONFLICT, op).bucket(bucket).key(key)
+                    .detail("other keys continue this one with '/', so it is a directory on the file system "
+                            + "and cannot also be an object").build();
+        }
+        Path temp = null;
+        try {
+            temp = createTemp(op, bucket, key, bucketDir, file);
+            MessageDigest md5 = digest("MD5");
+            MessageDigest sha256 = expectedChecksums.stream()
+                    .anyMatch(c -> c.algorithm() == Checksum.Algorithm.SHA256) ? digest("SHA-256") : null;
+            long written;
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+                    OutputStream out = Channels.newOutputStream(channel)) {
+                InputStream digesting = new DigestInputStream(in, md5);
+                if (sha256 != null) {
+                    digesting = new DigestInputStream(digesting, sha256);
+                }
+                written = copy(digesting, out);
+                out.flush();
+                if (sync) {
+                    channel.force(true);
+                }
+            }
+            if (expectedLength != Payload.UNKNOWN_LENGTH && written != expectedLength) {
+                throw StorageException.invalidArgument(op, bucket, key, "the payload held " + written
+                        + " bytes but " + expectedLength + " were announced; nothing was written");
+            }
+            String md5Hex = HexFormat.of().formatHex(md5.digest());
+            String sha256Hex = sha256 != null ? HexFormat.of().formatHex(sha256.digest()) : null;
+            for (Checksum expected : expectedChecksums) {
+                String actual = expected.algorithm() == Checksum.Algorithm.MD5 ? md5Hex : sha256Hex;
+                if (!expected.value().equals(actual)) {
+                    throw StorageException.builder(ErrorKind.CHECKSUM_MISMATCH, op).bucket(bucket).key(key)
+                            .detail("expected " + expected.algorithm() + " " + expected.value() + " but the data has "
+                                    + actual + "; nothing was written").build();
+                }
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            temp = null;
+            syncDirectory(file.getParent());
+            BasicFileAttributes stored = attributesOf(op, bucket, key, file);
+            writeSidecar(op, bucket, key, file, new LocalMetadata(md5Hex, 0, 0, attributes.contentType(),
+                    attributes.userMetadata(), attributes.storageClass()).describing(stored));
+            return new WriteResult(md5Hex, List.of(Checksum.md5Hex(md5Hex)));
+        } finally {
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /** A new temporary file beside {@code file}; retried when a concurrent delete prunes the directory. */
+    private static Path createTemp(Operation op, String bucket, String key, Path bucketDir, Path file) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            LocalPaths.createParents(op, bucket, key, bucketDir, file);
+            try {
+                return Files.createFile(LocalPaths.tempNextTo(file));
+            } catch (NoSuchFileException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void writeSidecar(Operation op, String bucket, String key, Path file, LocalMetadata meta) {
+        Path sidecar = LocalPaths.sidecar(file);
+        Path temp = null;
+        try {
+            Files.createDirectories(sidecar.getParent());
+            temp = LocalPaths.tempNextTo(sidecar);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(meta.serialize().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                if (sync) {
+                    channel.force(true);
+                }
+            }
+            Files.move(temp, sidecar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            temp = null;
+        } catch (IOException e) {
+            throw LocalErrors.io(op, bucket, key, e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // the temporary name is reserved and never listed
+                }
+            }
+        }
+    }
+
+    private void syncDirectory(Path dir) throws IOException {
+        if (sync) {
+            try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+                channel.force(true);
+            }
+        }
+    }
+
+    private Path existingObject(Operation op, String bucket, String key) {
+        Path bucketDir = paths.existingBucket(op, bucket);
+        Path file = paths.object(op, bucket, bucketDir, key);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw LocalErrors.notFound(op, bucket, key);
+        }
+        return file;
+    }
+
+    private static BasicFileAttributes attributesOf(Operation op, String bucket, String key, Path file) {
+        BasicFileAttributes attributes = attributesOrNull(op, bucket, key, file);
+        if (attributes == null) {
+            throw LocalErrors.notFound(op, bucket, key);
+        }
+        return attributes;
+    }
+
+    private static BasicFileAttributes attributesOrNull(Operation op, String bucket, String key, Path file) {
+        try {
+            BasicFileAttributes attributes =
+                    Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return attributes.isRegularFile() ? attributes : null;
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw LocalErrors.io(op, bucket, key, e);
+        }
+    }
+
+    private static LocalMetadata validSidecar(Path file, BasicFileAttributes attributes) {
+        LocalMetadata meta = LocalMetadata.read(LocalPaths.sidecar(file));
+        return meta != null && meta.matches(attributes) ? meta : null;
+    }
+
+    private static ObjectInfo info(String key, BasicFileAttributes attributes, LocalMetadata meta, String md5,
+            boolean withHeaders) {
+        return new ObjectInfo(key, attributes.size(), attributes.lastModifiedTime().toInstant(), md5,
+                meta != null ? meta.storageClass() : StorageClass.STANDARD,
+                withHeaders && meta != null ? meta.contentType() : null,
+                withHeaders && meta != null ? meta.userMetadata() : Map.of(),
+                md5 != null ? List.of(Checksum.md5Hex(md5)) : List.of(),
+                RestoreStatus.NONE);
+    }
+
+    private StorageClass storageClassOrDefault(Operation op, String bucket, String key, StorageClass requested) {
+        if (requested == null) {
+            return StorageClass.STANDARD;
+        }
+        if (!capabilities.supportsStorageClass(requested.family())) {
+            throw StorageException.unsupported(op, bucket, key, "storage class " + requested.displayName()
+                    + " is not offered by this store");
+        }
+        return requested;
+    }
+
+    private static String md5Of(Operation op, String bucket, String key, Path file) {
+        MessageDigest md5 = digest("MD5");
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), md5)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (NoSuchFileException e) {
+            throw LocalErrors.notFound(op, bucket, key);
+        } catch (IOException e) {
+            throw LocalErrors.io(op, bucket, key, e);
+        }
+        return HexFormat.of().formatHex(md5.digest());
+    }
+
+    static MessageDigest digest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " is part of every Java runtime", e);
+        }
+    }
+
+    static long copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[COPY_BUFFER];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) != -1) {
+            out.write(buffer, 0, n);
+            total += n;
+        }
+        return total;
+    }
+
+    private static java.time.Instant createdAt(Path dir) {
+        try {
+            return Files.readAttributes(dir, BasicFileAttributes.class).creationTime().toInstant();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
