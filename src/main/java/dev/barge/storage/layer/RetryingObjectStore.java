@@ -1,0 +1,115 @@
+package dev.barge.storage.layer;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.storage.ObjectStore;
+import dev.barge.storage.StorageException;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * Retries failed operations with exponential backoff and jitter (Spring Framework's
+ * {@link RetryTemplate}), for retryable {@link dev.barge.storage.ErrorKind}s only, and only
+ * operations that are safe to send again ({@link ObjectStoreLayer.Call#replayable()}). A failure
+ * that outlives its attempts is thrown marked as exhausted, so no layer above retries it again.
+ * Downloads are retried until their stream opens, not in the middle of it.
+ */
+final class RetryingObjectStore extends ObjectStoreLayer {
+    private static final Logger log = LoggerFactory.getLogger(RetryingObjectStore.class);
+
+    private final RetrySettings settings;
+    private final RetryObserver observer;
+
+    RetryingObjectStore(ObjectStore delegate, RetrySettings settings, RetryObserver observer) {
+        super(delegate);
+        this.settings = requireNonNull(settings, "settings is null");
+        this.observer = requireNonNull(observer, "observer is null");
+    }
+
+    /** Told about each retry before its wait: for logs and tests. */
+    @FunctionalInterface
+    interface RetryObserver {
+        void beforeRetry(Call call, StorageException failure, int nextAttempt, Duration delay);
+
+        RetryObserver LOG = (call, failure, nextAttempt, delay) -> log.warn(
+                "retrying {} {}/{} in {} ms (attempt {}) after {}", call.operation().label(), call.bucket(), call.key(),
+                delay.toMillis(), nextAttempt, failure.getMessage());
+    }
+
+    @Override
+    protected <T> T invoke(Call call, Supplier<T> action) {
+        if (!call.replayable() || settings.maxAttempts() == 1) {
+            return action.get();
+        }
+        ObservedBackOff backOff = new ObservedBackOff(call);
+        RetryPolicy policy = RetryPolicy.builder()
+                .backOff(backOff)
+                .timeout(settings.maxElapsed().isZero() ? Duration.ofDays(1) : settings.maxElapsed())
+                .predicate(t -> t instanceof StorageException e && e.isRetryable())
+                .build();
+        try {
+            return new RetryTemplate(policy).execute(() -> {
+                try {
+                    return action.get();
+                } catch (StorageException e) {
+                    backOff.lastFailure = e;
+                    throw e;
+                }
+            });
+        } catch (RetryException e) {
+            Throwable last = e.getCause();
+            int attempts = e.getRetryCount() + 1;
+            if (last instanceof StorageException se) {
+                throw se.isRetryable() ? se.afterAttempts(attempts) : se;
+            }
+            if (last instanceof RuntimeException re) {
+                throw re;
+            }
+            if (last instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("unexpected checked failure of " + call.operation().label(), last);
+        }
+    }
+
+    /** The configured exponential backoff for one invocation, reporting each wait to the observer. */
+    private final class ObservedBackOff implements BackOff {
+        private final Call call;
+        private final ExponentialBackOff backOff;
+        private volatile StorageException lastFailure;
+
+        ObservedBackOff(Call call) {
+            this.call = call;
+            this.backOff = new ExponentialBackOff(settings.initialDelay().toMillis(), settings.multiplier());
+            backOff.setMaxInterval(Math.max(settings.maxDelay().toMillis(), settings.initialDelay().toMillis()));
+            backOff.setJitter(settings.jitter().toMillis());
+            backOff.setMaxAttempts(settings.maxAttempts() - 1);
+        }
+
+        @Override
+        public BackOffExecution start() {
+            BackOffExecution execution = backOff.start();
+            return new BackOffExecution() {
+                private int retries;
+
+                @Override
+                public long nextBackOff() {
+                    long delay = execution.nextBackOff();
+                    if (delay != STOP) {
+                        retries++;
+                        observer.beforeRetry(call, lastFailure, retries + 1, Duration.ofMillis(delay));
+                    }
+                    return delay;
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.barge.storage.layer;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.storage.ObjectStore;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The one place that decides how layers stack around a store. From the outside in:
+ *
+ * <ol>
+ *   <li><b>metrics</b>: sees each call once, as the caller does: its whole latency (retries and
+ *       rate-limit waits included) and its final outcome; counts every byte sent and received;</li>
+ *   <li><b>retry</b>: sends retryable failures again with backoff; the only layer that retries,
+ *       and drivers do not retry on their own;</li>
+ *   <li><b>rate limit</b>: every attempt, not only every call, takes a token, because the server
+ *       sees every attempt; bytes are throttled as they stream;</li>
+ *   <li>the driver.</li>
+ * </ol>
+ *
+ * Layers not configured are left out.
+ */
+public final class StoreLayers {
+    private final String remote;
+    private final RetrySettings retry;
+    private final RateLimitSettings rateLimit;
+    private final MeterRegistry metrics;
+
+    private StoreLayers(Builder b) {
+        this.remote = b.remote;
+        this.retry = b.retry;
+        this.rateLimit = b.rateLimit;
+        this.metrics = b.metrics;
+    }
+
+    public static Builder builder(String remote) {
+        return new Builder(remote);
+    }
+
+    /** The store wrapped in the configured layers, in the documented order. */
+    public ObjectStore wrap(ObjectStore store) {
+        ObjectStore wrapped = requireNonNull(store, "store is null");
+        if (rateLimit.limitsOperations() || rateLimit.limitsBytes()) {
+            wrapped = new RateLimitingObjectStore(wrapped, rateLimit);
+        }
+        if (retry.maxAttempts() > 1) {
+            wrapped = new RetryingObjectStore(wrapped, retry, RetryingObjectStore.RetryObserver.LOG);
+        }
+        if (metrics != null) {
+            wrapped = new MetricsObjectStore(wrapped, remote, metrics);
+        }
+        return wrapped;
+    }
+
+    public static final class Builder {
+        private final String remote;
+        private RetrySettings retry = RetrySettings.DEFAULT;
+        private RateLimitSettings rateLimit = RateLimitSettings.NONE;
+        private MeterRegistry metrics;
+
+        private Builder(String remote) {
+            this.remote = requireNonNull(remote, "remote is null");
+        }
+
+        public Builder retry(RetrySettings retry) {
+            this.retry = requireNonNull(retry, "retry is null");
+            return this;
+        }
+
+        public Builder rateLimit(RateLimitSettings rateLimit) {
+            this.rateLimit = requireNonNull(rateLimit, "rateLimit is null");
+            return this;
+        }
+
+        /** Records metrics in this registry; without one, no metrics layer. */
+        public Builder metrics(MeterRegistry metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        public StoreLayers build() {
+            return new StoreLayers(this);
+        }
+    }
+}
