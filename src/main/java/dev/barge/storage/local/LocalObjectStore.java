@@ -96,7 +96,7 @@ final class LocalObjectStore implements ObjectStore {
 
     @Override
     public ListPage list(ListRequest request) {
-        Path bucketDir = paths.existingBucket(Operation.LIST, request.bucket());
+        Path bucketDir = paths.existingBucket(Operation.LIST, request.bucket(), request.prefix());
         LocalListing.Bound bound = LocalListing.Bound.START;
         if (request.startAfter() != null) {
             bound = new LocalListing.Bound(request.startAfter(), false);
@@ -183,7 +183,7 @@ final class LocalObjectStore implements ObjectStore {
     public WriteResult put(PutRequest request, Payload payload) {
         String bucket = request.bucket();
         String key = request.key();
-        Path bucketDir = paths.existingBucket(Operation.PUT, bucket);
+        Path bucketDir = paths.existingBucket(Operation.PUT, bucket, key);
         Path file = paths.object(Operation.PUT, bucket, bucketDir, key);
         StorageClass storageClass = storageClassOrDefault(Operation.PUT, bucket, key, request.storageClass());
         for (Checksum expected : request.expectedChecksums()) {
@@ -203,7 +203,7 @@ final class LocalObjectStore implements ObjectStore {
     @Override
     public WriteResult copy(CopyRequest request) {
         Path source = existingObject(Operation.COPY, request.sourceBucket(), request.sourceKey());
-        Path targetDir = paths.existingBucket(Operation.COPY, request.targetBucket());
+        Path targetDir = paths.existingBucket(Operation.COPY, request.targetBucket(), request.targetKey());
         Path target = paths.object(Operation.COPY, request.targetBucket(), targetDir, request.targetKey());
         StorageClass storageClass =
                 storageClassOrDefault(Operation.COPY, request.targetBucket(), request.targetKey(), request.storageClass());
@@ -231,7 +231,7 @@ final class LocalObjectStore implements ObjectStore {
     public long append(PutRequest request, long position, Payload payload) {
         String bucket = request.bucket();
         String key = request.key();
-        Path bucketDir = paths.existingBucket(Operation.APPEND, bucket);
+        Path bucketDir = paths.existingBucket(Operation.APPEND, bucket, key);
         Path file = paths.object(Operation.APPEND, bucket, bucketDir, key);
         ReentrantLock lock = appendLocks[Math.floorMod(file.hashCode(), appendLocks.length)];
         lock.lock();
@@ -280,7 +280,7 @@ final class LocalObjectStore implements ObjectStore {
 
     @Override
     public void delete(String bucket, String key) {
-        Path bucketDir = paths.existingBucket(Operation.DELETE, bucket);
+        Path bucketDir = paths.existingBucket(Operation.DELETE, bucket, key);
         Path file = paths.object(Operation.DELETE, bucket, bucketDir, key);
         try {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -341,7 +341,7 @@ final class LocalObjectStore implements ObjectStore {
 
     @Override
     public void deleteBucket(String bucket) {
-        Path dir = paths.existingBucket(Operation.DELETE_BUCKET, bucket);
+        Path dir = paths.existingBucket(Operation.DELETE_BUCKET, bucket, null);
         List<Path> all;
         try (Stream<Path> walk = Files.walk(dir)) {
             all = walk.toList();
@@ -372,7 +372,7 @@ final class LocalObjectStore implements ObjectStore {
 
     @Override
     public MultipartUpload initiateMultipart(PutRequest request) {
-        Path bucketDir = paths.existingBucket(Operation.MULTIPART_INITIATE, request.bucket());
+        Path bucketDir = paths.existingBucket(Operation.MULTIPART_INITIATE, request.bucket(), request.key());
         paths.object(Operation.MULTIPART_INITIATE, request.bucket(), bucketDir, request.key());
         StorageClass storageClass = storageClassOrDefault(Operation.MULTIPART_INITIATE, request.bucket(), request.key(),
                 request.storageClass());
@@ -402,7 +402,7 @@ final class LocalObjectStore implements ObjectStore {
     @Override
     public WriteResult completeMultipart(MultipartUpload upload, List<CompletedPart> parts) {
         LocalUpload staged = existingUpload(Operation.MULTIPART_COMPLETE, upload);
-        Path bucketDir = paths.existingBucket(Operation.MULTIPART_COMPLETE, upload.bucket());
+        Path bucketDir = paths.existingBucket(Operation.MULTIPART_COMPLETE, upload.bucket(), upload.key());
         Path file = paths.object(Operation.MULTIPART_COMPLETE, upload.bucket(), bucketDir, upload.key());
         List<CompletedPart> ordered = staged.checkParts(parts, capabilities.multipartMinPartSize());
         try (InputStream in = staged.assemble(ordered)) {
@@ -417,7 +417,7 @@ final class LocalObjectStore implements ObjectStore {
 
     @Override
     public void abortMultipart(MultipartUpload upload) {
-        Path bucketDir = paths.existingBucket(Operation.MULTIPART_ABORT, upload.bucket());
+        Path bucketDir = paths.existingBucket(Operation.MULTIPART_ABORT, upload.bucket(), upload.key());
         LocalUpload staged = LocalUpload.find(bucketDir, upload, sync);
         if (staged != null) {
             staged.delete();
@@ -425,7 +425,7 @@ final class LocalObjectStore implements ObjectStore {
     }
 
     private LocalUpload existingUpload(Operation op, MultipartUpload upload) {
-        Path bucketDir = paths.existingBucket(op, upload.bucket());
+        Path bucketDir = paths.existingBucket(op, upload.bucket(), upload.key());
         LocalUpload staged = LocalUpload.find(bucketDir, upload, sync);
         if (staged == null) {
             throw StorageException.builder(ErrorKind.NOT_FOUND, op).bucket(upload.bucket()).key(upload.key())
@@ -553,7 +553,7 @@ final class LocalObjectStore implements ObjectStore {
     }
 
     private Path existingObject(Operation op, String bucket, String key) {
-        Path bucketDir = paths.existingBucket(op, bucket);
+        Path bucketDir = paths.existingBucket(op, bucket, key);
         Path file = paths.object(op, bucket, bucketDir, key);
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw LocalErrors.notFound(op, bucket, key);

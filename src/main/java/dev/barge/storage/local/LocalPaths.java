@@ -8,7 +8,6 @@ import dev.barge.storage.StorageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
@@ -39,11 +38,11 @@ final class LocalPaths {
         return name.startsWith(RESERVED_PREFIX);
     }
 
-    /** The directory of a bucket, which must exist. */
-    Path existingBucket(Operation op, String bucket) {
+    /** The directory of a bucket, which must exist; {@code key} (or {@code null}) names the object in errors. */
+    Path existingBucket(Operation op, String bucket, String key) {
         Path dir = bucketDir(op, bucket);
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir)) {
-            throw StorageException.builder(ErrorKind.BUCKET_NOT_FOUND, op).bucket(bucket)
+        if (!Files.isDirectory(dir)) {
+            throw StorageException.builder(ErrorKind.BUCKET_NOT_FOUND, op).bucket(bucket).key(key)
                     .detail("no such bucket: " + dir + " is not a directory").build();
         }
         return dir;
@@ -55,7 +54,7 @@ final class LocalPaths {
         String problem = segmentProblem(bucket);
         if (problem != null) {
             throw StorageException.builder(ErrorKind.INVALID_ARGUMENT, op).bucket(bucket)
-                    .detail("invalid bucket name: " + problem).build();
+                    .detail("invalid bucket name '" + bucket + "': " + problem).build();
         }
         return root.resolve(bucket);
     }

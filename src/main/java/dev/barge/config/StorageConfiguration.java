@@ -1,0 +1,48 @@
+package dev.barge.config;
+
+import dev.barge.storage.RemoteConfig;
+import dev.barge.storage.StoreProvider;
+import dev.barge.storage.StoreRegistry;
+import dev.barge.storage.layer.StoreLayers;
+import dev.barge.storage.local.LocalStoreProvider;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The storage layer as Spring beans: one provider per driver, and the registry of remotes. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(BargeProperties.class)
+public class StorageConfiguration {
+
+    @Bean
+    LocalStoreProvider localStoreProvider() {
+        return new LocalStoreProvider();
+    }
+
+    /**
+     * Every configured remote, checked now so that a bad setting stops startup with a message
+     * naming it; stores open on first use, wrapped in the layers of {@link StoreLayers}.
+     */
+    @Bean(destroyMethod = "close")
+    StoreRegistry storeRegistry(List<StoreProvider> providers, BargeProperties properties,
+            ObjectProvider<MeterRegistry> meterRegistry) {
+        MeterRegistry metrics = meterRegistry.getIfAvailable(() -> Metrics.globalRegistry);
+        List<RemoteConfig> remotes = properties.remotes().entrySet().stream()
+                .map(e -> e.getValue().toRemoteConfig(e.getKey()))
+                .toList();
+        Map<String, RemoteProperties> byName = properties.remotes();
+        return new StoreRegistry(providers, remotes, (remote, store) -> {
+            RemoteProperties settings = byName.get(remote.name());
+            StoreLayers.Builder layers = StoreLayers.builder(remote.name()).metrics(metrics);
+            if (settings != null) {
+                layers.retry(settings.retrySettings()).rateLimit(settings.rateLimitSettings());
+            }
+            return layers.build().wrap(store);
+        });
+    }
+}
