@@ -89,6 +89,11 @@ final class KodoAuth {
                 return;
             }
         }
+        if (Boolean.getBoolean(KodoEmulator.TRACE_PROPERTY)) {
+            System.err.println("KODO signature mismatch for " + request.method() + " " + request.uri()
+                    + ", expected the signature of:\n" + new String(
+                            qiniuSigningData(request, request.signedHosts().get(0)), StandardCharsets.UTF_8));
+        }
         throw KodoException.badToken();
     }
 

@@ -64,8 +64,15 @@ import java.util.concurrent.TimeUnit;
  * ./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -cp "target/test-classes:$(cat target/cp.txt)" dev.barge.emulator.qiniu.KodoEmulator 9400 AK SK bkt
  * </pre>
+ * Add {@code -Dkodo.emulator.trace=true} (see {@link #TRACE_PROPERTY}) to see each request.
  */
 public final class KodoEmulator implements AutoCloseable {
+
+    /**
+     * System property: when "true", every request and its status, and the string the emulator signed when
+     * a management signature does not match, are printed to stderr.
+     */
+    public static final String TRACE_PROPERTY = "kodo.emulator.trace";
 
     private final String accessKey;
     private final KodoStore store;

@@ -21,6 +21,7 @@ import com.qiniu.storage.model.StorageType;
 import com.qiniu.util.Auth;
 import com.qiniu.util.Etag;
 import com.qiniu.util.StringMap;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,6 +40,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -128,6 +130,63 @@ class KodoEmulatorTest {
         assertThat(info.meta).containsEntry("origin", "test");
         assertThat(kodo.content("resumable", "big/nine.bin")).hasValueSatisfying(c -> assertThat(c).isEqualTo(data));
         assertThat(kodo.openUploads()).isZero();
+    }
+
+    @Test
+    void resumableV1UploadWithBlocksAndChunks(@TempDir Path dir) throws Exception {
+        kodo.createBucket("resumable-v1");
+        byte[] data = randomBytes(9 * 1024 * 1024 + 5, 3);
+        Path file = dir.resolve("v1.bin");
+        Files.write(file, data);
+        Configuration v1 = cfg.clone();
+        v1.resumableUploadAPIVersion = Configuration.ResumableUploadAPIVersion.V1;
+
+        Response response = new UploadManager(v1).put(file.toFile(), "v1.bin", auth.uploadToken("resumable-v1"),
+                new StringMap().put("x-qn-meta-api", "v1"), "application/x-v1", false);
+        FileInfo info = buckets.stat("resumable-v1", "v1.bin");
+
+        assertThat(response.jsonToObject(DefaultPutRet.class).hash).isEqualTo(Etag.data(data));
+        assertThat(info.fsize).isEqualTo(data.length);
+        assertThat(info.mimeType).isEqualTo("application/x-v1");
+        assertThat(info.meta).containsEntry("api", "v1");
+    }
+
+    @Test
+    void streamUploadOfUnknownLengthAndCrcCheckedFormUpload() throws Exception {
+        kodo.createBucket("stream");
+        byte[] big = randomBytes(6 * 1024 * 1024, 4);
+        byte[] small = randomBytes(1000, 5);
+
+        uploads.put(new ByteArrayInputStream(big), "streamed", auth.uploadToken("stream"), null, null);
+        uploads.put(small, "crc", auth.uploadToken("stream"), null, null, true);
+
+        assertThat(buckets.stat("stream", "streamed").hash).isEqualTo(Etag.data(big));
+        assertThat(buckets.stat("stream", "crc").hash).isEqualTo(Etag.data(small));
+        assertThat(buckets.stat("stream", "crc").mimeType).isEqualTo("application/octet-stream");
+    }
+
+    @Test
+    void changeMimeMetadataAndStatus() throws Exception {
+        kodo.createBucket("chgm");
+        String domain = kodo.bindDefaultDomain("chgm");
+        uploads.put("x".getBytes(StandardCharsets.UTF_8), "k", auth.uploadToken("chgm"),
+                new StringMap().put("x-qn-meta-keep", "1"), "text/plain", false);
+
+        checked(buckets.changeMime("chgm", "k", "application/json"));
+        checked(buckets.changeHeaders("chgm", "k", Map.of("added", "yes")));
+        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create("http://" + domain + "/k"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        checked(buckets.changeStatus("chgm", "k", 1));
+        FileInfo disabled = buckets.stat("chgm", "k");
+        int downloadWhileDisabled = get("http://" + domain + "/k", null).statusCode();
+
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(head.headers().firstValue("Content-Length")).hasValue("1");
+        assertThat(head.headers().firstValue("x-qn-meta-added")).hasValue("yes");
+        assertThat(disabled.meta).containsEntry("keep", "1").containsEntry("added", "yes");
+        assertThat(disabled.status).isEqualTo(1);
+        assertThat(downloadWhileDisabled).isEqualTo(403);
     }
 
     @Test
@@ -369,6 +428,42 @@ class KodoEmulatorTest {
         assertThat(legacy.code()).isEqualTo(401);
         assertThat(upload.code()).isEqualTo(401);
         assertThat(upload.error()).isEqualTo("bad token");
+    }
+
+    @Test
+    void legacyQboxSignatureIsCheckedIncludingAChunkedFormBody() throws Exception {
+        kodo.createBucket("qbox");
+        uploads.put(new byte[] {9, 9}, "k", auth.uploadToken("qbox"));
+        String form = "application/x-www-form-urlencoded";
+        String statUrl = "http://" + kodo.hostAndPort() + "/stat/" + BucketManager.encodedEntry("qbox", "k");
+        String batchUrl = "http://" + kodo.hostAndPort() + "/batch";
+        byte[] batchBody = ("op=stat/" + BucketManager.encodedEntry("qbox", "k")).getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> stat = http.send(HttpRequest.newBuilder(URI.create(statUrl))
+                .header("Authorization", (String) auth.authorization(statUrl, null, form).get("Authorization"))
+                .header("Content-Type", form).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> batch = http.send(HttpRequest.newBuilder(URI.create(batchUrl))
+                .header("Authorization", (String) auth.authorization(batchUrl, batchBody, form).get("Authorization"))
+                .header("Content-Type", form)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(batchBody)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> tampered = http.send(HttpRequest.newBuilder(URI.create(batchUrl))
+                .header("Authorization", (String) auth.authorization(batchUrl, batchBody, form).get("Authorization"))
+                .header("Content-Type", form)
+                .POST(HttpRequest.BodyPublishers.ofString("op=delete/" + BucketManager.encodedEntry("qbox", "k")))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(statUrl))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(stat.statusCode()).isEqualTo(200);
+        assertThat(stat.body()).contains("\"fsize\":2");
+        assertThat(batch.statusCode()).isEqualTo(200);
+        assertThat(batch.body()).startsWith("[{\"code\":200,\"data\":{\"fsize\":2");
+        assertThat(tampered.statusCode()).isEqualTo(401);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("X-Reqid")).isPresent();
+        assertThat(kodo.keys("qbox")).containsExactly("k");
     }
 
     @Test

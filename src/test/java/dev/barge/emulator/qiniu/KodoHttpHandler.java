@@ -71,6 +71,9 @@ final class KodoHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         KodoRequest request = KodoRequest.of(reqId, msg.method().name(), msg.uri(), msg.headers().copy(),
                 ByteBufUtil.getBytes(msg.content()), localPort);
         Fault fault = faults.next(request.method(), request.rawPath());
+        if (fault != null && Boolean.getBoolean(KodoEmulator.TRACE_PROPERTY)) {
+            System.err.println("KODO " + request.method() + " " + request.uri() + " -> injected " + fault);
+        }
         if (fault instanceof Fault.Status status) {
             write(ctx, reqId, keepAlive, false, KodoResponse.error(status.status(), status.error()));
         } else if (fault instanceof Fault.Reset) {
@@ -93,6 +96,9 @@ final class KodoHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "emulator failure on " + request.method() + " " + request.uri(), e);
             response = KodoResponse.error(599, "emulator failure: " + e);
+        }
+        if (Boolean.getBoolean(KodoEmulator.TRACE_PROPERTY)) {
+            System.err.println("KODO " + request.method() + " " + request.uri() + " -> " + response.status());
         }
         write(ctx, request.reqId(), keepAlive, request.method().equals("HEAD"), response);
     }

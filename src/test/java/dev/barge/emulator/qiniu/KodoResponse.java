@@ -29,7 +29,7 @@ record KodoResponse(int status, List<Map.Entry<String, String>> headers, byte[] 
         return json(200, value);
     }
 
-    /** An empty JSON object: what Kodo answers to delete, copy, move, chtype... */
+    /** 200 with no body: what Kodo answers to delete, copy, move, chtype... */
     static KodoResponse empty() {
         return new KodoResponse(200, List.of(Map.entry("Content-Type", "application/json")),
                 new byte[0], null);
