@@ -1,5 +1,6 @@
 package dev.barge.emulator.qiniu;
 
+import dev.barge.storage.KeyOrder;
 import static java.util.Objects.requireNonNull;
 
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -9,7 +10,7 @@ final class KodoBucketState {
 
     private final String name;
     private final String region;
-    private final ConcurrentSkipListMap<String, StoredObject> objects = new ConcurrentSkipListMap<>(KeyOrder.INSTANCE);
+    private final ConcurrentSkipListMap<String, StoredObject> objects = new ConcurrentSkipListMap<>(KeyOrder.UTF8);
     private volatile boolean privateBucket;
 
     KodoBucketState(String name, String region, boolean privateBucket) {

@@ -1,5 +1,6 @@
 package dev.barge.emulator.qiniu;
 
+import dev.barge.storage.KeyOrder;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
@@ -70,7 +71,7 @@ final class KodoStore {
 
     List<String> bucketNames() {
         List<String> names = new ArrayList<>(buckets.keySet());
-        names.sort(KeyOrder.INSTANCE);
+        names.sort(KeyOrder.UTF8);
         return names;
     }
 
@@ -90,7 +91,7 @@ final class KodoStore {
                 result.add(domain);
             }
         });
-        result.sort(KeyOrder.INSTANCE);
+        result.sort(KeyOrder.UTF8);
         return result;
     }
 

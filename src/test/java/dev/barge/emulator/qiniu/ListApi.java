@@ -1,5 +1,6 @@
 package dev.barge.emulator.qiniu;
 
+import dev.barge.storage.KeyOrder;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
@@ -82,7 +83,7 @@ final class ListApi {
         String start = query.prefix;
         boolean inclusive = true;
         String lastDir = null;
-        if (query.after != null && KeyOrder.INSTANCE.compare(query.after.key, start) >= 0) {
+        if (query.after != null && KeyOrder.UTF8.compare(query.after.key, start) >= 0) {
             start = query.after.key;
             inclusive = query.after.dir; // a common-prefix marker: keys equal to it are inside it
             lastDir = query.after.dir ? query.after.key : null;
