@@ -194,7 +194,7 @@ final class LocalObjectStore implements ObjectStore {
         }
         try (InputStream in = payload.open()) {
             return write(Operation.PUT, bucket, key, bucketDir, file, in, payload.length(),
-                    new Attributes(request.contentType(), request.userMetadata(), storageClass), request.expectedChecksums());
+                    new LocalAttributes(request.contentType(), request.userMetadata(), storageClass), request.expectedChecksums());
         } catch (IOException e) {
             throw LocalErrors.io(Operation.PUT, bucket, key, e);
         }
@@ -208,15 +208,13 @@ final class LocalObjectStore implements ObjectStore {
         StorageClass storageClass =
                 storageClassOrDefault(Operation.COPY, request.targetBucket(), request.targetKey(), request.storageClass());
         try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS)) {
-            Attributes attributes;
+            LocalAttributes attributes;
             if (request.replaceMetadata()) {
-                attributes = new Attributes(request.contentType(), request.userMetadata(), storageClass);
+                attributes = new LocalAttributes(request.contentType(), request.userMetadata(), storageClass);
             } else {
                 LocalMetadata meta = validSidecar(source, attributesOf(Operation.COPY, request.sourceBucket(),
                         request.sourceKey(), source));
-                attributes = meta == null
-                        ? new Attributes(null, Map.of(), storageClass)
-                        : new Attributes(meta.contentType(), meta.userMetadata(), storageClass);
+                attributes = (meta == null ? LocalAttributes.NONE : meta.attributes()).withStorageClass(storageClass);
             }
             return write(Operation.COPY, request.targetBucket(), request.targetKey(), targetDir, target, in,
                     Payload.UNKNOWN_LENGTH, attributes, List.of());
@@ -244,9 +242,9 @@ final class LocalObjectStore implements ObjectStore {
                                 + "; nothing was written").build();
             }
             LocalMetadata meta = attributes == null ? null : validSidecar(file, attributes);
-            Attributes kept = meta != null
-                    ? new Attributes(meta.contentType(), meta.userMetadata(), meta.storageClass())
-                    : new Attributes(request.contentType(), request.userMetadata(),
+            LocalAttributes kept = meta != null
+                    ? meta.attributes()
+                    : new LocalAttributes(request.contentType(), request.userMetadata(),
                             storageClassOrDefault(Operation.APPEND, bucket, key, request.storageClass()));
             try (InputStream existing = attributes == null ? InputStream.nullInputStream()
                             : Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
@@ -267,13 +265,13 @@ final class LocalObjectStore implements ObjectStore {
     public void setStorageClass(String bucket, String key, StorageClass storageClass) {
         Path file = existingObject(Operation.SET_STORAGE_CLASS, bucket, key);
         BasicFileAttributes attributes = attributesOf(Operation.SET_STORAGE_CLASS, bucket, key, file);
+        StorageClass target = storageClassOrDefault(Operation.SET_STORAGE_CLASS, bucket, key,
+                requireNonNull(storageClass, "storageClass is null"));
         LocalMetadata meta = validSidecar(file, attributes);
-        if (meta == null) {
-            meta = new LocalMetadata(md5Of(Operation.SET_STORAGE_CLASS, bucket, key, file), 0, 0, null, Map.of(),
-                    StorageClass.STANDARD).describing(attributes);
-        }
-        writeSidecar(Operation.SET_STORAGE_CLASS, bucket, key, file, meta.withStorageClass(
-                storageClassOrDefault(Operation.SET_STORAGE_CLASS, bucket, key, requireNonNull(storageClass, "storageClass is null"))));
+        String md5 = meta != null ? meta.md5() : md5Of(Operation.SET_STORAGE_CLASS, bucket, key, file);
+        LocalAttributes kept = meta != null ? meta.attributes() : LocalAttributes.NONE;
+        writeSidecar(Operation.SET_STORAGE_CLASS, bucket, key, file,
+                LocalMetadata.describing(attributes, md5, kept.withStorageClass(target)));
     }
 
     // ---- deleting -----------------------------------------------------------------------
@@ -326,7 +324,7 @@ final class LocalObjectStore implements ObjectStore {
     }
 
     @Override
-    public List<dev.barge.storage.BucketInfo> listBuckets() {
+    public List<BucketInfo> listBuckets() {
         try (Stream<Path> entries = Files.list(paths.root())) {
             return entries.filter(p -> Files.isDirectory(p) && !LocalPaths.isReserved(p.getFileName().toString()))
                     .map(p -> new BucketInfo(p.getFileName().toString(), createdAt(p)))
@@ -377,7 +375,7 @@ final class LocalObjectStore implements ObjectStore {
         StorageClass storageClass = storageClassOrDefault(Operation.MULTIPART_INITIATE, request.bucket(), request.key(),
                 request.storageClass());
         LocalUpload upload = LocalUpload.create(bucketDir, request.key(),
-                new Attributes(request.contentType(), request.userMetadata(), storageClass), sync);
+                new LocalAttributes(request.contentType(), request.userMetadata(), storageClass), sync);
         return new MultipartUpload(request.bucket(), request.key(), upload.id());
     }
 
@@ -441,16 +439,13 @@ final class LocalObjectStore implements ObjectStore {
 
     // ---- shared pieces ------------------------------------------------------------------
 
-    /** Content type, user metadata and storage class of an object being written. */
-    record Attributes(String contentType, Map<String, String> userMetadata, StorageClass storageClass) {}
-
     /**
      * Writes an object atomically: bytes to a temporary file beside the target, checked and
      * flushed, then renamed over the target; then its sidecar. On any failure the temporary
      * file is removed and the previous object is untouched.
      */
     private WriteResult write(Operation op, String bucket, String key, Path bucketDir, Path file, InputStream in,
-            long expectedLength, Attributes attributes, List<Checksum> expectedChecksums) throws IOException {
+            long expectedLength, LocalAttributes attributes, List<Checksum> expectedChecksums) throws IOException {
         if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
             throw StorageException.builder(ErrorKind.CONFLICT, op).bucket(bucket).key(key)
                     .detail("other keys continue this one with '/', so it is a directory on the file system "
@@ -493,8 +488,7 @@ final class LocalObjectStore implements ObjectStore {
             temp = null;
             syncDirectory(file.getParent());
             BasicFileAttributes stored = attributesOf(op, bucket, key, file);
-            writeSidecar(op, bucket, key, file, new LocalMetadata(md5Hex, 0, 0, attributes.contentType(),
-                    attributes.userMetadata(), attributes.storageClass()).describing(stored));
+            writeSidecar(op, bucket, key, file, LocalMetadata.describing(stored, md5Hex, attributes));
             return new WriteResult(md5Hex, List.of(Checksum.md5Hex(md5Hex)));
         } finally {
             if (temp != null) {
@@ -588,10 +582,11 @@ final class LocalObjectStore implements ObjectStore {
 
     private static ObjectInfo info(String key, BasicFileAttributes attributes, LocalMetadata meta, String md5,
             boolean withHeaders) {
+        LocalAttributes kept = meta != null ? meta.attributes() : LocalAttributes.NONE;
         return new ObjectInfo(key, attributes.size(), attributes.lastModifiedTime().toInstant(), md5,
-                meta != null ? meta.storageClass() : StorageClass.STANDARD,
-                withHeaders && meta != null ? meta.contentType() : null,
-                withHeaders && meta != null ? meta.userMetadata() : Map.of(),
+                kept.storageClass(),
+                withHeaders ? kept.contentType() : null,
+                withHeaders ? kept.userMetadata() : Map.of(),
                 md5 != null ? List.of(Checksum.md5Hex(md5)) : List.of(),
                 RestoreStatus.NONE);
     }

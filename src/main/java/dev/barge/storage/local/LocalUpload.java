@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.storage.CompletedPart;
 import dev.barge.storage.MultipartUpload;
 import dev.barge.storage.Operation;
-import dev.barge.storage.StorageClass;
 import dev.barge.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +15,6 @@ import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,9 +27,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -48,10 +44,10 @@ final class LocalUpload {
     private final String key;
     private final String id;
     private final Path dir;
-    private final LocalObjectStore.Attributes attributes;
+    private final LocalAttributes attributes;
     private final boolean sync;
 
-    private LocalUpload(String bucket, String key, String id, Path dir, LocalObjectStore.Attributes attributes,
+    private LocalUpload(String bucket, String key, String id, Path dir, LocalAttributes attributes,
             boolean sync) {
         this.bucket = bucket;
         this.key = key;
@@ -65,24 +61,17 @@ final class LocalUpload {
         return id;
     }
 
-    LocalObjectStore.Attributes attributes() {
+    LocalAttributes attributes() {
         return attributes;
     }
 
-    static LocalUpload create(Path bucketDir, String key, LocalObjectStore.Attributes attributes, boolean sync) {
+    static LocalUpload create(Path bucketDir, String key, LocalAttributes attributes, boolean sync) {
         String bucket = bucketDir.getFileName().toString();
         String id = UUID.randomUUID().toString();
         Path dir = bucketDir.resolve(LocalPaths.UPLOADS_DIR).resolve(id);
         Properties p = new Properties();
         p.setProperty("key", key);
-        if (attributes.contentType() != null) {
-            p.setProperty("content-type", attributes.contentType());
-        }
-        p.setProperty("storage-class", attributes.storageClass().family().name());
-        if (attributes.storageClass().vendorName() != null) {
-            p.setProperty("storage-class-name", attributes.storageClass().vendorName());
-        }
-        attributes.userMetadata().forEach((name, value) -> p.setProperty("meta." + name, value));
+        attributes.writeTo(p);
         try {
             Files.createDirectories(dir);
             try (Writer out = Files.newBufferedWriter(dir.resolve(DESCRIPTOR), StandardCharsets.UTF_8)) {
@@ -111,16 +100,7 @@ final class LocalUpload {
         if (!upload.key().equals(p.getProperty("key"))) {
             return null;
         }
-        Map<String, String> user = new TreeMap<>();
-        for (String name : p.stringPropertyNames()) {
-            if (name.startsWith("meta.")) {
-                user.put(name.substring("meta.".length()), p.getProperty(name));
-            }
-        }
-        StorageClass storageClass = new StorageClass(StorageClass.Family.valueOf(p.getProperty("storage-class")),
-                p.getProperty("storage-class-name"));
-        return new LocalUpload(upload.bucket(), upload.key(), upload.uploadId(), dir,
-                new LocalObjectStore.Attributes(p.getProperty("content-type"), user, storageClass), sync);
+        return new LocalUpload(upload.bucket(), upload.key(), upload.uploadId(), dir, LocalAttributes.readFrom(p), sync);
     }
 
     CompletedPart writePart(int partNumber, InputStream in, long expectedLength) throws IOException {
