@@ -2,6 +2,8 @@ package dev.barge.emulator.oss;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,7 +23,7 @@ public record OssRequestLine(long sequence, String method, String uri, String bu
     public OssRequestLine {
         requireNonNull(method, "method is null");
         requireNonNull(uri, "uri is null");
-        parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
     /** Whether the query names {@code parameter} (with or without a value), e.g. "uploadId". */
