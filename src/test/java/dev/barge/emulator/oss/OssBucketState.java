@@ -1,5 +1,6 @@
 package dev.barge.emulator.oss;
 
+import dev.barge.storage.KeyOrder;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
@@ -164,7 +165,7 @@ final class OssBucketState {
     Page list(String prefix, String delimiter, String after, int maxKeys) {
         String start = prefix;
         boolean inclusive = true;
-        if (after != null && OssCodecs.compareCodePoints(after, prefix) >= 0) {
+        if (after != null && KeyOrder.UTF8.compare(after, prefix) >= 0) {
             start = after;
             inclusive = false;
         }
@@ -176,7 +177,7 @@ final class OssBucketState {
         for (OssObject object : tail.values()) {
             String key = object.key();
             if (!key.startsWith(prefix)) {
-                if (OssCodecs.compareCodePoints(key, prefix) > 0) {
+                if (KeyOrder.UTF8.compare(key, prefix) > 0) {
                     break;
                 }
                 continue;
@@ -188,7 +189,7 @@ final class OssBucketState {
                 if (at >= 0) {
                     entry = key.substring(0, at + delimiter.length());
                     isPrefix = true;
-                    if (entry.equals(last) || (after != null && OssCodecs.compareCodePoints(entry, after) <= 0)) {
+                    if (entry.equals(last) || (after != null && KeyOrder.UTF8.compare(entry, after) <= 0)) {
                         continue;
                     }
                 }

@@ -1,5 +1,6 @@
 package dev.barge.emulator.oss;
 
+import dev.barge.storage.KeyOrder;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.ByteArrayOutputStream;
@@ -22,7 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class OssCodecs {
 
     /** Keys in ascending UTF-8 byte order, which is code point order (not UTF-16 order). */
-    static final Comparator<String> KEY_ORDER = OssCodecs::compareCodePoints;
+    static final Comparator<String> KEY_ORDER = KeyOrder.UTF8;
 
     /** Last-Modified, Date, Expires: always two-digit days, always "GMT". */
     static final DateTimeFormatter RFC_1123 =
@@ -40,21 +41,6 @@ final class OssCodecs {
     private static final HexFormat LOWER_HEX = HexFormat.of();
 
     private OssCodecs() {}
-
-    static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-    }
 
     static String upperHex(byte[] bytes) {
         return UPPER_HEX.formatHex(bytes);

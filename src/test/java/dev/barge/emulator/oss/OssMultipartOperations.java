@@ -1,5 +1,6 @@
 package dev.barge.emulator.oss;
 
+import dev.barge.storage.KeyOrder;
 import static java.util.Objects.requireNonNull;
 
 import java.io.ByteArrayOutputStream;
@@ -251,7 +252,7 @@ final class OssMultipartOperations {
                 .thenComparing(OssMultipartUpload::uploadId);
         List<OssMultipartUpload> uploads = new ArrayList<>();
         for (OssMultipartUpload upload : bucket.uploads().values()) {
-            int byKey = OssCodecs.compareCodePoints(upload.key(), keyMarker);
+            int byKey = KeyOrder.UTF8.compare(upload.key(), keyMarker);
             boolean afterMarker = keyMarker.isEmpty() || byKey > 0
                     || (byKey == 0 && !uploadIdMarker.isEmpty() && upload.uploadId().compareTo(uploadIdMarker) > 0);
             if (upload.key().startsWith(prefix) && afterMarker) {
