@@ -1,0 +1,105 @@
+package dev.barge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.support.ListItemReader;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The job repository as Barge sets it up (Flyway-owned schema, Spring Batch on top), checked on
+ * each database it supports by a subclass that points {@code spring.datasource.*} at it.
+ */
+@SpringBootTest
+@Import(JobRepositoryContract.CountingJob.class)
+abstract class JobRepositoryContract {
+
+    @Autowired
+    JobOperator jobOperator;
+
+    @Autowired
+    JobRepository jobRepository;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    Job countingJob;
+
+    @Autowired
+    List<Integer> written;
+
+    @Test
+    void flywayCreatedSpringBatchsTablesAndBargesOwn() {
+        List<String> versions = jdbc.queryForList(
+                "select \"version\" from \"flyway_schema_history\" where \"success\" and \"version\" is not null"
+                        + " order by \"installed_rank\"",
+                String.class);
+        assertThat(versions).containsExactly("1", "2");
+        for (String table : List.of("BATCH_JOB_INSTANCE", "BATCH_JOB_EXECUTION", "BATCH_STEP_EXECUTION_CONTEXT",
+                "BARGE_OBJECT_FAILURE", "BARGE_EXECUTION_TOTAL", "BARGE_EXECUTION_OWNER")) {
+            assertThat(jdbc.queryForObject("select count(*) from " + table, Long.class)).as(table).isNotNull();
+        }
+    }
+
+    @Test
+    void aJobRunsIsRecordedAndItsInstanceCannotRunTwice() throws Exception {
+        JobParameters parameters = new JobParametersBuilder().addString("run", getClass().getSimpleName()).toJobParameters();
+
+        JobExecution execution = jobOperator.start(countingJob, parameters);
+
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(written).containsExactlyElementsOf(IntStream.rangeClosed(1, 25).boxed().toList());
+        JobExecution stored = jobRepository.getJobExecution(execution.getId());
+        assertThat(stored.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(stored.getStepExecutions()).singleElement()
+                .satisfies(step -> assertThat(step.getWriteCount()).isEqualTo(25))
+                .satisfies(step -> assertThat(step.getCommitCount()).isEqualTo(4));
+        assertThatThrownBy(() -> jobOperator.start(countingJob, parameters))
+                .isInstanceOf(JobInstanceAlreadyCompleteException.class);
+
+        jdbc.update("insert into BARGE_OBJECT_FAILURE (JOB_EXECUTION_ID, STEP_NAME, OBJECT_KEY, OBJECT_SIZE, ERROR_KIND,"
+                + " OPERATION, MESSAGE, ATTEMPTS, FAILED_AT) values (?, 'count', 'photos/a.jpg', 10, 'ACCESS_DENIED',"
+                + " 'get', 'denied', 1, current_timestamp)", execution.getId());
+        assertThat(jdbc.queryForObject("select OBJECT_KEY from BARGE_OBJECT_FAILURE where JOB_EXECUTION_ID = ?",
+                String.class, execution.getId())).isEqualTo("photos/a.jpg");
+    }
+
+    @TestConfiguration
+    static class CountingJob {
+        @Bean
+        List<Integer> written() {
+            return new ArrayList<>();
+        }
+
+        @Bean
+        Job countingJob(JobRepository repository, List<Integer> written) {
+            return new JobBuilder("counting", repository)
+                    .start(new StepBuilder("count", repository)
+                            .<Integer, Integer>chunk(7)
+                            .reader(new ListItemReader<>(IntStream.rangeClosed(1, 25).boxed().toList()))
+                            .writer(chunk -> written.addAll(chunk.getItems()))
+                            .build())
+                    .build();
+        }
+    }
+}
