@@ -1,0 +1,133 @@
+package dev.barge.batch;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.storage.ListPage;
+import dev.barge.storage.ListRequest;
+import dev.barge.storage.ObjectInfo;
+import dev.barge.storage.ObjectStore;
+import java.util.List;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+import org.springframework.batch.infrastructure.item.ItemStreamSupport;
+
+/**
+ * Reads every object under a prefix, one listing page at a time, in the store's key order.
+ * Memory holds one page, never the bucket.
+ *
+ * <p>Restart: on each {@link #update} (each chunk commit) it saves where it is, and
+ * {@link #open} resumes there. Where the store lists from a key
+ * ({@link dev.barge.storage.Capabilities#listStartAfter()}) the saved state is the last key
+ * handed out, as {@code JdbcPagingItemReader} saves its {@code start.after}; otherwise it is the
+ * token of the page being read and how many of its objects were handed out. Never a count from
+ * the start: a bucket that changed between runs cannot shift the position.
+ */
+public final class ObjectListingItemReader extends ItemStreamSupport implements ItemStreamReader<ObjectInfo> {
+    static final String START_AFTER = "start.after";
+    static final String PAGE_TOKEN = "page.token";
+    static final String PAGE_OFFSET = "page.offset";
+
+    private final ObjectStore store;
+    private final String bucket;
+    private final String prefix;
+    private final int pageSize;
+    private final boolean saveState;
+    private final boolean byKey;
+
+    private List<ObjectInfo> page = List.of();
+    private int offset;
+    private String pageToken;
+    private String nextPageToken;
+    private boolean lastPage;
+    private String lastKey;
+    private boolean opened;
+
+    ObjectListingItemReader(String name, ObjectStore store, String bucket, String prefix, int pageSize,
+            boolean saveState) {
+        setName(requireNonNull(name, "name is null"));
+        this.store = requireNonNull(store, "store is null");
+        this.bucket = requireNonNull(bucket, "bucket is null");
+        this.prefix = requireNonNull(prefix, "prefix is null");
+        this.pageSize = pageSize;
+        this.saveState = saveState;
+        this.byKey = store.capabilities().listStartAfter();
+    }
+
+    @Override
+    public void open(ExecutionContext context) throws ItemStreamException {
+        page = List.of();
+        offset = 0;
+        pageToken = null;
+        nextPageToken = null;
+        lastPage = false;
+        lastKey = null;
+        if (byKey && context.containsKey(getExecutionContextKey(START_AFTER))) {
+            lastKey = context.getString(getExecutionContextKey(START_AFTER));
+            fetch(request().withStartAfter(lastKey));
+        } else if (!byKey && context.containsKey(getExecutionContextKey(PAGE_OFFSET))) {
+            String token = context.containsKey(getExecutionContextKey(PAGE_TOKEN))
+                    ? context.getString(getExecutionContextKey(PAGE_TOKEN)) : null;
+            fetch(token == null ? request() : request().withPageToken(token));
+            offset = Math.min(context.getInt(getExecutionContextKey(PAGE_OFFSET)), page.size());
+            if (offset > 0) {
+                lastKey = page.get(offset - 1).key();
+            }
+        } else {
+            fetch(request());
+        }
+        opened = true;
+    }
+
+    @Override
+    public ObjectInfo read() {
+        if (!opened) {
+            throw new ItemStreamException("reader '" + getName() + "' was not opened");
+        }
+        while (offset == page.size()) {
+            if (lastPage) {
+                return null;
+            }
+            fetch(request().withPageToken(nextPageToken));
+        }
+        ObjectInfo next = page.get(offset++);
+        lastKey = next.key();
+        return next;
+    }
+
+    @Override
+    public void update(ExecutionContext context) throws ItemStreamException {
+        if (!saveState || lastKey == null) {
+            return;
+        }
+        if (byKey) {
+            context.putString(getExecutionContextKey(START_AFTER), lastKey);
+        } else {
+            if (pageToken != null) {
+                context.putString(getExecutionContextKey(PAGE_TOKEN), pageToken);
+            } else {
+                context.remove(getExecutionContextKey(PAGE_TOKEN));
+            }
+            context.putInt(getExecutionContextKey(PAGE_OFFSET), offset);
+        }
+    }
+
+    @Override
+    public void close() {
+        page = List.of();
+        opened = false;
+    }
+
+    private ListRequest request() {
+        return ListRequest.of(bucket, prefix).withPageSize(pageSize);
+    }
+
+    private void fetch(ListRequest request) {
+        ListPage listed = store.list(request);
+        page = listed.objects();
+        offset = 0;
+        pageToken = request.pageToken();
+        nextPageToken = listed.nextPageToken();
+        lastPage = !listed.truncated();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.barge.batch;
+
+import dev.barge.storage.ListRequest;
+import dev.barge.storage.ObjectStore;
+
+/** Builds an {@link ObjectListingItemReader}; every setting is named after the property it sets. */
+public final class ObjectListingItemReaderBuilder {
+    private String name;
+    private ObjectStore store;
+    private String bucket;
+    private String prefix = "";
+    private int pageSize = ListRequest.MAX_PAGE_SIZE;
+    private boolean saveState = true;
+
+    /** The name under which the reader keeps its position in the execution context. Required. */
+    public ObjectListingItemReaderBuilder name(String name) {
+        this.name = name;
+        return this;
+    }
+
+    /** The store to list. Required. */
+    public ObjectListingItemReaderBuilder store(ObjectStore store) {
+        this.store = store;
+        return this;
+    }
+
+    /** The bucket to list. Required. */
+    public ObjectListingItemReaderBuilder bucket(String bucket) {
+        this.bucket = bucket;
+        return this;
+    }
+
+    /** Only keys starting with this; default all. */
+    public ObjectListingItemReaderBuilder prefix(String prefix) {
+        this.prefix = prefix;
+        return this;
+    }
+
+    /** Objects per listing request, 1 to 1000; default 1000. */
+    public ObjectListingItemReaderBuilder pageSize(int pageSize) {
+        this.pageSize = pageSize;
+        return this;
+    }
+
+    /** Whether to save the position for restarts; default true. */
+    public ObjectListingItemReaderBuilder saveState(boolean saveState) {
+        this.saveState = saveState;
+        return this;
+    }
+
+    public ObjectListingItemReader build() {
+        if (saveState && (name == null || name.isBlank())) {
+            throw new IllegalStateException("a name is required when the reader saves its state");
+        }
+        if (store == null) {
+            throw new IllegalStateException("a store is required");
+        }
+        if (bucket == null || bucket.isEmpty()) {
+            throw new IllegalStateException("a bucket is required");
+        }
+        if (prefix == null) {
+            throw new IllegalStateException("prefix must not be null; use \"\" for the whole bucket");
+        }
+        if (pageSize < 1 || pageSize > ListRequest.MAX_PAGE_SIZE) {
+            throw new IllegalStateException("pageSize must be between 1 and " + ListRequest.MAX_PAGE_SIZE + ": " + pageSize);
+        }
+        return new ObjectListingItemReader(name == null ? "objectListingItemReader" : name, store, bucket, prefix,
+                pageSize, saveState);
+    }
+}
