@@ -1,0 +1,390 @@
+package dev.barge.transfer;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.storage.ByteRange;
+import dev.barge.storage.Capabilities;
+import dev.barge.storage.Checksum;
+import dev.barge.storage.CompletedPart;
+import dev.barge.storage.CopyRequest;
+import dev.barge.storage.ErrorKind;
+import dev.barge.storage.MultipartUpload;
+import dev.barge.storage.ObjectContent;
+import dev.barge.storage.ObjectInfo;
+import dev.barge.storage.ObjectStore;
+import dev.barge.storage.Operation;
+import dev.barge.storage.Payload;
+import dev.barge.storage.PutRequest;
+import dev.barge.storage.StorageException;
+import dev.barge.storage.WriteResult;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves one object from one store to another, choosing per object:
+ *
+ * <ul>
+ *   <li>both sides one store that can copy: a server-side copy, no bytes through Barge;</li>
+ *   <li>up to {@link TransferSettings#multipartThreshold()}: read into memory, checked, and written
+ *       in one request that carries the expected checksum, so the target refuses corrupt data before
+ *       it becomes visible, and that is replayable, so the retry layer can resend it;</li>
+ *   <li>larger, on a target with multipart upload: parts read with parallel ranged GETs and uploaded
+ *       in parallel, at most {@link TransferSettings#partsInFlight()} at a time, hashed in order, and
+ *       compared before the upload is completed (a mismatch aborts it: nothing becomes visible);</li>
+ *   <li>larger, on a target without multipart: streamed in one request and checked afterwards.</li>
+ * </ul>
+ *
+ * Every byte read is checksummed (MD5, plus whatever algorithms either side reports) and compared
+ * with what the source and the target report; a mismatch is a {@link ErrorKind#CHECKSUM_MISMATCH}
+ * failure and a target object already written with bad data is deleted. Content type and user
+ * metadata go with the object; a multipart copy also records the source's MD5 in
+ * {@value #MD5_METADATA}, since its etag cannot carry it.
+ */
+public final class ObjectTransfer {
+    /** User metadata holding the content's MD5 where the target's etag is not one. */
+    public static final String MD5_METADATA = "barge-md5";
+
+    private static final Logger log = LoggerFactory.getLogger(ObjectTransfer.class);
+
+    private final TransferSettings settings;
+    private final ExecutorService partExecutor;
+
+    /**
+     * @param settings thresholds and part sizes
+     * @param partExecutor runs the reads and writes of parts; must not be the executor that runs
+     *     transfers, which wait on it
+     */
+    public ObjectTransfer(TransferSettings settings, ExecutorService partExecutor) {
+        this.settings = requireNonNull(settings, "settings is null");
+        this.partExecutor = requireNonNull(partExecutor, "partExecutor is null");
+    }
+
+    public TransferResult transfer(TransferRequest request) {
+        if (request.sameStore() && request.target().capabilities().copy()) {
+            return serverSideCopy(request);
+        }
+        long size = request.sourceObject().size();
+        if (size <= settings.multipartThreshold()) {
+            return singlePut(request);
+        }
+        return request.target().capabilities().multipart() ? multipart(request) : streamedPut(request);
+    }
+
+    private TransferResult serverSideCopy(TransferRequest r) {
+        ObjectInfo source = r.sourceObject();
+        WriteResult written = r.target().copy(CopyRequest.of(r.sourceBucket(), source.key(), r.targetBucket(),
+                r.targetKey()).withStorageClass(r.targetStorageClass()));
+        List<Checksum> verified = new ArrayList<>();
+        for (Checksum expected : source.checksums()) {
+            written.checksum(expected.algorithm()).ifPresent(actual -> {
+                if (!actual.equals(expected)) {
+                    throw mismatchAfterWrite(r, "the server-side copy has " + actual + ", the source " + expected);
+                }
+                verified.add(actual);
+            });
+        }
+        return new TransferResult(TransferResult.Method.SERVER_SIDE_COPY, 0, verified);
+    }
+
+    private TransferResult singlePut(TransferRequest r) {
+        String key = r.sourceObject().key();
+        try (ObjectContent content = r.source().get(r.sourceBucket(), key)) {
+            if (content.length() > settings.multipartThreshold()) {
+                log.debug("{} grew to {} bytes since it was listed; transferring it as a large object", key,
+                        content.length());
+                content.close();
+                return transfer(withSource(r, content.info()));
+            }
+            byte[] data = readExactly(r, content);
+            StreamingChecksums sums = StreamingChecksums.of(algorithms(r, content.info()));
+            sums.update(data, 0, data.length);
+            List<Checksum> computed = sums.finish();
+            List<Checksum> verified = new ArrayList<>(compareWithSource(r, content.info(), computed));
+            WriteResult written = r.target().put(putRequest(r, content.info(), false)
+                            .expectedChecksums(verifiableBy(r.target(), computed)).build(),
+                    Payload.ofBytes(data));
+            verified.addAll(compareWithTarget(r, computed, written, verified));
+            return new TransferResult(TransferResult.Method.SINGLE_PUT, data.length, verified);
+        } catch (IOException e) {
+            throw readFailure(r, e);
+        }
+    }
+
+    private TransferResult streamedPut(TransferRequest r) {
+        String key = r.sourceObject().key();
+        try (ObjectContent content = r.source().get(r.sourceBucket(), key)) {
+            StreamingChecksums sums = StreamingChecksums.of(algorithms(r, content.info()));
+            ChecksummingInputStream in = new ChecksummingInputStream(content.body(), sums);
+            List<Checksum> announced = verifiableBy(r.target(), content.info().checksums());
+            WriteResult written = r.target().put(putRequest(r, content.info(), false).expectedChecksums(announced).build(),
+                    Payload.ofStream(in, content.length()));
+            if (in.count() != content.length()) {
+                deleteQuietly(r);
+                throw readFailure(r, new IOException("the source sent " + in.count() + " of " + content.length() + " bytes"));
+            }
+            List<Checksum> computed = sums.finish();
+            List<Checksum> verified = new ArrayList<>();
+            try {
+                verified.addAll(compareWithSource(r, content.info(), computed));
+            } catch (StorageException e) {
+                deleteQuietly(r);
+                throw e;
+            }
+            verified.addAll(compareWithTarget(r, computed, written, verified));
+            return new TransferResult(TransferResult.Method.STREAMED_PUT, in.count(), verified);
+        } catch (IOException e) {
+            throw readFailure(r, e);
+        }
+    }
+
+    private record Part(int number, byte[] data, CompletedPart uploaded) {}
+
+    private TransferResult multipart(TransferRequest r) {
+        ObjectInfo source = r.source().stat(r.sourceBucket(), r.sourceObject().key());
+        Capabilities target = r.target().capabilities();
+        long partSize = partSize(r, source.size(), target);
+        int partCount = (int) Math.max(1, (source.size() + partSize - 1) / partSize);
+        MultipartUpload upload = r.target().initiateMultipart(putRequest(r, source, true).build());
+        Deque<Future<Part>> inFlight = new ArrayDeque<>();
+        try {
+            StreamingChecksums sums = StreamingChecksums.of(algorithms(r, source));
+            List<CompletedPart> parts = new ArrayList<>(partCount);
+            for (int i = 0; i < partCount; i++) {
+                int number = i + 1;
+                long first = i * partSize;
+                long last = Math.min(source.size(), first + partSize) - 1;
+                inFlight.add(partExecutor.submit(() -> copyPart(r, source, upload, number, first, last)));
+                if (inFlight.size() >= settings.partsInFlight()) {
+                    hashInOrder(await(inFlight.poll()), sums, parts);
+                }
+            }
+            while (!inFlight.isEmpty()) {
+                hashInOrder(await(inFlight.poll()), sums, parts);
+            }
+            List<Checksum> computed = sums.finish();
+            List<Checksum> verified = new ArrayList<>(compareWithSource(r, source, computed));
+            WriteResult written = r.target().completeMultipart(upload, parts);
+            verified.addAll(compareWithTarget(r, computed, written, verified));
+            return new TransferResult(TransferResult.Method.MULTIPART, source.size(), verified);
+        } catch (RuntimeException | Error e) {
+            inFlight.forEach(f -> f.cancel(true));
+            try {
+                r.target().abortMultipart(upload);
+            } catch (RuntimeException abortFailure) {
+                e.addSuppressed(abortFailure);
+            }
+            throw e;
+        }
+    }
+
+    private Part copyPart(TransferRequest r, ObjectInfo source, MultipartUpload upload, int number, long first,
+            long last) {
+        String key = source.key();
+        byte[] data;
+        try (ObjectContent content = r.source().get(r.sourceBucket(), key, ByteRange.of(first, last))) {
+            String etag = content.info().etag();
+            if (source.etag() != null && etag != null && !source.etag().equals(etag)) {
+                throw StorageException.builder(ErrorKind.TRANSIENT, Operation.GET).bucket(r.sourceBucket()).key(key)
+                        .detail("the object changed while it was being copied (etag " + source.etag() + ", now "
+                                + etag + "); it will be copied again").build();
+            }
+            data = readExactly(r, content);
+        } catch (IOException e) {
+            throw readFailure(r, e);
+        }
+        return new Part(number, data, r.target().uploadPart(upload, number, Payload.ofBytes(data)));
+    }
+
+    private static void hashInOrder(Part part, StreamingChecksums sums, List<CompletedPart> parts) {
+        sums.update(part.data(), 0, part.data().length);
+        parts.add(part.uploaded());
+    }
+
+    private static Part await(Future<Part> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while copying parts", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** The configured part size, raised to the target's minimum and to fit its part count. */
+    private long partSize(TransferRequest r, long size, Capabilities target) {
+        long partSize = Math.max(settings.partSize(), target.multipartMinPartSize());
+        long forPartCount = (size + target.multipartMaxParts() - 1) / target.multipartMaxParts();
+        partSize = Math.max(partSize, forPartCount);
+        if (partSize > target.multipartMaxPartSize() || partSize > Integer.MAX_VALUE - 8) {
+            throw StorageException.invalidArgument(Operation.MULTIPART_INITIATE, r.targetBucket(), r.targetKey(),
+                    "an object of " + size + " bytes needs parts of " + partSize
+                            + " bytes, more than the target or Barge can hold");
+        }
+        return partSize;
+    }
+
+    // ---- checksums ----------------------------------------------------------------------
+
+    /** The algorithms worth computing: what either side reports. */
+    private static Set<Checksum.Algorithm> algorithms(TransferRequest r, ObjectInfo source) {
+        Set<Checksum.Algorithm> algorithms = EnumSet.noneOf(Checksum.Algorithm.class);
+        algorithms.addAll(r.target().capabilities().checksums());
+        source.checksums().forEach(c -> algorithms.add(c.algorithm()));
+        return algorithms;
+    }
+
+    private static List<Checksum> verifiableBy(ObjectStore target, List<Checksum> checksums) {
+        return checksums.stream().filter(c -> target.capabilities().checksums().contains(c.algorithm())).toList();
+    }
+
+    /** Compares what was read with what the source says it holds: the bytes must not have changed in transit. */
+    private static List<Checksum> compareWithSource(TransferRequest r, ObjectInfo source, List<Checksum> computed) {
+        List<Checksum> verified = new ArrayList<>();
+        for (Checksum reported : source.checksums()) {
+            for (Checksum actual : computed) {
+                if (actual.algorithm() == reported.algorithm()) {
+                    if (!actual.equals(reported)) {
+                        throw StorageException.builder(ErrorKind.CHECKSUM_MISMATCH, Operation.GET)
+                                .bucket(r.sourceBucket()).key(source.key())
+                                .detail("the bytes read have " + actual.algorithm() + " " + actual.value()
+                                        + " but the source reports " + reported.value()).build();
+                    }
+                    verified.add(actual);
+                }
+            }
+        }
+        return verified;
+    }
+
+    /** Compares what was read with what the target says it stored; deletes the target object on a mismatch. */
+    private List<Checksum> compareWithTarget(TransferRequest r, List<Checksum> computed, WriteResult written,
+            List<Checksum> alreadyVerified) {
+        List<Checksum> verified = new ArrayList<>();
+        for (Checksum actual : computed) {
+            written.checksum(actual.algorithm()).ifPresent(stored -> {
+                if (!stored.equals(actual)) {
+                    deleteQuietly(r);
+                    throw mismatchAfterWrite(r, "the target stored " + stored.algorithm() + " " + stored.value()
+                            + " but the bytes sent have " + actual.value());
+                }
+                if (!alreadyVerified.contains(stored)) {
+                    verified.add(stored);
+                }
+            });
+        }
+        return verified;
+    }
+
+    private static StorageException mismatchAfterWrite(TransferRequest r, String detail) {
+        return StorageException.builder(ErrorKind.CHECKSUM_MISMATCH, Operation.PUT).bucket(r.targetBucket())
+                .key(r.targetKey()).detail(detail + "; the copy was deleted").build();
+    }
+
+    private void deleteQuietly(TransferRequest r) {
+        try {
+            r.target().delete(r.targetBucket(), r.targetKey());
+        } catch (RuntimeException e) {
+            log.warn("could not delete the bad copy {}/{}: {}", r.targetBucket(), r.targetKey(), e.getMessage());
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    private PutRequest.Builder putRequest(TransferRequest r, ObjectInfo source, boolean recordMd5) {
+        Map<String, String> metadata = new HashMap<>(source.userMetadata());
+        if (recordMd5) {
+            source.checksum(Checksum.Algorithm.MD5).ifPresent(md5 -> metadata.put(MD5_METADATA, md5.value()));
+        }
+        return PutRequest.builder(r.targetBucket(), r.targetKey())
+                .contentType(source.contentType())
+                .userMetadata(metadata)
+                .storageClass(r.targetStorageClass());
+    }
+
+    private static TransferRequest withSource(TransferRequest r, ObjectInfo fresh) {
+        return new TransferRequest(r.source(), r.sourceBucket(), fresh, r.target(), r.targetBucket(), r.targetKey(),
+                r.sameStore(), r.targetStorageClass());
+    }
+
+    private static byte[] readExactly(TransferRequest r, ObjectContent content) throws IOException {
+        InputStream body = content.body();
+        byte[] data = body.readNBytes(Math.toIntExact(content.length()));
+        if (data.length != content.length() || body.read() != -1) {
+            throw new IOException("the source sent " + (data.length == content.length() ? "more" : data.length)
+                    + " bytes where " + content.length() + " were announced");
+        }
+        return data;
+    }
+
+    private static StorageException readFailure(TransferRequest r, IOException e) {
+        if (e.getCause() instanceof StorageException se) {
+            return se;
+        }
+        return StorageException.builder(ErrorKind.TRANSIENT, Operation.GET).bucket(r.sourceBucket())
+                .key(r.sourceObject().key()).detail("reading the source failed: " + e.getMessage()).cause(e).build();
+    }
+
+    /** Counts and checksums the bytes the target reads. */
+    private static final class ChecksummingInputStream extends FilterInputStream {
+        private final StreamingChecksums sums;
+        private long count;
+
+        ChecksummingInputStream(InputStream in, StreamingChecksums sums) {
+            super(in);
+            this.sums = sums;
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                sums.update(b, off, n);
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) {
+            return 0; // every byte must pass through the checksums
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+    }
+}

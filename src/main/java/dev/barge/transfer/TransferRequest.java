@@ -1,0 +1,40 @@
+package dev.barge.transfer;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.storage.ObjectInfo;
+import dev.barge.storage.ObjectStore;
+import dev.barge.storage.StorageClass;
+
+/**
+ * One object to move.
+ *
+ * @param source the store to read from
+ * @param sourceBucket its bucket
+ * @param sourceObject the object as listed (key, size, etag and checksums are used)
+ * @param target the store to write to
+ * @param targetBucket its bucket
+ * @param targetKey the key to write
+ * @param sameStore whether source and target are one endpoint with one set of credentials, so that a
+ *     server-side copy can read the source (the registry decides: two remote names may be one store)
+ * @param targetStorageClass the storage class of the copy, or {@code null} for the target's default
+ */
+public record TransferRequest(
+        ObjectStore source,
+        String sourceBucket,
+        ObjectInfo sourceObject,
+        ObjectStore target,
+        String targetBucket,
+        String targetKey,
+        boolean sameStore,
+        StorageClass targetStorageClass) {
+
+    public TransferRequest {
+        requireNonNull(source, "source is null");
+        requireNonNull(sourceBucket, "sourceBucket is null");
+        requireNonNull(sourceObject, "sourceObject is null");
+        requireNonNull(target, "target is null");
+        requireNonNull(targetBucket, "targetBucket is null");
+        requireNonNull(targetKey, "targetKey is null");
+    }
+}

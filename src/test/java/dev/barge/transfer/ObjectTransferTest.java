@@ -1,0 +1,301 @@
+package dev.barge.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.barge.storage.ByteRange;
+import dev.barge.storage.Capabilities;
+import dev.barge.storage.Checksum;
+import dev.barge.storage.CompletedPart;
+import dev.barge.storage.ErrorKind;
+import dev.barge.storage.ListRequest;
+import dev.barge.storage.MultipartUpload;
+import dev.barge.storage.ObjectContent;
+import dev.barge.storage.ObjectInfo;
+import dev.barge.storage.ObjectStore;
+import dev.barge.storage.Payload;
+import dev.barge.storage.PutRequest;
+import dev.barge.storage.RemoteConfig;
+import dev.barge.storage.RestoreStatus;
+import dev.barge.storage.StorageClass;
+import dev.barge.storage.StorageException;
+import dev.barge.storage.layer.ObjectStoreLayer;
+import dev.barge.storage.local.LocalStoreProvider;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The transfer engine between two real local stores (two roots: not one store). */
+class ObjectTransferTest {
+    private static final int MIB = 1 << 20;
+    private static final TransferSettings SMALL_PARTS = new TransferSettings(MIB, MIB, 3);
+
+    @TempDir
+    Path temp;
+
+    private ObjectStore source;
+    private ObjectStore target;
+    private final ExecutorService parts = Executors.newFixedThreadPool(4);
+    private final ObjectTransfer transfer = new ObjectTransfer(SMALL_PARTS, parts);
+
+    @BeforeEach
+    void stores() throws IOException {
+        source = open("src");
+        target = open("dst");
+        source.createBucket("in");
+        target.createBucket("out");
+    }
+
+    @AfterEach
+    void stop() {
+        parts.shutdownNow();
+    }
+
+    private ObjectStore open(String dir) throws IOException {
+        return new LocalStoreProvider().open(RemoteConfig.local(dir, Files.createDirectories(temp.resolve(dir)))
+                .withOption("multipart-min-part-size", "1MB").withOption("sync", "false"));
+    }
+
+    private ObjectInfo put(String key, int size) {
+        byte[] data = new byte[size];
+        new Random(size).nextBytes(data);
+        source.put(PutRequest.builder("in", key).contentType("image/jpeg").userMetadata(Map.of("camera", "x100")).build(),
+                Payload.ofBytes(data));
+        return source.list(ListRequest.of("in", key)).objects().get(0);
+    }
+
+    private TransferRequest request(ObjectStore from, ObjectInfo object, ObjectStore to, boolean sameStore) {
+        return new TransferRequest(from, "in", object, to, sameStore ? "in" : "out", "copy/" + object.key(), sameStore,
+                null);
+    }
+
+    private byte[] bytes(ObjectStore store, String bucket, String key) {
+        try (ObjectContent content = store.get(bucket, key)) {
+            return content.body().readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aSmallObjectIsReadWholeAndWrittenWithItsMetadata() {
+        ObjectInfo object = put("small.jpg", 300_000);
+
+        TransferResult result = transfer.transfer(request(source, object, target, false));
+
+        assertThat(result.method()).isEqualTo(TransferResult.Method.SINGLE_PUT);
+        assertThat(result.bytesRead()).isEqualTo(300_000);
+        assertThat(result.verified()).extracting(Checksum::algorithm).contains(Checksum.Algorithm.MD5);
+        assertThat(bytes(target, "out", "copy/small.jpg")).isEqualTo(bytes(source, "in", "small.jpg"));
+        ObjectInfo copy = target.stat("out", "copy/small.jpg");
+        assertThat(copy.contentType()).isEqualTo("image/jpeg");
+        assertThat(copy.userMetadata()).containsEntry("camera", "x100");
+    }
+
+    @Test
+    void aLargeObjectGoesMultipartWithBoundedPartsInFlight() {
+        ObjectInfo object = put("big.bin", 10 * MIB + 12345);
+        AtomicInteger ranged = new AtomicInteger();
+        AtomicInteger active = new AtomicInteger();
+        AtomicInteger maxActive = new AtomicInteger();
+        ObjectStore countingSource = new ObjectStoreLayer(source) {
+            @Override
+            protected <T> T invoke(Call call, Supplier<T> action) {
+                return action.get();
+            }
+
+            @Override
+            public ObjectContent get(String bucket, String key, ByteRange range) {
+                if (range != null) {
+                    ranged.incrementAndGet();
+                }
+                return super.get(bucket, key, range);
+            }
+        };
+        ObjectStore countingTarget = new ObjectStoreLayer(target) {
+            @Override
+            protected <T> T invoke(Call call, Supplier<T> action) {
+                return action.get();
+            }
+
+            @Override
+            public CompletedPart uploadPart(MultipartUpload upload, int partNumber, Payload payload) {
+                maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+                try {
+                    return super.uploadPart(upload, partNumber, payload);
+                } finally {
+                    active.decrementAndGet();
+                }
+            }
+        };
+
+        TransferResult result = transfer.transfer(request(countingSource, object, countingTarget, false));
+
+        assertThat(result.method()).isEqualTo(TransferResult.Method.MULTIPART);
+        assertThat(ranged).hasValue(11);
+        assertThat(maxActive.get()).isBetween(1, 3);
+        assertThat(bytes(target, "out", "copy/big.bin")).isEqualTo(bytes(source, "in", "big.bin"));
+        ObjectInfo copy = target.stat("out", "copy/big.bin");
+        assertThat(copy.contentType()).isEqualTo("image/jpeg");
+        assertThat(copy.userMetadata()).containsEntry("camera", "x100")
+                .containsEntry(ObjectTransfer.MD5_METADATA, object.etag());
+        assertThat(result.verified()).contains(Checksum.md5Hex(object.etag()));
+    }
+
+    @Test
+    void oneStoreCopiesServerSideWithoutReadingTheBytes() {
+        ObjectInfo object = put("same.bin", 2 * MIB);
+        AtomicInteger gets = new AtomicInteger();
+        ObjectStore watched = new ObjectStoreLayer(source) {
+            @Override
+            protected <T> T invoke(Call call, Supplier<T> action) {
+                if (call.operation() == dev.barge.storage.Operation.GET) {
+                    gets.incrementAndGet();
+                }
+                return action.get();
+            }
+        };
+
+        TransferResult result = transfer.transfer(request(watched, object, watched, true));
+
+        assertThat(result.method()).isEqualTo(TransferResult.Method.SERVER_SIDE_COPY);
+        assertThat(result.bytesRead()).isZero();
+        assertThat(gets).hasValue(0);
+        assertThat(bytes(source, "in", "copy/same.bin")).isEqualTo(bytes(source, "in", "same.bin"));
+    }
+
+    @Test
+    void aLargeObjectOnATargetWithoutMultipartIsStreamed() {
+        ObjectInfo object = put("stream.bin", 3 * MIB + 7);
+
+        TransferResult result = transfer.transfer(request(source, object, withoutMultipart(target), false));
+
+        assertThat(result.method()).isEqualTo(TransferResult.Method.STREAMED_PUT);
+        assertThat(result.bytesRead()).isEqualTo(3 * MIB + 7);
+        assertThat(bytes(target, "out", "copy/stream.bin")).isEqualTo(bytes(source, "in", "stream.bin"));
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {200_000, 3 * MIB + 5})
+    void corruptedBytesFailTheObjectAndLeaveNothing(int size) {
+        ObjectInfo object = put("bad.bin", size);
+        for (ObjectStore to : new ObjectStore[] {target, withoutMultipart(target)}) {
+            StorageException e = catchThrowableOfType(StorageException.class,
+                    () -> transfer.transfer(request(corrupting(source), object, to, false)));
+
+            assertThat(e.kind()).isEqualTo(ErrorKind.CHECKSUM_MISMATCH);
+            assertThat(e.isRetryable()).isTrue();
+            assertThat(e.getMessage()).contains("bad.bin");
+            assertThat(target.list(ListRequest.of("out", "")).objects()).isEmpty();
+            assertThat(leftoverUploads()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSourceChangingDuringAMultipartCopyIsCaughtAndTheUploadAborted() {
+        ObjectInfo object = put("moving.bin", 5 * MIB);
+        ObjectStore changing = new ObjectStoreLayer(source) {
+            @Override
+            protected <T> T invoke(Call call, Supplier<T> action) {
+                return action.get();
+            }
+
+            @Override
+            public ObjectContent get(String bucket, String key, ByteRange range) {
+                ObjectContent content = super.get(bucket, key, range);
+                if (range != null && range.first() >= 3L * MIB) {
+                    ObjectInfo i = content.info();
+                    ObjectInfo newer = new ObjectInfo(i.key(), i.size(), i.lastModified(), "another-etag",
+                            i.storageClass(), i.contentType(), i.userMetadata(), i.checksums(), RestoreStatus.NONE);
+                    return new ObjectContent(newer, content.offset(), content.length(), content.body());
+                }
+                return content;
+            }
+        };
+
+        StorageException e = catchThrowableOfType(StorageException.class,
+                () -> transfer.transfer(request(changing, object, target, false)));
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT);
+        assertThat(e.getMessage()).contains("changed while it was being copied");
+        assertThat(target.list(ListRequest.of("out", "")).objects()).isEmpty();
+        assertThat(leftoverUploads()).isEmpty();
+    }
+
+    @Test
+    void theRequestedStorageClassIsApplied() {
+        ObjectInfo object = put("cold.bin", 1000);
+        transfer.transfer(new TransferRequest(source, "in", object, target, "out", "cold.bin", false,
+                StorageClass.of(StorageClass.Family.ARCHIVE)));
+        assertThat(target.stat("out", "cold.bin").storageClass().family()).isEqualTo(StorageClass.Family.ARCHIVE);
+    }
+
+    private Stream<Path> leftoverUploads() {
+        Path uploads = temp.resolve("dst/out/.barge.uploads");
+        try {
+            return Files.exists(uploads) ? Files.list(uploads).toList().stream() : Stream.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The store, flipping one byte in the middle of every download. */
+    private static ObjectStore corrupting(ObjectStore store) {
+        return new ObjectStoreLayer(store) {
+            @Override
+            protected <T> T invoke(Call call, Supplier<T> action) {
+                return action.get();
+            }
+
+            @Override
+            protected InputStream download(Call call, InputStream body) {
+                return new FilterInputStream(body) {
+                    private long position;
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        int n = super.read(b, off, len);
+                        if (n > 0 && position <= 1000 && position + n > 1000) {
+                            b[off + (int) (1000 - position)] ^= 0x5a;
+                        }
+                        position += Math.max(n, 0);
+                        return n;
+                    }
+                };
+            }
+        };
+    }
+
+    private static ObjectStore withoutMultipart(ObjectStore store) {
+        Capabilities c = store.capabilities();
+        Capabilities without = Capabilities.builder().copy(c.maxCopySize()).storageClasses(c.storageClasses())
+                .checksums(c.checksums()).listStartAfter(true).keysNestUnderObjects(c.keysNestUnderObjects()).build();
+        return new ObjectStoreLayer(store) {
+            @Override
+            protected <T> T invoke(Call call, Supplier<T> action) {
+                return action.get();
+            }
+
+            @Override
+            public Capabilities capabilities() {
+                return without;
+            }
+        };
+    }
+}
