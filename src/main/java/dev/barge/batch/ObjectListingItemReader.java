@@ -81,6 +81,19 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
 
     @Override
     public ObjectInfo read() {
+        ObjectInfo next = peek();
+        if (next != null) {
+            offset++;
+            lastKey = next.key();
+        }
+        return next;
+    }
+
+    /**
+     * The object {@link #read()} will return next, without consuming it: a restart after
+     * {@link #update} resumes at or before it. {@code null} at the end.
+     */
+    public ObjectInfo peek() {
         if (!opened) {
             throw new ItemStreamException("reader '" + getName() + "' was not opened");
         }
@@ -90,9 +103,7 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
             }
             fetch(request().withPageToken(nextPageToken));
         }
-        ObjectInfo next = page.get(offset++);
-        lastKey = next.key();
-        return next;
+        return page.get(offset);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.barge.config;
 
+import dev.barge.storage.ObjectStore;
 import dev.barge.storage.RemoteConfig;
 import dev.barge.storage.StoreProvider;
 import dev.barge.storage.StoreRegistry;
@@ -26,17 +27,23 @@ public class StorageConfiguration {
 
     /**
      * Every configured remote, checked now so that a bad setting stops startup with a message
-     * naming it; stores open on first use, wrapped in the layers of {@link StoreLayers}.
+     * naming it; stores open on first use, wrapped in any {@link StoreRegistry.StoreDecorator}
+     * beans (innermost, next to the driver) and then in the layers of {@link StoreLayers}.
      */
     @Bean(destroyMethod = "close")
     StoreRegistry storeRegistry(List<StoreProvider> providers, BargeProperties properties,
-            ObjectProvider<MeterRegistry> meterRegistry) {
+            ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<StoreRegistry.StoreDecorator> decorators) {
         MeterRegistry metrics = meterRegistry.getIfAvailable(() -> Metrics.globalRegistry);
         List<RemoteConfig> remotes = properties.remotes().entrySet().stream()
                 .map(e -> e.getValue().toRemoteConfig(e.getKey()))
                 .toList();
         Map<String, RemoteProperties> byName = properties.remotes();
-        return new StoreRegistry(providers, remotes, (remote, store) -> {
+        List<StoreRegistry.StoreDecorator> inner = decorators.orderedStream().toList();
+        return new StoreRegistry(providers, remotes, (remote, opened) -> {
+            ObjectStore store = opened;
+            for (StoreRegistry.StoreDecorator decorator : inner) {
+                store = decorator.decorate(remote, store);
+            }
             RemoteProperties settings = byName.get(remote.name());
             StoreLayers.Builder layers = StoreLayers.builder(remote.name()).metrics(metrics);
             if (settings != null) {

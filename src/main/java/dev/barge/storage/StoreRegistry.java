@@ -72,6 +72,22 @@ public final class StoreRegistry implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Whether two remotes are one store: same type, endpoint, region, path style, credentials and
+     * root, whatever their names. Objects move between them by server-side copy.
+     */
+    public boolean sameStore(String a, String b) {
+        RemoteConfig x = remote(a);
+        RemoteConfig y = remote(b);
+        return x.type().equals(y.type())
+                && java.util.Objects.equals(x.endpoint(), y.endpoint())
+                && java.util.Objects.equals(x.region(), y.region())
+                && x.pathStyle() == y.pathStyle()
+                && java.util.Objects.equals(x.credentials(), y.credentials())
+                && java.util.Objects.equals(x.root() == null ? null : x.root().toAbsolutePath().normalize(),
+                        y.root() == null ? null : y.root().toAbsolutePath().normalize());
+    }
+
     /** The store of a remote, opened on first use. */
     public ObjectStore store(String remoteName) {
         return open.computeIfAbsent(remoteName, name -> {

@@ -1,0 +1,95 @@
+package dev.barge.batch;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.storage.StorageException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Barge's own records of an execution, beside Spring Batch's: per-object failures and totals by
+ * outcome. Called inside a chunk's transaction, they commit or roll back with it.
+ */
+public final class JobRecords {
+    private static final int MAX_MESSAGE = 4000;
+
+    private final JdbcTemplate jdbc;
+
+    public JobRecords(JdbcTemplate jdbc) {
+        this.jdbc = requireNonNull(jdbc, "jdbc is null");
+    }
+
+    /** One failed object, as recorded. */
+    public record Failure(String step, String key, Long size, String kind, String operation, String message,
+            String vendorCode, String requestId, int attempts, Instant failedAt) {}
+
+    /** Objects and bytes of one outcome. */
+    public record Total(long objects, long bytes) {
+        public Total plus(long moreObjects, long moreBytes) {
+            return new Total(objects + moreObjects, bytes + moreBytes);
+        }
+    }
+
+    /** Creates the zero totals of an execution, so that chunks (and partitions) only ever update them. */
+    public void startTotals(long jobExecutionId) {
+        for (Outcome outcome : Outcome.values()) {
+            jdbc.update("insert into BARGE_EXECUTION_TOTAL (JOB_EXECUTION_ID, OUTCOME, OBJECTS, BYTES)"
+                    + " select ?, ?, 0, 0 where not exists (select 1 from BARGE_EXECUTION_TOTAL"
+                    + " where JOB_EXECUTION_ID = ? and OUTCOME = ?)", jobExecutionId, outcome.name(), jobExecutionId,
+                    outcome.name());
+        }
+    }
+
+    public void addTotals(long jobExecutionId, Map<Outcome, Total> totals) {
+        totals.forEach((outcome, total) -> {
+            if (total.objects() != 0 || total.bytes() != 0) {
+                jdbc.update("update BARGE_EXECUTION_TOTAL set OBJECTS = OBJECTS + ?, BYTES = BYTES + ?"
+                        + " where JOB_EXECUTION_ID = ? and OUTCOME = ?", total.objects(), total.bytes(), jobExecutionId,
+                        outcome.name());
+            }
+        });
+    }
+
+    public Map<Outcome, Total> totals(long jobExecutionId) {
+        Map<Outcome, Total> totals = new EnumMap<>(Outcome.class);
+        for (Outcome outcome : Outcome.values()) {
+            totals.put(outcome, new Total(0, 0));
+        }
+        jdbc.query("select OUTCOME, OBJECTS, BYTES from BARGE_EXECUTION_TOTAL where JOB_EXECUTION_ID = ?",
+                rs -> {
+                    totals.put(Outcome.valueOf(rs.getString(1)), new Total(rs.getLong(2), rs.getLong(3)));
+                }, jobExecutionId);
+        return totals;
+    }
+
+    public void recordFailure(long jobExecutionId, String step, String key, Long size, StorageException e) {
+        String message = e.getMessage();
+        if (message.length() > MAX_MESSAGE) {
+            message = message.substring(0, MAX_MESSAGE);
+        }
+        jdbc.update("insert into BARGE_OBJECT_FAILURE (JOB_EXECUTION_ID, STEP_NAME, OBJECT_KEY, OBJECT_SIZE, ERROR_KIND,"
+                        + " OPERATION, MESSAGE, VENDOR_CODE, REQUEST_ID, ATTEMPTS, FAILED_AT)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                jobExecutionId, step, key, size, e.kind().name(), e.operation().label(), message, e.vendorCode(),
+                e.requestId(), e.attempts(), Timestamp.from(Instant.now()));
+    }
+
+    public List<Failure> failures(long jobExecutionId) {
+        return jdbc.query("select STEP_NAME, OBJECT_KEY, OBJECT_SIZE, ERROR_KIND, OPERATION, MESSAGE, VENDOR_CODE,"
+                        + " REQUEST_ID, ATTEMPTS, FAILED_AT from BARGE_OBJECT_FAILURE where JOB_EXECUTION_ID = ? order by ID",
+                (rs, row) -> new Failure(rs.getString(1), rs.getString(2), (Long) rs.getObject(3, Long.class),
+                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9),
+                        rs.getTimestamp(10).toInstant()),
+                jobExecutionId);
+    }
+
+    public long failureCount(long jobExecutionId) {
+        Long count = jdbc.queryForObject("select count(*) from BARGE_OBJECT_FAILURE where JOB_EXECUTION_ID = ?",
+                Long.class, jobExecutionId);
+        return count == null ? 0 : count;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.barge.job;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Records which process runs each execution, and keeps saying it is alive, so that an execution
+ * left STARTED by a process that is gone (kill -9, a lost machine) can be told apart from one
+ * still running. On the same host the process id decides; across hosts, a heartbeat older than
+ * {@code 3 x interval} does.
+ */
+public final class ExecutionOwnership implements JobExecutionListener, AutoCloseable {
+    private final JdbcTemplate jdbc;
+    private final Duration interval;
+    private final Clock clock;
+    private final String host;
+    private final long pid = ProcessHandle.current().pid();
+    private final ScheduledExecutorService heartbeats;
+    private final Map<Long, ScheduledFuture<?>> beating = new ConcurrentHashMap<>();
+
+    public ExecutionOwnership(JdbcTemplate jdbc, Duration interval, Clock clock) {
+        this.jdbc = requireNonNull(jdbc, "jdbc is null");
+        this.interval = requireNonNull(interval, "interval is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.host = localHost();
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "barge-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Who runs an execution, as recorded. */
+    public record Owner(String host, long pid, Instant startedAt, Instant heartbeatAt) {
+        @Override
+        public String toString() {
+            return "process " + pid + " on " + host + " (started " + startedAt + ", last heartbeat " + heartbeatAt + ")";
+        }
+    }
+
+    @Override
+    public void beforeJob(JobExecution execution) {
+        long id = execution.getId();
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.update("delete from BARGE_EXECUTION_OWNER where JOB_EXECUTION_ID = ?", id);
+        jdbc.update("insert into BARGE_EXECUTION_OWNER (JOB_EXECUTION_ID, HOST, PID, STARTED_AT, HEARTBEAT_AT)"
+                + " values (?, ?, ?, ?, ?)", id, host, pid, now, now);
+        beating.put(id, heartbeats.scheduleAtFixedRate(() -> jdbc.update(
+                        "update BARGE_EXECUTION_OWNER set HEARTBEAT_AT = ? where JOB_EXECUTION_ID = ?",
+                        Timestamp.from(clock.instant()), id),
+                interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    @Override
+    public void afterJob(JobExecution execution) {
+        ScheduledFuture<?> heartbeat = beating.remove(execution.getId());
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        jdbc.update("delete from BARGE_EXECUTION_OWNER where JOB_EXECUTION_ID = ?", execution.getId());
+    }
+
+    /** The recorded owner of an execution, or {@code null}. */
+    public Owner owner(long jobExecutionId) {
+        List<Owner> owners = jdbc.query("select HOST, PID, STARTED_AT, HEARTBEAT_AT from BARGE_EXECUTION_OWNER"
+                        + " where JOB_EXECUTION_ID = ?",
+                (rs, row) -> new Owner(rs.getString(1), rs.getLong(2), rs.getTimestamp(3).toInstant(),
+                        rs.getTimestamp(4).toInstant()),
+                jobExecutionId);
+        return owners.isEmpty() ? null : owners.get(0);
+    }
+
+    /**
+     * Whether the process that runs (or ran) an execution is alive. An execution with no owner
+     * record died before it recorded one.
+     */
+    public boolean isAlive(long jobExecutionId) {
+        Owner owner = owner(jobExecutionId);
+        if (owner == null) {
+            return false;
+        }
+        if (owner.host().equals(host)) {
+            return owner.pid() == pid || ProcessHandle.of(owner.pid()).map(ProcessHandle::isAlive).orElse(false);
+        }
+        return owner.heartbeatAt().isAfter(clock.instant().minus(interval.multipliedBy(3)));
+    }
+
+    @Override
+    public void close() {
+        heartbeats.shutdownNow();
+    }
+
+    private static String localHost() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

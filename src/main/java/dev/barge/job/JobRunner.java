@@ -1,0 +1,108 @@
+package dev.barge.job;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+
+/**
+ * Starts a job the way an operator expects: the same command after a failure or a crash
+ * continues the unfinished run (finished chunks are not done again); after a finished run it
+ * starts a new run; while a run is alive in some process it refuses, naming that run.
+ *
+ * <p>Runs of one command are instances told apart by a {@code run} number. An execution the
+ * repository still calls running, whose process is gone (see {@link ExecutionOwnership}), is
+ * recovered with {@link JobOperator#recover} before it is restarted.
+ */
+public final class JobRunner {
+    /** Identifying parameter: which run of the same command an instance is. */
+    public static final String RUN = "run";
+    /** When the run first started; relative settings (ages) are measured from it, restarts included. */
+    public static final String REFERENCE_TIME = "reference.time";
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final JobRepository repository;
+    private final JobOperator operator;
+    private final ExecutionOwnership ownership;
+    private final Clock clock;
+
+    public JobRunner(JobRepository repository, JobOperator operator, ExecutionOwnership ownership, Clock clock) {
+        this.repository = requireNonNull(repository, "repository is null");
+        this.operator = requireNonNull(operator, "operator is null");
+        this.ownership = requireNonNull(ownership, "ownership is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /**
+     * Runs the job to its end in this thread.
+     *
+     * @param jobName the job's name
+     * @param parametersOfRun the job parameters of run {@code n} started at a reference time
+     * @param jobFor builds the job for a set of parameters
+     * @throws AlreadyRunning when the run is alive in another process
+     */
+    public JobExecution run(String jobName, BiFunction<Long, Instant, JobParameters> parametersOfRun,
+            Function<JobParameters, Job> jobFor) throws Exception {
+        for (long run = 1; ; run++) {
+            JobParameters fresh = parametersOfRun.apply(run, clock.instant());
+            JobInstance instance = repository.getJobInstance(jobName, fresh);
+            if (instance == null) {
+                return operator.start(jobFor.apply(fresh), fresh);
+            }
+            JobExecution last = repository.getLastJobExecution(instance);
+            if (last == null) {
+                return operator.start(jobFor.apply(fresh), fresh);
+            }
+            BatchStatus status = last.getStatus();
+            if (status == BatchStatus.COMPLETED || status == BatchStatus.ABANDONED) {
+                continue;
+            }
+            if (status.isRunning()) {
+                if (ownership.isAlive(last.getId())) {
+                    throw new AlreadyRunning(last, ownership.owner(last.getId()));
+                }
+                log.warn("execution {} of {} was left {} by a process that is gone; recovering it", last.getId(),
+                        jobName, status);
+                last = operator.recover(last);
+            }
+            // Continue the unfinished run, keeping the reference time it started with.
+            JobParameters restart = parametersOfRun.apply(run, referenceTime(last, fresh));
+            log.info("continuing {} run {} from execution {} ({})", jobName, run, last.getId(), last.getStatus());
+            return operator.start(jobFor.apply(restart), restart);
+        }
+    }
+
+    private static Instant referenceTime(JobExecution last, JobParameters fresh) {
+        String previous = last.getJobParameters().getString(REFERENCE_TIME);
+        return Instant.parse(previous != null ? previous : fresh.getString(REFERENCE_TIME));
+    }
+
+    /** The same job is running in a process that is alive. */
+    public static final class AlreadyRunning extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final long jobExecutionId;
+
+        AlreadyRunning(JobExecution execution, ExecutionOwnership.Owner owner) {
+            super("this " + execution.getJobInstance().getJobName() + " is already running as execution "
+                    + execution.getId() + (owner != null ? " in " + owner : "")
+                    + "; wait for it, or stop it with 'barge jobs stop " + execution.getId() + "'");
+            this.jobExecutionId = execution.getId();
+        }
+
+        public long jobExecutionId() {
+            return jobExecutionId;
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.barge.job;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.batch.JobRecords;
+import dev.barge.batch.ListingMergeItemReader;
+import dev.barge.batch.MigrationItemWriter;
+import dev.barge.batch.MigrationItemWriterBuilder;
+import dev.barge.batch.MigrationPlanner;
+import dev.barge.batch.ObjectListingItemReaderBuilder;
+import dev.barge.batch.ObjectPair;
+import dev.barge.batch.Outcome;
+import dev.barge.batch.PlannedObject;
+import dev.barge.storage.Location;
+import dev.barge.storage.ObjectStore;
+import dev.barge.storage.StoreRegistry;
+import dev.barge.transfer.ObjectTransfer;
+import dev.barge.transfer.TransferSettings;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The {@code migrate} job: one chunk-oriented step that walks the source and target listings side
+ * by side ({@link ListingMergeItemReader}), decides per key ({@link MigrationPlanner}) and copies,
+ * skips or deletes concurrently ({@link MigrationItemWriter}). A run that ends with objects
+ * skipped for failures completes with exit code {@value #COMPLETED_WITH_SKIPS}.
+ */
+@Component
+public final class MigrateJob {
+    public static final String NAME = "migrate";
+    public static final String COMPLETED_WITH_SKIPS = "COMPLETED_WITH_SKIPS";
+
+    private static final Logger log = LoggerFactory.getLogger(MigrateJob.class);
+
+    private final JobRepository repository;
+    private final PlatformTransactionManager transactionManager;
+    private final StoreRegistry stores;
+    private final JobRecords records;
+    private final ExecutionOwnership ownership;
+    private final JobRunner runner;
+    private final TransferSettings transferSettings;
+
+    public MigrateJob(JobRepository repository, PlatformTransactionManager transactionManager, StoreRegistry stores,
+            JobRecords records, ExecutionOwnership ownership, JobRunner runner, TransferSettings transferSettings) {
+        this.repository = requireNonNull(repository, "repository is null");
+        this.transactionManager = requireNonNull(transactionManager, "transactionManager is null");
+        this.stores = requireNonNull(stores, "stores is null");
+        this.records = requireNonNull(records, "records is null");
+        this.ownership = requireNonNull(ownership, "ownership is null");
+        this.runner = requireNonNull(runner, "runner is null");
+        this.transferSettings = requireNonNull(transferSettings, "transferSettings is null");
+    }
+
+    /**
+     * Runs the migration to its end: a new run, or the continuation of an unfinished one.
+     *
+     * @throws JobRunner.AlreadyRunning when the same migration runs in a live process
+     */
+    public JobExecution run(MigrateParameters parameters) throws Exception {
+        return runner.run(NAME, parameters::toJobParameters, this::job);
+    }
+
+    /** The job for one execution's parameters. */
+    Job job(JobParameters jobParameters) {
+        MigrateParameters p = MigrateParameters.from(jobParameters);
+        Instant referenceTime = Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME));
+        Location from = Location.parse(p.source());
+        Location to = Location.parse(p.target());
+        requireBucket(from, "source");
+        requireBucket(to, "target");
+        ObjectStore source = stores.store(from);
+        ObjectStore target = stores.store(to);
+        String sourcePrefix = directory(from.path());
+        String targetPrefix = directory(to.path());
+
+        ExecutorService objects = Executors.newFixedThreadPool(p.concurrency(), threads("barge-copy"));
+        ExecutorService parts = Executors.newFixedThreadPool(p.concurrency() * transferSettings.partsInFlight(),
+                threads("barge-part"));
+        MigrationItemWriter writer = new MigrationItemWriterBuilder()
+                .transfer(new ObjectTransfer(transferSettings, parts))
+                .executor(objects)
+                .source(source, from.bucket(), sourcePrefix)
+                .target(target, to.bucket(), targetPrefix)
+                .sameStore(stores.sameStore(from.remote(), to.remote()))
+                .targetStorageClass(p.targetStorageClass())
+                .mode(p.mode())
+                .dryRun(p.dryRun())
+                .records(records)
+                .skipLimit(p.skipLimit())
+                .build();
+        ListingMergeItemReader reader = new ListingMergeItemReader(
+                new ObjectListingItemReaderBuilder().name("source").store(source).bucket(from.bucket())
+                        .prefix(sourcePrefix).build(),
+                sourcePrefix,
+                new ObjectListingItemReaderBuilder().name("target").store(target).bucket(to.bucket())
+                        .prefix(targetPrefix).build(),
+                targetPrefix);
+        Step step = new StepBuilder(NAME, repository)
+                .<ObjectPair, PlannedObject>chunk(p.chunkSize())
+                .transactionManager(transactionManager)
+                .reader(reader)
+                .processor(new MigrationPlanner(p.filter(referenceTime), p.identityCheck(), p.deleteExtraneous(),
+                        target, to.bucket(), targetPrefix))
+                .writer(writer)
+                .listener(writer)
+                .build();
+        return new JobBuilder(NAME, repository)
+                .listener(ownership)
+                .listener(new Totals(p, objects, parts))
+                .start(step)
+                .build();
+    }
+
+    /** Sets up the totals, and at the end reports them and marks a run with failed objects. */
+    private final class Totals implements JobExecutionListener {
+        private final MigrateParameters parameters;
+        private final ExecutorService objects;
+        private final ExecutorService parts;
+
+        Totals(MigrateParameters parameters, ExecutorService objects, ExecutorService parts) {
+            this.parameters = parameters;
+            this.objects = objects;
+            this.parts = parts;
+        }
+
+        @Override
+        public void beforeJob(JobExecution execution) {
+            records.startTotals(execution.getId());
+            log.info("execution {}: {}", execution.getId(), parameters);
+        }
+
+        @Override
+        public void afterJob(JobExecution execution) {
+            objects.shutdownNow();
+            parts.shutdownNow();
+            Map<Outcome, JobRecords.Total> totals = records.totals(execution.getId());
+            long failed = totals.get(Outcome.FAILED).objects();
+            if (execution.getStatus() == BatchStatus.COMPLETED && failed > 0) {
+                execution.setExitStatus(new ExitStatus(COMPLETED_WITH_SKIPS, failed + " objects failed and were skipped;"
+                        + " see the failures of execution " + execution.getId()));
+            }
+            log.info("execution {} {}: {}", execution.getId(), execution.getStatus(), totals);
+        }
+    }
+
+    /** A location's path as a key prefix: a directory, so "photos" does not take "photos2/". */
+    static String directory(String path) {
+        return path.isEmpty() || path.endsWith("/") ? path : path + "/";
+    }
+
+    private static void requireBucket(Location location, String role) {
+        if (!location.hasBucket()) {
+            throw new IllegalArgumentException("the " + role + " '" + location + "' names no bucket; use remote:bucket/prefix");
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory threads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,337 @@
+package dev.barge.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.barge.batch.JobRecords;
+import dev.barge.batch.MigrationMode;
+import dev.barge.batch.Outcome;
+import dev.barge.storage.ErrorKind;
+import dev.barge.storage.ListRequest;
+import dev.barge.storage.ObjectContent;
+import dev.barge.storage.ObjectInfo;
+import dev.barge.storage.ObjectStore;
+import dev.barge.storage.Payload;
+import dev.barge.storage.PutRequest;
+import dev.barge.storage.StoreRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * The migrate job end to end between two local remotes, on the job repository a subclass
+ * chooses. Each test works in buckets of its own.
+ */
+@SpringBootTest(properties = {
+        "barge.transfer.multipart-threshold=1MB",
+        "barge.transfer.part-size=1MB",
+        "barge.jobs.heartbeat-interval=200ms"})
+@Import(MigrateJobContract.Faults.class)
+abstract class MigrateJobContract {
+    private static final AtomicInteger BUCKETS = new AtomicInteger();
+
+    @Autowired
+    MigrateJob migrate;
+
+    @Autowired
+    StoreRegistry stores;
+
+    @Autowired
+    JobRecords records;
+
+    @Autowired
+    JobRepository repository;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    StoreFaults faults;
+
+    private ObjectStore src;
+    private ObjectStore dst;
+    private String in;
+    private String out;
+
+    @TestConfiguration
+    static class Faults {
+        @Bean
+        StoreFaults storeFaults() {
+            return new StoreFaults();
+        }
+    }
+
+    static void localRemotes(DynamicPropertyRegistry registry) throws IOException {
+        Path root = Files.createTempDirectory("barge-migrate-");
+        for (String remote : List.of("src", "dst")) {
+            Path dir = Files.createDirectories(root.resolve(remote));
+            registry.add("barge.remotes." + remote + ".type", () -> "local");
+            registry.add("barge.remotes." + remote + ".root", dir::toString);
+            registry.add("barge.remotes." + remote + ".options.sync", () -> "false");
+            registry.add("barge.remotes." + remote + ".options.multipart-min-part-size", () -> "1MB");
+        }
+    }
+
+    @BeforeEach
+    void buckets() {
+        src = stores.store("src");
+        dst = stores.store("dst");
+        int n = BUCKETS.incrementAndGet();
+        in = "in" + n;
+        out = "out" + n;
+        src.createBucket(in);
+        dst.createBucket(out);
+    }
+
+    @AfterEach
+    void disarm() {
+        faults.clear();
+    }
+
+    private MigrateParameters.Builder migration(String from, String to) {
+        return MigrateParameters.builder("src:" + in + "/" + from, "dst:" + out + "/" + to).chunkSize(10).concurrency(4);
+    }
+
+    private Map<String, byte[]> fill(String prefix, int count) {
+        Map<String, byte[]> objects = new java.util.TreeMap<>();
+        Random random = new Random(count);
+        for (int i = 0; i < count; i++) {
+            String key = String.format("%s%s/file-%03d.bin", prefix, i % 3 == 0 ? "a" : "b/c", i);
+            byte[] data = new byte[i == 7 ? 3 * (1 << 20) + 11 : random.nextInt(5000)];
+            random.nextBytes(data);
+            src.put(PutRequest.builder(in, key).contentType("application/x-" + i).userMetadata(Map.of("n", "" + i))
+                    .build(), Payload.ofBytes(data));
+            objects.put(key, data);
+        }
+        return objects;
+    }
+
+    private static byte[] read(ObjectStore store, String bucket, String key) {
+        try (ObjectContent content = store.get(bucket, key)) {
+            return content.body().readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<String> keys(ObjectStore store, String bucket) {
+        List<String> keys = new ArrayList<>();
+        ListRequest request = ListRequest.of(bucket, "");
+        while (true) {
+            var page = store.list(request);
+            page.objects().forEach(o -> keys.add(o.key()));
+            if (!page.truncated()) {
+                return keys;
+            }
+            request = request.next(page);
+        }
+    }
+
+    private Map<Outcome, JobRecords.Total> totals(JobExecution execution) {
+        return records.totals(execution.getId());
+    }
+
+    @Test
+    void copiesEveryObjectWithItsBytesContentTypeAndMetadata() throws Exception {
+        Map<String, byte[]> objects = fill("photos/", 37);
+
+        JobExecution execution = migrate.run(migration("photos", "backup").build());
+
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(execution.getExitStatus().getExitCode()).isEqualTo("COMPLETED");
+        objects.forEach((key, data) -> {
+            String copy = "backup/" + key.substring("photos/".length());
+            assertThat(read(dst, out, copy)).as(copy).isEqualTo(data);
+            ObjectInfo info = dst.stat(out, copy);
+            assertThat(info.contentType()).isEqualTo(src.stat(in, key).contentType());
+            assertThat(info.userMetadata()).containsEntry("n", src.stat(in, key).userMetadata().get("n"));
+        });
+        assertThat(keys(dst, out)).hasSize(37);
+        long bytes = objects.values().stream().mapToLong(b -> b.length).sum();
+        assertThat(totals(execution).get(Outcome.COPIED)).isEqualTo(new JobRecords.Total(37, bytes));
+        assertThat(jdbc.queryForObject("select count(*) from BARGE_EXECUTION_OWNER where JOB_EXECUTION_ID = ?",
+                Long.class, execution.getId())).as("ownership released").isZero();
+    }
+
+    @Test
+    void runningAFinishedMigrationAgainCopiesNothing() throws Exception {
+        Map<String, byte[]> objects = fill("", 25);
+        JobExecution first = migrate.run(migration("", "").build());
+
+        JobExecution second = migrate.run(migration("", "").build());
+
+        assertThat(second.getJobInstance().getId()).isNotEqualTo(first.getJobInstance().getId());
+        assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(totals(second).get(Outcome.COPIED)).isEqualTo(new JobRecords.Total(0, 0));
+        assertThat(totals(second).get(Outcome.SKIPPED_IDENTICAL).objects()).isEqualTo(objects.size());
+    }
+
+    @Test
+    void aSourceObjectThatVanishesIsRecordedAndTheRunCompletesWithSkips() throws Exception {
+        fill("", 12);
+        faults.arm("src", "b/c/file-004.bin", StoreFaults.Fault.VANISH);
+
+        JobExecution execution = migrate.run(migration("", "").build());
+
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(execution.getExitStatus().getExitCode()).isEqualTo(MigrateJob.COMPLETED_WITH_SKIPS);
+        assertThat(execution.getExitStatus().getExitDescription()).contains("1 objects failed");
+        assertThat(records.failures(execution.getId())).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("b/c/file-004.bin");
+            assertThat(f.kind()).isEqualTo(ErrorKind.NOT_FOUND.name());
+            assertThat(f.message()).contains("get " + in + "/b/c/file-004.bin");
+        });
+        assertThat(keys(dst, out)).hasSize(11);
+    }
+
+    @Test
+    void aTargetThatRefusesWritesFailsTheJobNamingTheTargetAndCause() throws Exception {
+        fill("", 5);
+        faults.arm("dst", "a/file-003.bin", StoreFaults.Fault.DENY_WRITE);
+
+        JobExecution execution = migrate.run(migration("", "").build());
+
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(execution.getExitStatus().getExitDescription())
+                .contains("put " + out + "/a/file-003.bin").contains("write refused by the bucket policy")
+                .contains("ACCESS_DENIED");
+    }
+
+    @Test
+    void aFailedRunContinuesWhereItStoppedWithoutRedoingFinishedChunks() throws Exception {
+        fill("", 40);
+        faults.arm("dst", "b/c/file-032.bin", StoreFaults.Fault.DENY_WRITE);
+        JobExecution failed = migrate.run(migration("", "").build());
+        assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+        long committed = totals(failed).get(Outcome.COPIED).objects();
+        assertThat(committed).as("whole chunks of 10 committed before the failing one").isEqualTo(30);
+        // objects of the failed chunk copied before it failed are there, but not committed as done
+        assertThat(keys(dst, out).size()).isBetween(30, 39);
+        faults.clear();
+
+        JobExecution resumed = migrate.run(migration("", "").build());
+
+        assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(resumed.getJobInstance().getId()).isEqualTo(failed.getJobInstance().getId());
+        Map<Outcome, JobRecords.Total> again = totals(resumed);
+        assertThat(again.get(Outcome.COPIED).objects() + again.get(Outcome.SKIPPED_IDENTICAL).objects())
+                .as("the resumed run starts at the failed chunk: it never sees the first 30 objects").isEqualTo(10);
+        assertThat(again.get(Outcome.COPIED).objects()).isGreaterThanOrEqualTo(1);
+        assertThat(keys(dst, out)).hasSize(40);
+    }
+
+    @Test
+    void syncDeletesExtraneousTargetObjectsOnlyWhenAsked() throws Exception {
+        fill("", 6);
+        dst.put(PutRequest.builder(out, "only-in-target.txt").build(), Payload.ofBytes(new byte[] {1}));
+
+        JobExecution without = migrate.run(migration("", "").mode(MigrationMode.SYNC).build());
+        assertThat(without.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(keys(dst, out)).contains("only-in-target.txt").hasSize(7);
+        assertThat(totals(without).get(Outcome.DELETED).objects()).isZero();
+
+        JobExecution with = migrate.run(migration("", "").mode(MigrationMode.SYNC).deleteExtraneous(true).build());
+        assertThat(with.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(keys(dst, out)).doesNotContain("only-in-target.txt").hasSize(6);
+        assertThat(totals(with).get(Outcome.DELETED).objects()).isEqualTo(1);
+    }
+
+    @Test
+    void moveNeverDeletesASourceWhoseCopyDidNotVerify() throws Exception {
+        Map<String, byte[]> objects = fill("", 9);
+        faults.arm("src", "a/file-006.bin", StoreFaults.Fault.CORRUPT);
+
+        JobExecution execution = migrate.run(migration("", "").mode(MigrationMode.MOVE).build());
+
+        assertThat(execution.getExitStatus().getExitCode()).isEqualTo(MigrateJob.COMPLETED_WITH_SKIPS);
+        faults.clear();
+        assertThat(keys(src, in)).containsExactly("a/file-006.bin");
+        assertThat(read(src, in, "a/file-006.bin")).isEqualTo(objects.get("a/file-006.bin"));
+        assertThat(keys(dst, out)).hasSize(8).doesNotContain("a/file-006.bin");
+        assertThat(records.failures(execution.getId())).singleElement()
+                .satisfies(f -> assertThat(f.kind()).isEqualTo(ErrorKind.CHECKSUM_MISMATCH.name()));
+    }
+
+    @Test
+    void aDryRunWritesNothingAndReportsWhatItWouldDo() throws Exception {
+        fill("", 8);
+        dst.put(PutRequest.builder(out, "extra").build(), Payload.ofBytes(new byte[] {1}));
+
+        JobExecution execution = migrate.run(migration("", "").mode(MigrationMode.SYNC).deleteExtraneous(true)
+                .dryRun(true).build());
+
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(keys(dst, out)).containsExactly("extra");
+        assertThat(totals(execution).get(Outcome.COPIED).objects()).isEqualTo(8);
+        assertThat(totals(execution).get(Outcome.DELETED).objects()).isEqualTo(1);
+    }
+
+    @Test
+    void filtersTakeOnlyMatchingObjects() throws Exception {
+        fill("", 12);
+
+        JobExecution execution = migrate.run(migration("", "").includes(List.of("b/**")).excludes(List.of("*-010.bin"))
+                .maxSize(1L << 20).build());
+
+        assertThat(keys(dst, out)).allMatch(k -> k.startsWith("b/")).doesNotContain("b/c/file-010.bin")
+                .doesNotContain("b/c/file-007.bin");
+        assertThat(totals(execution).get(Outcome.SKIPPED_FILTERED).objects()).isEqualTo(12 - keys(dst, out).size());
+    }
+
+    @Test
+    void aRunAliveInAnotherProcessIsNeverHijackedButADeadOneIsRecovered() throws Exception {
+        fill("", 4);
+        MigrateParameters parameters = migration("", "").build();
+        JobParameters run1 = parameters.toJobParameters(1, Instant.now());
+        JobInstance instance = repository.createJobInstance(MigrateJob.NAME, run1);
+        JobExecution stuck = repository.createJobExecution(instance, run1, new ExecutionContext());
+        stuck.setStatus(BatchStatus.STARTED);
+        stuck.setStartTime(java.time.LocalDateTime.now());
+        repository.update(stuck);
+        Process alive = new ProcessBuilder("sleep", "60").start();
+        try {
+            jdbc.update("insert into BARGE_EXECUTION_OWNER values (?, ?, ?, ?, ?)", stuck.getId(),
+                    java.net.InetAddress.getLocalHost().getHostName(), alive.pid(), Timestamp.from(Instant.now()),
+                    Timestamp.from(Instant.now()));
+
+            assertThatThrownBy(() -> migrate.run(parameters))
+                    .isInstanceOf(JobRunner.AlreadyRunning.class)
+                    .hasMessageContaining("already running as execution " + stuck.getId())
+                    .hasMessageContaining("process " + alive.pid());
+            assertThat(keys(dst, out)).isEmpty();
+        } finally {
+            alive.destroyForcibly().waitFor();
+        }
+
+        JobExecution recovered = migrate.run(parameters);
+
+        assertThat(recovered.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(recovered.getJobInstance().getId()).isEqualTo(instance.getId());
+        assertThat(repository.getJobExecution(stuck.getId()).getStatus()).isNotEqualTo(BatchStatus.STARTED);
+        assertThat(keys(dst, out)).hasSize(4);
+    }
+}
