@@ -125,6 +125,27 @@ final class S3ProtocolTest {
         assertThat(server.requests()).hasSize(4);
     }
 
+    @Test
+    void aDownloadMayOutlastTheRequestTimeoutButNotStallLongerThanIt() throws IOException {
+        byte[] data = new byte[4000];
+        new java.util.Random(4).nextBytes(data);
+        server.enqueue(object(data).trickled(5, Duration.ofMillis(350)), object(data).trickled(2, Duration.ofMillis(3000)));
+
+        try (ObjectStore timed = new S3StoreProvider().open(server.remote("timed", Duration.ofMillis(1000)))) {
+            try (ObjectContent content = timed.get("bucket", "slow")) {
+                assertThat(content.body().readAllBytes()).as("1.4 s in all, never 1 s without a byte").isEqualTo(data);
+            }
+            try (ObjectContent content = timed.get("bucket", "stalled")) {
+                IOException e = catchThrowableOfType(IOException.class, () -> content.body().readAllBytes());
+                assertThat(e).isNotNull();
+                assertThat(e.getCause()).isInstanceOfSatisfying(StorageException.class, cause -> {
+                    assertThat(cause.kind()).isEqualTo(ErrorKind.TRANSIENT);
+                    assertThat(cause.getMessage()).contains("bucket/stalled");
+                });
+            }
+        }
+    }
+
     // ---- archives and restores ------------------------------------------------------------
 
     @Test

@@ -43,16 +43,20 @@ final class S3StubServer implements AutoCloseable {
         }
     }
 
-    /** A scripted answer; {@link #RESET} drops the connection without one. */
-    record Response(int status, Map<String, String> headers, byte[] body) {
-        static final Response RESET = new Response(-1, Map.of(), new byte[0]);
+    /**
+     * A scripted answer; {@link #RESET} drops the connection without one. The body goes out in
+     * {@code chunks} pieces with {@code pause} between them, to play a slow or stalling server.
+     */
+    record Response(int status, Map<String, String> headers, byte[] body, int chunks, Duration pause) {
+        static final Response RESET = of(-1);
 
         static Response of(int status) {
-            return new Response(status, Map.of(), new byte[0]);
+            return new Response(status, Map.of(), new byte[0], 1, Duration.ZERO);
         }
 
         static Response xml(int status, String xml) {
-            return new Response(status, Map.of("Content-Type", "application/xml"), xml.getBytes(StandardCharsets.UTF_8));
+            return new Response(status, Map.of("Content-Type", "application/xml"), xml.getBytes(StandardCharsets.UTF_8),
+                    1, Duration.ZERO);
         }
 
         /** An S3 REST error, as in the S3 API reference ("Error responses"). */
@@ -65,11 +69,15 @@ final class S3StubServer implements AutoCloseable {
         Response with(String name, String value) {
             Map<String, String> headers = new LinkedHashMap<>(this.headers);
             headers.put(name, value);
-            return new Response(status, headers, body);
+            return new Response(status, headers, body, chunks, pause);
         }
 
         Response withBody(byte[] newBody) {
-            return new Response(status, headers, newBody);
+            return new Response(status, headers, newBody, chunks, pause);
+        }
+
+        Response trickled(int newChunks, Duration newPause) {
+            return new Response(status, headers, body, newChunks, newPause);
         }
     }
 
@@ -117,9 +125,13 @@ final class S3StubServer implements AutoCloseable {
 
     /** A path-style remote on this server. */
     RemoteConfig remote(String name) {
+        return remote(name, Duration.ofSeconds(10));
+    }
+
+    RemoteConfig remote(String name, Duration requestTimeout) {
         return new RemoteConfig(name, S3StoreProvider.TYPE, "http://127.0.0.1:" + server.getAddress().getPort(),
                 "us-east-1", new Credentials(ACCESS_KEY, Secret.of(SECRET_KEY), null), true, Duration.ofSeconds(2),
-                Duration.ofSeconds(10), 4, null, Map.of());
+                requestTimeout, 4, null, Map.of());
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -151,9 +163,25 @@ final class S3StubServer implements AutoCloseable {
             exchange.sendResponseHeaders(response.status(), head || response.body().length == 0 ? -1 : response.body().length);
             if (!head && response.body().length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(response.body());
+                    int chunk = (response.body().length + response.chunks() - 1) / response.chunks();
+                    for (int from = 0; from < response.body().length; from += chunk) {
+                        if (from > 0) {
+                            pause(response.pause()); // plays a slow server: the client waits, nothing waits for it
+                        }
+                        out.write(response.body(), from, Math.min(chunk, response.body().length - from));
+                        out.flush();
+                    }
                 }
             }
+        }
+    }
+
+    private static void pause(Duration pause) throws IOException {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 
