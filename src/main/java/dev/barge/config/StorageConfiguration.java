@@ -6,6 +6,7 @@ import dev.barge.storage.StoreProvider;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.layer.StoreLayers;
 import dev.barge.storage.local.LocalStoreProvider;
+import dev.barge.storage.s3.S3StoreProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.util.List;
@@ -23,6 +24,11 @@ public class StorageConfiguration {
     @Bean
     LocalStoreProvider localStoreProvider() {
         return new LocalStoreProvider();
+    }
+
+    @Bean
+    S3StoreProvider s3StoreProvider() {
+        return new S3StoreProvider();
     }
 
     /**

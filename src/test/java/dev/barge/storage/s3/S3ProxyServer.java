@@ -1,0 +1,78 @@
+package dev.barge.storage.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.storage.Credentials;
+import dev.barge.storage.RemoteConfig;
+import dev.barge.storage.Secret;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+
+/** S3Proxy in this JVM on 127.0.0.1 and a free port, with fixed credentials; one per test class. */
+final class S3ProxyServer implements AutoCloseable {
+    static final String ACCESS_KEY = "barge-test-access-key";
+    static final String SECRET_KEY = "barge-test-secret-key";
+
+    private final S3Proxy proxy;
+
+    private S3ProxyServer(S3Proxy proxy) {
+        this.proxy = proxy;
+    }
+
+    /** A server keeping objects in memory. */
+    static S3ProxyServer inMemory() throws Exception {
+        return start(BlobStores.create("transient-nio2", new Properties()));
+    }
+
+    /** A server keeping objects in files under {@code directory}. */
+    static S3ProxyServer onDisk(Path directory) throws Exception {
+        Properties properties = new Properties();
+        properties.setProperty("jclouds.filesystem.basedir", directory.toString());
+        return start(BlobStores.create("filesystem-nio2", properties));
+    }
+
+    private static S3ProxyServer start(org.gaul.s3proxy.blobstore.BlobStore blobStore) throws Exception {
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(requireNonNull(blobStore, "blobStore is null"))
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .ignoreUnknownHeaders(true)
+                .build();
+        proxy.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!proxy.getState().equals("STARTED")) {
+            if (System.nanoTime() > deadline) {
+                proxy.stop();
+                throw new IllegalStateException("S3Proxy did not start within 30 s: " + proxy.getState());
+            }
+            Thread.onSpinWait();
+        }
+        return new S3ProxyServer(proxy);
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + proxy.getPort();
+    }
+
+    /** A path-style remote on this server with the given secret key. */
+    RemoteConfig remote(String name, String secretKey, Map<String, String> options) {
+        return new RemoteConfig(name, S3StoreProvider.TYPE, endpoint(), "us-east-1",
+                new Credentials(ACCESS_KEY, Secret.of(secretKey), null), true, Duration.ofSeconds(5),
+                Duration.ofSeconds(60), 16, null, options);
+    }
+
+    RemoteConfig remote(String name) {
+        return remote(name, SECRET_KEY, Map.of());
+    }
+
+    @Override
+    public void close() throws Exception {
+        proxy.stop();
+    }
+}
