@@ -1,0 +1,93 @@
+package dev.barge.storage.qiniu;
+
+import com.qiniu.common.QiniuException;
+import dev.barge.storage.ErrorKind;
+import dev.barge.storage.Operation;
+import dev.barge.storage.StorageException;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * The one place where Kodo's answers become {@link StorageException}s. Kodo puts its own codes on the
+ * HTTP status line (612 no such file, 614 exists, 631 no such bucket, 573 too many requests, 298 partial
+ * batch...) with a JSON body {@code {"error": "..."}} and an {@code X-Reqid} header; the same mapping
+ * serves the SDK's {@link QiniuException}s and the driver's own OkHttp calls.
+ */
+final class QiniuErrors {
+
+    private QiniuErrors() {}
+
+    /** A failure reported by the SDK. */
+    static StorageException of(Operation op, String bucket, String key, QiniuException e) {
+        if (e.response == null) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                return io(op, bucket, key, io);
+            }
+            return StorageException.builder(ErrorKind.PERMANENT, op).bucket(bucket).key(key)
+                    .detail("the Qiniu SDK refused the request: " + e.getMessage()).cause(e).build();
+        }
+        return status(op, bucket, key, e.code(), e.error(), e.response.reqId, e);
+    }
+
+    /** An error answer: Kodo's status code, its {@code error} text and its request id. */
+    static StorageException status(Operation op, String bucket, String key, int status, String error, String reqId,
+            Throwable cause) {
+        String text = error == null || error.isBlank() ? "no error text" : error.strip();
+        ErrorKind kind = kindOf(status, text);
+        return StorageException.builder(kind, op).bucket(bucket).key(key)
+                .detail(describe(status, text, kind))
+                .vendorCode(Integer.toString(status))
+                .requestId(reqId == null || reqId.isEmpty() ? null : reqId)
+                .cause(cause)
+                .build();
+    }
+
+    /** A failure without an answer: connection refused or reset, timeout. */
+    static StorageException io(Operation op, String bucket, String key, IOException e) {
+        if (e.getCause() instanceof StorageException source) {
+            // the payload's own stream failed (e.g. the download feeding this upload): keep its kind
+            return StorageException.builder(source.kind(), op).bucket(bucket).key(key)
+                    .detail("reading the data to send failed: " + source.detail()).cause(e).build();
+        }
+        return StorageException.builder(ErrorKind.TRANSIENT, op).bucket(bucket).key(key)
+                .detail(e.getClass().getSimpleName() + ": " + e.getMessage()).cause(e).build();
+    }
+
+    static ErrorKind kindOf(int status, String error) {
+        String text = error.toLowerCase(Locale.ROOT);
+        return switch (status) {
+            case 612, 404 -> ErrorKind.NOT_FOUND;
+            case 631 -> ErrorKind.BUCKET_NOT_FOUND;
+            case 614 -> ErrorKind.CONFLICT;
+            case 401 -> ErrorKind.INVALID_CREDENTIALS;
+            case 403 -> {
+                if (text.contains("archive") || text.contains("restore") || text.contains("frozen")) {
+                    yield ErrorKind.ARCHIVED;
+                }
+                yield text.contains("not empty") ? ErrorKind.CONFLICT : ErrorKind.ACCESS_DENIED;
+            }
+            case 573, 429 -> ErrorKind.THROTTLED;
+            case 400, 413, 416, 640 -> ErrorKind.INVALID_ARGUMENT;
+            // 406: the CRC32 of a form upload did not match the bytes that arrived
+            case 406 -> ErrorKind.CHECKSUM_MISMATCH;
+            // 608: the file changed under a conditional operation
+            case 608 -> ErrorKind.PRECONDITION_FAILED;
+            // 579: the upload was stored but its callback failed (the driver sets no callbacks)
+            case 579 -> ErrorKind.PERMANENT;
+            default -> status >= 500 && status < 600 ? ErrorKind.TRANSIENT : ErrorKind.PERMANENT;
+        };
+    }
+
+    private static String describe(int status, String error, ErrorKind kind) {
+        String hint = switch (kind) {
+            case INVALID_CREDENTIALS -> "; check the remote's access key and secret key (an expired token can also"
+                    + " mean this machine's clock is wrong)";
+            case BUCKET_NOT_FOUND -> "; no such bucket";
+            case ARCHIVED -> "; restore the object first";
+            case THROTTLED -> "; Kodo asks to slow down";
+            default -> "";
+        };
+        return "Kodo answered " + status + " \"" + error + "\"" + hint;
+    }
+}
