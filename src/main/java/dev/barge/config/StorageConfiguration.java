@@ -5,6 +5,7 @@ import dev.barge.storage.StoreProvider;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.layer.StoreLayers;
 import dev.barge.storage.local.LocalStoreProvider;
+import dev.barge.storage.oss.OssStoreProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.util.List;
@@ -22,6 +23,11 @@ public class StorageConfiguration {
     @Bean
     LocalStoreProvider localStoreProvider() {
         return new LocalStoreProvider();
+    }
+
+    @Bean
+    OssStoreProvider ossStoreProvider() {
+        return new OssStoreProvider();
     }
 
     /**
