@@ -249,24 +249,22 @@ final class OssObjectStore implements ObjectStore {
         List<String> deleted = new ArrayList<>(keys.size());
         Map<String, StorageException> failed = new HashMap<>();
         List<String> send = new ArrayList<>(keys.size());
+        List<String> oneByOne = new ArrayList<>();
         for (String key : keys) {
             String invalid = invalidKey(key);
             if (invalid != null) {
                 failed.put(key, StorageException.invalidArgument(Operation.DELETE_BATCH, bucket, key, invalid));
-            } else if (!fitsInXml(key)) {
-                // the request body is XML (only the answer can be URL-encoded): such keys go one by one
-                try {
-                    delete(bucket, key);
-                    deleted.add(key);
-                } catch (StorageException e) {
-                    if (e.kind() == ErrorKind.BUCKET_NOT_FOUND || e.kind() == ErrorKind.INVALID_CREDENTIALS) {
-                        throw e;
-                    }
-                    failed.put(key, e);
-                }
-            } else {
+            } else if (fitsInXml(key)) {
                 send.add(key);
+            } else {
+                // the request body is XML (only the answer can be URL-encoded): such keys go one by one
+                oneByOne.add(key);
             }
+        }
+        if (!oneByOne.isEmpty()) {
+            DeleteResult single = ObjectStore.super.deleteBatch(bucket, oneByOne);
+            deleted.addAll(single.deleted());
+            failed.putAll(single.failed());
         }
         if (send.isEmpty()) {
             return new DeleteResult(deleted, failed);
