@@ -73,6 +73,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Aliyun OSS as an {@link ObjectStore}, through one thread-safe {@link OSS} client whose own
@@ -449,7 +450,7 @@ final class OssObjectStore implements ObjectStore {
         List<PartETag> etags = parts.stream()
                 .sorted(Comparator.comparingInt(CompletedPart::partNumber))
                 .map(part -> new PartETag(part.partNumber(), part.etag()))
-                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+                .collect(Collectors.toCollection(ArrayList::new));
         CompleteMultipartUploadResult result = call(Operation.MULTIPART_COMPLETE, upload.bucket(), upload.key(),
                 () -> client.completeMultipartUpload(
                         new CompleteMultipartUploadRequest(upload.bucket(), upload.key(), upload.uploadId(), etags)));
