@@ -6,6 +6,8 @@ import dev.barge.storage.StoreProvider;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.layer.StoreLayers;
 import dev.barge.storage.local.LocalStoreProvider;
+import dev.barge.storage.oss.OssStoreProvider;
+import dev.barge.storage.qiniu.QiniuStoreProvider;
 import dev.barge.storage.s3.S3StoreProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -29,6 +31,16 @@ public class StorageConfiguration {
     @Bean
     S3StoreProvider s3StoreProvider() {
         return new S3StoreProvider();
+    }
+
+    @Bean
+    OssStoreProvider ossStoreProvider() {
+        return new OssStoreProvider();
+    }
+
+    @Bean
+    QiniuStoreProvider qiniuStoreProvider() {
+        return new QiniuStoreProvider();
     }
 
     /**
