@@ -9,18 +9,26 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Barge's own records of an execution, beside Spring Batch's: per-object failures and totals by
- * outcome. Called inside a chunk's transaction, they commit or roll back with it.
+ * Barge's own records of an execution, beside Spring Batch's: totals by outcome, written in the
+ * chunk's transaction so that they count exactly the committed work, and per-object failures,
+ * written in a transaction of their own so that the reasons survive a chunk that rolls back (the
+ * one that broke the skip limit, say).
  */
 public final class JobRecords {
     private static final int MAX_MESSAGE = 4000;
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate ownTransaction;
 
-    public JobRecords(JdbcTemplate jdbc) {
+    public JobRecords(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
         this.jdbc = requireNonNull(jdbc, "jdbc is null");
+        this.ownTransaction = new TransactionTemplate(requireNonNull(transactionManager, "transactionManager is null"));
+        ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
     /** One failed object, as recorded. */
@@ -71,11 +79,13 @@ public final class JobRecords {
         if (message.length() > MAX_MESSAGE) {
             message = message.substring(0, MAX_MESSAGE);
         }
-        jdbc.update("insert into BARGE_OBJECT_FAILURE (JOB_EXECUTION_ID, STEP_NAME, OBJECT_KEY, OBJECT_SIZE, ERROR_KIND,"
+        String recorded = message;
+        ownTransaction.executeWithoutResult(status -> jdbc.update(
+                "insert into BARGE_OBJECT_FAILURE (JOB_EXECUTION_ID, STEP_NAME, OBJECT_KEY, OBJECT_SIZE, ERROR_KIND,"
                         + " OPERATION, MESSAGE, VENDOR_CODE, REQUEST_ID, ATTEMPTS, FAILED_AT)"
                         + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                jobExecutionId, step, key, size, e.kind().name(), e.operation().label(), message, e.vendorCode(),
-                e.requestId(), e.attempts(), Timestamp.from(Instant.now()));
+                jobExecutionId, step, key, size, e.kind().name(), e.operation().label(), recorded, e.vendorCode(),
+                e.requestId(), e.attempts(), Timestamp.from(Instant.now())));
     }
 
     public List<Failure> failures(long jobExecutionId) {

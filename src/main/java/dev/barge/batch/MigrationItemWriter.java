@@ -47,7 +47,7 @@ import org.springframework.core.retry.RetryTemplate;
  *       (checked by size and every checksum both sides offer) or was already identical.</li>
  *   <li>In a dry run nothing is written; totals count what would have been done.</li>
  * </ul>
- * Totals and failures are written in the chunk's transaction.
+ * Totals are written in the chunk's transaction; failures are recorded even if it rolls back.
  */
 public final class MigrationItemWriter implements ItemWriter<PlannedObject>, StepExecutionListener {
     private static final Logger log = LoggerFactory.getLogger(MigrationItemWriter.class);

@@ -6,6 +6,7 @@ import dev.barge.storage.Checksum;
 import dev.barge.storage.ObjectInfo;
 import dev.barge.storage.ObjectStore;
 import dev.barge.transfer.ObjectTransfer;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
@@ -73,7 +74,13 @@ public final class MigrationPlanner implements ItemProcessor<ObjectPair, Planned
         return recorded == null ? Optional.empty() : Optional.of(Checksum.md5Hex(recorded).equals(sourceMd5.get()));
     }
 
+    /**
+     * Whether the target was written no earlier than the source was, to the second: S3 and most
+     * stores report times in whole seconds, so finer differences (a local file's nanoseconds) say
+     * nothing.
+     */
     private static boolean notOlder(ObjectInfo source, ObjectInfo target) {
-        return !target.lastModified().isBefore(source.lastModified());
+        return !target.lastModified().truncatedTo(ChronoUnit.SECONDS)
+                .isBefore(source.lastModified().truncatedTo(ChronoUnit.SECONDS));
     }
 }

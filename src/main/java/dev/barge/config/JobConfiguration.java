@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.unit.DataSize;
 
 /** The pieces jobs share: their records, who owns which execution, how they start, how objects move. */
@@ -19,8 +20,8 @@ import org.springframework.util.unit.DataSize;
 public class JobConfiguration {
 
     @Bean
-    JobRecords jobRecords(JdbcTemplate jdbc) {
-        return new JobRecords(jdbc);
+    JobRecords jobRecords(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+        return new JobRecords(jdbc, transactionManager);
     }
 
     @Bean(destroyMethod = "close")

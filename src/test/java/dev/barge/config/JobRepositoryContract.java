@@ -3,25 +3,19 @@ package dev.barge.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.infrastructure.item.support.ListItemReader;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -30,7 +24,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * each database it supports by a subclass that points {@code spring.datasource.*} at it.
  */
 @SpringBootTest
-@Import(JobRepositoryContract.CountingJob.class)
+@Import(CountingJobConfiguration.class)
 abstract class JobRepositoryContract {
 
     @Autowired
@@ -82,24 +76,5 @@ abstract class JobRepositoryContract {
                 + " 'get', 'denied', 1, current_timestamp)", execution.getId());
         assertThat(jdbc.queryForObject("select OBJECT_KEY from BARGE_OBJECT_FAILURE where JOB_EXECUTION_ID = ?",
                 String.class, execution.getId())).isEqualTo("photos/a.jpg");
-    }
-
-    @TestConfiguration
-    static class CountingJob {
-        @Bean
-        List<Integer> written() {
-            return new ArrayList<>();
-        }
-
-        @Bean
-        Job countingJob(JobRepository repository, List<Integer> written) {
-            return new JobBuilder("counting", repository)
-                    .start(new StepBuilder("count", repository)
-                            .<Integer, Integer>chunk(7)
-                            .reader(new ListItemReader<>(IntStream.rangeClosed(1, 25).boxed().toList()))
-                            .writer(chunk -> written.addAll(chunk.getItems()))
-                            .build())
-                    .build();
-        }
     }
 }

@@ -20,7 +20,6 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -46,7 +45,7 @@ public final class MigrateChildProcess {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
+    /** Given to the child application as a source; not annotated, so test component scans never find it. */
     static class PutLog {
         @Bean
         StoreRegistry.StoreDecorator putLog(Environment env) {

@@ -36,8 +36,6 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -50,7 +48,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
         "barge.transfer.multipart-threshold=1MB",
         "barge.transfer.part-size=1MB",
         "barge.jobs.heartbeat-interval=200ms"})
-@Import(MigrateJobContract.Faults.class)
+@Import(StoreFaults.class)
 abstract class MigrateJobContract {
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 
@@ -76,14 +74,6 @@ abstract class MigrateJobContract {
     private ObjectStore dst;
     private String in;
     private String out;
-
-    @TestConfiguration
-    static class Faults {
-        @Bean
-        StoreFaults storeFaults() {
-            return new StoreFaults();
-        }
-    }
 
     static void localRemotes(DynamicPropertyRegistry registry) throws IOException {
         Path root = Files.createTempDirectory("barge-migrate-");
@@ -206,6 +196,21 @@ abstract class MigrateJobContract {
             assertThat(f.message()).contains("get " + in + "/b/c/file-004.bin");
         });
         assertThat(keys(dst, out)).hasSize(11);
+    }
+
+    @Test
+    void moreFailuresThanTheSkipLimitFailTheJob() throws Exception {
+        fill("", 6);
+        faults.arm("src", "a/file-000.bin", StoreFaults.Fault.VANISH);
+        faults.arm("src", "b/c/file-001.bin", StoreFaults.Fault.VANISH);
+
+        JobExecution execution = migrate.run(migration("", "").skipLimit(1).build());
+
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(execution.getExitStatus().getExitDescription())
+                .contains("2 objects failed, more than the skip limit of 1");
+        assertThat(records.failures(execution.getId())).as("the reasons outlive the rolled-back chunk")
+                .extracting(JobRecords.Failure::key).containsExactlyInAnyOrder("a/file-000.bin", "b/c/file-001.bin");
     }
 
     @Test

@@ -62,7 +62,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Run it alone for manual tries (port 0 picks a free one; bucket names are optional):
  * <pre>
  * ./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp "target/test-classes:$(cat target/cp.txt)" dev.barge.emulator.qiniu.KodoEmulator 9400 AK SK bkt
+ * java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" dev.barge.emulator.qiniu.KodoEmulator 9400 AK SK bkt
  * </pre>
  * Add {@code -Dkodo.emulator.trace=true} (see {@link #TRACE_PROPERTY}) to see each request.
  */

@@ -15,9 +15,9 @@ import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 
 /** S3Proxy in this JVM on 127.0.0.1 and a free port, with fixed credentials; one per test class. */
-final class S3ProxyServer implements AutoCloseable {
-    static final String ACCESS_KEY = "barge-test-access-key";
-    static final String SECRET_KEY = "barge-test-secret-key";
+public final class S3ProxyServer implements AutoCloseable {
+    public static final String ACCESS_KEY = "barge-test-access-key";
+    public static final String SECRET_KEY = "barge-test-secret-key";
 
     private final S3Proxy proxy;
 
@@ -26,7 +26,7 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** A server keeping objects in memory. */
-    static S3ProxyServer inMemory() throws Exception {
+    public static S3ProxyServer inMemory() throws Exception {
         return start(BlobStores.create("transient-nio2", new Properties()));
     }
 
@@ -56,7 +56,7 @@ final class S3ProxyServer implements AutoCloseable {
         return new S3ProxyServer(proxy);
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + proxy.getPort();
     }
 
