@@ -24,7 +24,8 @@ import java.util.Set;
  * @param storageClasses the storage class families a put, copy or {@code setStorageClass} accepts
  * @param setStorageClass {@link ObjectStore#setStorageClass} in place
  * @param restore {@link ObjectStore#restore} of archived objects, and restore state in {@code stat}
- * @param presign {@link ObjectStore#presign}
+ * @param presign {@link ObjectStore#presign} of GET URLs; PUT URLs too where the vendor has them
+ *     (Qiniu has none: a PUT request is refused with {@link ErrorKind#UNSUPPORTED})
  * @param listStartAfter {@link ListRequest#startAfter()}
  * @param maxBatchDeleteSize how many keys one batch delete request takes; 1 means the store
  *     deletes one key per request and {@link ObjectStore#deleteAll} loops

@@ -220,6 +220,9 @@ public interface ObjectStore extends AutoCloseable {
     /**
      * Starts a multipart upload. Nothing is visible at the key until {@link #completeMultipart}.
      * An upload that is neither completed nor aborted may keep costing storage: abort on failure.
+     * The request's content type, user metadata and storage class apply to the object; its
+     * expected checksums do not (the caller checks what it sends before completing), and a store
+     * may refuse a request that carries them with {@code UNSUPPORTED}.
      */
     default MultipartUpload initiateMultipart(PutRequest request) {
         throw StorageException.unsupported(Operation.MULTIPART_INITIATE, request.bucket(), request.key(),
