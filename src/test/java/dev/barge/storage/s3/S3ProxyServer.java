@@ -31,7 +31,7 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     /** A server keeping objects in files under {@code directory}. */
-    static S3ProxyServer onDisk(Path directory) throws Exception {
+    public static S3ProxyServer onDisk(Path directory) throws Exception {
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", directory.toString());
         return start(BlobStores.create("filesystem-nio2", properties));
@@ -67,7 +67,7 @@ public final class S3ProxyServer implements AutoCloseable {
                 Duration.ofSeconds(60), 16, null, options);
     }
 
-    RemoteConfig remote(String name) {
+    public RemoteConfig remote(String name) {
         return remote(name, SECRET_KEY, Map.of());
     }
 
