@@ -22,8 +22,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Records which process runs each execution, and keeps saying it is alive, so that an execution
  * left STARTED by a process that is gone (kill -9, a lost machine) can be told apart from one
- * still running. On the same host the process id decides; across hosts, a heartbeat older than
- * {@code 3 x interval} does.
+ * still running. On the same host the process decides: its id, and a start before the record was
+ * written (ids are reused); across hosts, a heartbeat older than {@code 3 x interval} does.
  */
 public final class ExecutionOwnership implements JobExecutionListener, AutoCloseable {
     private final JdbcTemplate jdbc;
@@ -96,9 +96,19 @@ public final class ExecutionOwnership implements JobExecutionListener, AutoClose
             return false;
         }
         if (owner.host().equals(host)) {
-            return owner.pid() == pid || ProcessHandle.of(owner.pid()).map(ProcessHandle::isAlive).orElse(false);
+            return owner.pid() == pid || ProcessHandle.of(owner.pid()).map(p -> isOwner(p, owner)).orElse(false);
         }
         return owner.heartbeatAt().isAfter(clock.instant().minus(interval.multipliedBy(3)));
+    }
+
+    /**
+     * Whether a live process is the one that wrote the record: a process id can be reused, and a
+     * process started after the record was written is someone else.
+     */
+    private static boolean isOwner(ProcessHandle process, Owner owner) {
+        return process.isAlive() && process.info().startInstant()
+                .map(started -> !started.isAfter(owner.startedAt()))
+                .orElse(true);
     }
 
     @Override
