@@ -55,7 +55,7 @@ public final class BargeCli {
                 code = error.exitCode();
             } else if (Errors.storageCause(e) != null) {
                 StorageException storage = Errors.storageCause(e);
-                err.println("barge: " + storage.getMessage());
+                err.println("barge: " + Errors.message(storage));
                 code = Errors.exitCode(storage);
             } else {
                 err.println("barge: unexpected failure: " + Errors.rootMessage(e) + " (details in the log under"

@@ -15,6 +15,11 @@ final class Errors {
         };
     }
 
+    /** A storage failure as one line: a bad input's own explanation, else the full message. */
+    static String message(StorageException e) {
+        return e.kind() == ErrorKind.INVALID_ARGUMENT && e.detail() != null ? e.detail() : e.getMessage();
+    }
+
     /** The first {@link StorageException} in a cause chain, or {@code null}. */
     static StorageException storageCause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -32,7 +37,7 @@ final class Errors {
     static String rootMessage(Throwable e) {
         StorageException storage = storageCause(e);
         if (storage != null) {
-            return storage.getMessage();
+            return message(storage);
         }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

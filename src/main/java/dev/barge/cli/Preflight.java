@@ -69,7 +69,7 @@ final class Preflight {
             }
             store = stores.store(location);
         } catch (StorageException e) {
-            problems.add(where + ": " + e.getMessage());
+            problems.add(where + ": " + Errors.message(e));
             return false;
         }
         String prefix = directory(location.path());
@@ -121,7 +121,7 @@ final class Preflight {
                     + "': grant the credentials that permission, or use other credentials";
             case CONFLICT -> "cannot " + action + " bucket '" + bucket + "' on remote '" + name + "': a file stands"
                     + " where a directory is expected (" + e.getMessage() + ")";
-            case INVALID_ARGUMENT -> e.getMessage();
+            case INVALID_ARGUMENT -> Errors.message(e);
             default -> "cannot " + action + " bucket '" + bucket + "' on remote '" + name + "'"
                     + (remote.endpoint() != null ? " at " + remote.endpoint() : "") + ": " + e.getMessage()
                     + "; check the endpoint and the network";
