@@ -1,12 +1,16 @@
 package dev.barge;
 
-import org.springframework.boot.SpringApplication;
+import dev.barge.cli.BargeCli;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** Entry point of the {@code barge} executable. */
+/**
+ * Entry point of the {@code barge} executable: the command line ({@link BargeCli}), which starts
+ * this Spring Boot application for the commands that need it.
+ */
 @SpringBootApplication
 public class BargeApplication {
     public static void main(String[] args) {
-        SpringApplication.run(BargeApplication.class, args);
+        int exitCode = BargeCli.run(args);
+        System.exit(exitCode);
     }
 }

@@ -1,0 +1,84 @@
+package dev.barge.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.storage.layer.RateLimitSettings;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** {@code barge}: the root command, its global options and the subcommands. */
+@Command(name = "barge",
+        mixinStandardHelpOptions = true,
+        versionProvider = BargeVersion.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = "Moves objects in bulk between object stores: S3 and S3-compatible stores, Aliyun OSS,"
+                + " Qiniu Kodo and the local file system, as restartable jobs.",
+        subcommands = {MigrateCommand.class, LsCommand.class, CatCommand.class, StatCommand.class,
+                JobsCommand.class, RemotesCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  barge migrate file:///data/photos s3-backup:photos --mode sync",
+                "  barge ls s3-backup:photos/2024/ --long",
+                "  barge jobs list --status FAILED",
+                "",
+                "Locations: remote:bucket/prefix (a configured remote), s3://bucket/prefix,",
+                "oss://bucket/prefix, qiniu://bucket/prefix, file:///absolute/path",
+                "(for file:// the first directory of the path is the bucket).",
+                "Remotes: ~/.config/barge/remotes.yml (or --config FILE) and",
+                "BARGE_REMOTE_<NAME>_<SETTING> variables; see barge remotes.",
+                "Exit codes: 0 done; 1 failed; 2 usage or configuration error;",
+                "3 completed with skipped objects."})
+public final class BargeCommand implements Callable<Integer> {
+    private final ContextStarter starter;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Remotes file (default: ~/.config/barge/remotes.yml when it exists).")
+    Path config;
+
+    @Option(names = "--db-url", paramLabel = "JDBC_URL", scope = ScopeType.INHERIT,
+            description = "Job repository, e.g. jdbc:postgresql://db/barge (default: $BARGE_DB_URL, else an"
+                    + " embedded H2 file under $BARGE_HOME).")
+    String dbUrl;
+
+    public BargeCommand(ContextStarter starter) {
+        this.starter = requireNonNull(starter, "starter is null");
+    }
+
+    /** {@code barge} alone: the usage, as an error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE;
+    }
+
+    /** The context for a command, configured by the global options. */
+    Session open() {
+        return open(RateLimitSettings.NONE, Set.of());
+    }
+
+    /** The context for a job whose remotes are limited by {@code --tps-limit}/{@code --bwlimit}. */
+    Session open(RateLimitSettings limit, Set<String> limitedRemotes) {
+        try {
+            return starter.start(new Launch(config, dbUrl, limit, limitedRemotes));
+        } catch (CliError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw CliError.usage("cannot start: " + Errors.rootMessage(e));
+        }
+    }
+
+    /** The root command of the command line {@code spec} belongs to. */
+    static BargeCommand root(CommandSpec spec) {
+        return (BargeCommand) spec.root().userObject();
+    }
+}

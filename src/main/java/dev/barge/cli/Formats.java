@@ -1,0 +1,57 @@
+package dev.barge.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** How sizes, rates, durations and times read on the command line. */
+final class Formats {
+    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private Formats() {}
+
+    static String bytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < UNITS.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+    }
+
+    static String rate(long bytes, Duration elapsed) {
+        double seconds = Math.max(elapsed.toMillis(), 1) / 1000.0;
+        return bytes((long) (bytes / seconds)) + "/s";
+    }
+
+    static String duration(Duration d) {
+        long seconds = d.toSeconds();
+        if (seconds < 60) {
+            return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+        }
+        return String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+    }
+
+    static String time(LocalDateTime time) {
+        return time == null ? "-" : TIME.format(time);
+    }
+
+    static String time(Instant time) {
+        return time == null ? "-" : TIME.format(time.atZone(ZoneId.systemDefault()));
+    }
+
+    static Duration between(LocalDateTime start, LocalDateTime end) {
+        if (start == null) {
+            return Duration.ZERO;
+        }
+        return Duration.between(start, end != null ? end : LocalDateTime.now());
+    }
+}

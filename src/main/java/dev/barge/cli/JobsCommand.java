@@ -1,0 +1,363 @@
+package dev.barge.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.batch.JobRecords;
+import dev.barge.batch.Outcome;
+import dev.barge.job.ExecutionOwnership;
+import dev.barge.job.MigrateJob;
+import dev.barge.job.MigrateParameters;
+import dev.barge.storage.StoreRegistry;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code barge jobs ...}: the job repository: what ran, how it went, and control of executions. */
+@Command(name = "jobs", mixinStandardHelpOptions = true,
+        description = "Lists, shows, restarts, stops and abandons job executions; shows their failed objects.",
+        subcommands = {JobsCommand.ListExecutions.class, JobsCommand.Show.class, JobsCommand.Restart.class,
+                JobsCommand.Stop.class, JobsCommand.Abandon.class, JobsCommand.Failures.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  barge jobs list --status FAILED", "  barge jobs show 42", "  barge jobs failures 42 --csv > failed.csv"})
+final class JobsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE;
+    }
+
+    /** The execution with this id, or a usage error saying there is none. */
+    static JobExecution execution(Session session, long id) {
+        JobExecution execution;
+        try {
+            execution = session.bean(JobRepository.class).getJobExecution(id);
+        } catch (org.springframework.dao.EmptyResultDataAccessException e) {
+            execution = null;
+        }
+        if (execution == null) {
+            throw CliError.usage("there is no job execution " + id + "; see 'barge jobs list'");
+        }
+        return execution;
+    }
+
+    static String describe(JobExecution e) {
+        var p = e.getJobParameters();
+        String source = p.getString("source");
+        String target = p.getString("target");
+        String mode = p.getString("mode");
+        return e.getJobInstance().getJobName() + (mode != null ? " " + mode.toLowerCase(Locale.ROOT) : "")
+                + (source != null ? " " + source + " -> " + target : "")
+                + ("true".equals(p.getString("dry-run")) ? " (dry run)" : "");
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists job executions, newest first.",
+            footerHeading = "%nExamples:%n", footer = {"  barge jobs list", "  barge jobs list --status FAILED --limit 5"})
+    static final class ListExecutions implements Callable<Integer> {
+        private final Terminal terminal;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--status", paramLabel = "STATUS",
+                description = "Only executions in this status: STARTED, STOPPING, STOPPED, FAILED, COMPLETED, ABANDONED.")
+        BatchStatus status;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "At most N (default ${DEFAULT-VALUE}).")
+        int limit;
+
+        ListExecutions(Terminal terminal) {
+            this.terminal = requireNonNull(terminal, "terminal is null");
+        }
+
+        @Override
+        public Integer call() {
+            try (Session session = BargeCommand.root(spec).open()) {
+                JobRepository repository = session.bean(JobRepository.class);
+                List<JobExecution> executions = new ArrayList<>();
+                for (String name : repository.getJobNames()) {
+                    for (JobInstance instance : repository.findJobInstances(name)) {
+                        executions.addAll(repository.getJobExecutions(instance));
+                    }
+                }
+                executions.sort(Comparator.comparingLong(JobExecution::getId).reversed());
+                PrintStream out = terminal.out();
+                out.println(String.format("%6s  %-10s  %-20s  %-19s  %10s  %s", "ID", "STATUS", "EXIT", "STARTED",
+                        "DURATION", "JOB"));
+                executions.stream()
+                        .filter(e -> status == null || e.getStatus() == status)
+                        .limit(limit)
+                        .forEach(e -> out.println(String.format("%6d  %-10s  %-20s  %-19s  %10s  %s", e.getId(),
+                                e.getStatus(), e.getExitStatus().getExitCode(), Formats.time(e.getStartTime()),
+                                Formats.duration(Formats.between(e.getStartTime(), e.getEndTime())), describe(e))));
+                out.flush();
+                return ExitCode.OK;
+            }
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Shows one execution: parameters, steps, counts, rates and failures.",
+            footerHeading = "%nExamples:%n", footer = {"  barge jobs show 42"})
+    static final class Show implements Callable<Integer> {
+        private final Terminal terminal;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID", description = "The job execution id (see barge jobs list).")
+        long id;
+
+        Show(Terminal terminal) {
+            this.terminal = requireNonNull(terminal, "terminal is null");
+        }
+
+        @Override
+        public Integer call() {
+            try (Session session = BargeCommand.root(spec).open()) {
+                JobExecution e = execution(session, id);
+                JobRecords records = session.bean(JobRecords.class);
+                PrintStream out = terminal.out();
+                Duration elapsed = Formats.between(e.getStartTime(), e.getEndTime());
+                out.println("execution " + e.getId() + ": " + describe(e));
+                out.println("  status:    " + e.getStatus() + " (exit " + e.getExitStatus().getExitCode() + ")");
+                String why = e.getExitStatus().getExitDescription();
+                if (why != null && !why.isBlank()) {
+                    out.println("  reason:    " + why.lines().findFirst().orElse(""));
+                }
+                out.println("  started:   " + Formats.time(e.getStartTime()));
+                out.println("  ended:     " + Formats.time(e.getEndTime()) + " (" + Formats.duration(elapsed) + ")");
+                ExecutionOwnership.Owner owner = session.bean(ExecutionOwnership.class).owner(e.getId());
+                if (owner != null && e.getStatus().isRunning()) {
+                    out.println("  running in " + owner);
+                }
+                out.println("  parameters:");
+                e.getJobParameters().parameters().forEach(p -> out.println("    " + p.name() + " = " + p.value()));
+                out.println("  steps:");
+                for (StepExecution s : e.getStepExecutions()) {
+                    Duration d = Formats.between(s.getStartTime(), s.getEndTime());
+                    out.println(String.format("    %s %s: read %d, written %d, filtered %d, skipped %d, commits %d,"
+                                    + " rollbacks %d, %s, %.1f objects/s", s.getStepName(), s.getStatus(),
+                            s.getReadCount(), s.getWriteCount(), s.getFilterCount(), s.getSkipCount(),
+                            s.getCommitCount(), s.getRollbackCount(), Formats.duration(d),
+                            s.getReadCount() / Math.max(d.toMillis() / 1000.0, 0.001)));
+                }
+                Map<Outcome, JobRecords.Total> totals = records.totals(e.getId());
+                out.println("  objects:");
+                totals.forEach((outcome, total) -> out.println(String.format("    %-18s %10d  %s",
+                        outcome.name().toLowerCase(Locale.ROOT), total.objects(), Formats.bytes(total.bytes()))));
+                out.println("  copy rate: " + Formats.rate(totals.get(Outcome.COPIED).bytes(), elapsed));
+                List<JobRecords.Failure> failures = records.failures(e.getId());
+                out.println("  failures:  " + failures.size() + (failures.isEmpty() ? ""
+                        : " (all of them: barge jobs failures " + e.getId() + ")"));
+                failures.stream().limit(10).forEach(f -> out.println("    " + f.key() + ": " + f.kind() + " "
+                        + f.message().lines().findFirst().orElse("")));
+                out.flush();
+                return ExitCode.OK;
+            }
+        }
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true,
+            description = {"Continues a failed or stopped migration where its last chunk committed,",
+                    "as running its migrate command again would."},
+            footerHeading = "%nExamples:%n", footer = {"  barge jobs restart 42"})
+    static final class Restart implements Callable<Integer> {
+        private final Terminal terminal;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID", description = "The job execution id.")
+        long id;
+
+        @Option(names = "--json", description = "Print one JSON object at the end instead of progress and a summary.")
+        boolean json;
+
+        Restart(Terminal terminal) {
+            this.terminal = requireNonNull(terminal, "terminal is null");
+        }
+
+        @Override
+        public Integer call() {
+            try (Session session = BargeCommand.root(spec).open()) {
+                JobExecution e = execution(session, id);
+                if (!MigrateJob.NAME.equals(e.getJobInstance().getJobName())) {
+                    throw CliError.usage("execution " + id + " is a " + e.getJobInstance().getJobName()
+                            + " job; only migrate jobs can be restarted from the command line");
+                }
+                BatchStatus status = e.getStatus();
+                if (status == BatchStatus.COMPLETED || status == BatchStatus.ABANDONED) {
+                    throw CliError.usage("execution " + id + " is " + status + "; there is nothing to restart");
+                }
+                JobExecution last = session.bean(JobRepository.class).getLastJobExecution(e.getJobInstance());
+                if (last != null && last.getId() != id) {
+                    throw CliError.usage("execution " + id + " was already restarted as execution " + last.getId()
+                            + " (" + last.getStatus() + "); restart that one");
+                }
+                MigrateParameters parameters = MigrateParameters.from(e.getJobParameters());
+                List<String> problems = new Preflight(session.bean(StoreRegistry.class)).migration(
+                        parameters.source(), parameters.target(), !parameters.dryRun());
+                if (!problems.isEmpty()) {
+                    problems.forEach(p -> terminal.err().println("barge: " + p));
+                    terminal.err().println("barge: nothing was started");
+                    return ExitCode.USAGE;
+                }
+                return new MigrationRun(session, terminal).run(parameters, json);
+            }
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = {"Asks a running execution to stop after the chunk in flight (it ends STOPPED and",
+                    "resumes with its migrate command or barge jobs restart)."},
+            footerHeading = "%nExamples:%n", footer = {"  barge jobs stop 42"})
+    static final class Stop implements Callable<Integer> {
+        private final Terminal terminal;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID", description = "The job execution id.")
+        long id;
+
+        Stop(Terminal terminal) {
+            this.terminal = requireNonNull(terminal, "terminal is null");
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            try (Session session = BargeCommand.root(spec).open()) {
+                JobExecution e = execution(session, id);
+                if (!e.getStatus().isRunning()) {
+                    throw CliError.usage("execution " + id + " is not running (" + e.getStatus() + ")");
+                }
+                JobOperator operator = session.bean(JobOperator.class);
+                if (!session.bean(ExecutionOwnership.class).isAlive(id)) {
+                    operator.recover(e);
+                    terminal.out().println("execution " + id + " was left " + e.getStatus() + " by a process that is"
+                            + " gone; marked as failed. Resume it with 'barge jobs restart " + id + "'");
+                    return ExitCode.OK;
+                }
+                operator.stop(e);
+                terminal.out().println("asked execution " + id + " to stop; it stops after the chunk in flight");
+                return ExitCode.OK;
+            }
+        }
+    }
+
+    @Command(name = "abandon", mixinStandardHelpOptions = true,
+            description = {"Marks a stopped or failed execution as never to be resumed: the same migrate command",
+                    "then starts a new run."},
+            footerHeading = "%nExamples:%n", footer = {"  barge jobs abandon 42"})
+    static final class Abandon implements Callable<Integer> {
+        private final Terminal terminal;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID", description = "The job execution id.")
+        long id;
+
+        Abandon(Terminal terminal) {
+            this.terminal = requireNonNull(terminal, "terminal is null");
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            try (Session session = BargeCommand.root(spec).open()) {
+                JobExecution e = execution(session, id);
+                JobOperator operator = session.bean(JobOperator.class);
+                if (e.getStatus() == BatchStatus.COMPLETED || e.getStatus() == BatchStatus.ABANDONED) {
+                    throw CliError.usage("execution " + id + " is " + e.getStatus() + "; only a stopped or failed"
+                            + " execution can be abandoned");
+                }
+                if (e.getStatus().isRunning()) {
+                    if (session.bean(ExecutionOwnership.class).isAlive(id)) {
+                        throw CliError.usage("execution " + id + " is running; stop it first with 'barge jobs stop "
+                                + id + "'");
+                    }
+                    e = operator.recover(e);
+                }
+                operator.abandon(e);
+                terminal.out().println("execution " + id + " abandoned; its migrate command now starts a new run");
+                return ExitCode.OK;
+            }
+        }
+    }
+
+    @Command(name = "failures", mixinStandardHelpOptions = true,
+            description = "Lists the objects an execution skipped because they failed, with the reason.",
+            footerHeading = "%nExamples:%n", footer = {"  barge jobs failures 42", "  barge jobs failures 42 --csv > failed.csv"})
+    static final class Failures implements Callable<Integer> {
+        private final Terminal terminal;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID", description = "The job execution id.")
+        long id;
+
+        @Option(names = "--csv", description = "As CSV with a header line: key,size,kind,operation,attempts,"
+                + "vendor_code,request_id,failed_at,message.")
+        boolean csv;
+
+        Failures(Terminal terminal) {
+            this.terminal = requireNonNull(terminal, "terminal is null");
+        }
+
+        @Override
+        public Integer call() {
+            try (Session session = BargeCommand.root(spec).open()) {
+                execution(session, id);
+                List<JobRecords.Failure> failures = session.bean(JobRecords.class).failures(id);
+                PrintStream out = terminal.out();
+                if (csv) {
+                    out.println("key,size,kind,operation,attempts,vendor_code,request_id,failed_at,message");
+                    for (JobRecords.Failure f : failures) {
+                        out.println(String.join(",", csv(f.key()), f.size() == null ? "" : f.size().toString(),
+                                csv(f.kind()), csv(f.operation()), Integer.toString(f.attempts()), csv(f.vendorCode()),
+                                csv(f.requestId()), f.failedAt().toString(), csv(f.message())));
+                    }
+                } else if (failures.isEmpty()) {
+                    out.println("execution " + id + " recorded no failed objects");
+                } else {
+                    for (JobRecords.Failure f : failures) {
+                        out.println(f.key() + "  " + f.kind() + "  " + f.operation() + "  after " + f.attempts()
+                                + " attempts: " + f.message().lines().findFirst().orElse(""));
+                    }
+                }
+                out.flush();
+                return ExitCode.OK;
+            }
+        }
+
+        static String csv(String value) {
+            if (value == null) {
+                return "";
+            }
+            if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
+                return "\"" + value.replace("\"", "\"\"") + "\"";
+            }
+            return value;
+        }
+    }
+}

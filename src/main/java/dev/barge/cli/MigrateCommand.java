@@ -1,0 +1,225 @@
+package dev.barge.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.batch.IdentityCheck;
+import dev.barge.batch.MigrationMode;
+import dev.barge.job.MigrateParameters;
+import dev.barge.storage.Location;
+import dev.barge.storage.StorageClass;
+import dev.barge.storage.StoreRegistry;
+import dev.barge.storage.layer.RateLimitSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.util.unit.DataSize;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code barge migrate SRC DST}: parse, preflight, run the migrate job with progress, summarise. */
+@Command(name = "migrate", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Copies, syncs or moves the objects under SRC to DST, as a restartable job.",
+                "Objects already identical at DST are skipped. Run the same command again after a failure,"
+                        + " a crash or Ctrl-C and it continues where it stopped."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  barge migrate file:///tmp/barge-demo/src file:///tmp/barge-demo/dst",
+                "  barge migrate oss-prod:photos s3-backup:photos --mode sync --delete-extraneous",
+                "  barge migrate s3://logs/2024/ archive:logs/2024/ --include '*.gz' \\",
+                "      --min-age 90d --mode move",
+                "  barge migrate prod:media backup:media --dry-run --json",
+                "",
+                "Exit codes: 0 completed; 1 failed or stopped (run again to resume);",
+                "2 usage or configuration error (nothing started);",
+                "3 completed with skipped objects (see barge jobs failures ID)."})
+final class MigrateCommand implements Callable<Integer> {
+    private final Terminal terminal;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SRC", description = "Where to copy from: remote:bucket/prefix or a URI.")
+    String source;
+
+    @Parameters(index = "1", paramLabel = "DST", description = "Where to copy to.")
+    String target;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "copy",
+            description = "copy (default): copy what is missing or different; sync: the same, and with"
+                    + " --delete-extraneous delete what DST has and SRC has not; move: delete each source object"
+                    + " once its copy is verified.")
+    MigrationMode mode;
+
+    @Option(names = "--delete-extraneous", description = "With --mode sync: delete objects under DST that SRC lacks.")
+    boolean deleteExtraneous;
+
+    @Option(names = "--include", paramLabel = "GLOB",
+            description = "Take only keys matching a glob (repeatable): * within a segment, ** across segments;"
+                    + " a glob without / matches the last segment at any depth.")
+    List<String> includes = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave keys matching a glob (repeatable).")
+    List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--min-size", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Take only objects at least this big, e.g. 100, 10KB, 5MB, 1GB.")
+    DataSize minSize;
+
+    @Option(names = "--max-size", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Take only objects at most this big.")
+    DataSize maxSize;
+
+    @Option(names = "--min-age", paramLabel = "AGE", converter = AgeConverter.class,
+            description = "Take only objects at least this old, e.g. 90d, 12h, 30m, P1D.")
+    Duration minAge;
+
+    @Option(names = "--max-age", paramLabel = "AGE", converter = AgeConverter.class,
+            description = "Take only objects at most this old.")
+    Duration maxAge;
+
+    @Option(names = "--storage-class", paramLabel = "CLASS",
+            description = "Storage class of the copies: STANDARD, INFREQUENT, ARCHIVE, COLD_ARCHIVE, DEEP_ARCHIVE"
+                    + " (the target's default when absent).")
+    String storageClass;
+
+    @Option(names = "--from-storage-class", paramLabel = "CLASS", split = ",",
+            description = "Take only source objects of these storage classes (comma-separated).")
+    List<String> fromStorageClasses = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "Show what would be done; write and delete nothing.")
+    boolean dryRun;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8", description = "Objects copied at once"
+            + " (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--chunk-size", paramLabel = "N", defaultValue = "100",
+            description = "Objects per commit, the unit of restart (default: ${DEFAULT-VALUE}).")
+    int chunkSize;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Identity identity;
+
+    static final class Identity {
+        @Option(names = "--checksum", description = "Objects are identical when size and checksum match (default).")
+        boolean checksum;
+
+        @Option(names = "--size-only", description = "Objects are identical when their sizes match.")
+        boolean sizeOnly;
+    }
+
+    @Option(names = "--tps-limit", paramLabel = "N",
+            description = "At most N requests per second to each of the job's remotes.")
+    Double tpsLimit;
+
+    @Option(names = "--bwlimit", paramLabel = "RATE", converter = SizeConverter.class,
+            description = "At most RATE bytes per second to and from each of the job's remotes, e.g. 10MB.")
+    DataSize bwLimit;
+
+    @Option(names = "--json", description = "Print one JSON object at the end instead of progress and a summary.")
+    boolean json;
+
+    MigrateCommand(Terminal terminal) {
+        this.terminal = requireNonNull(terminal, "terminal is null");
+    }
+
+    @Override
+    public Integer call() {
+        MigrateParameters parameters = parameters();
+        Location from = Location.parse(source);
+        Location to = Location.parse(target);
+        RateLimitSettings limit = rateLimit();
+        try (Session session = BargeCommand.root(spec).open(limit, new HashSet<>(List.of(from.remote(), to.remote())))) {
+            List<String> problems = new Preflight(session.bean(StoreRegistry.class)).migration(source, target, !dryRun);
+            if (!problems.isEmpty()) {
+                problems.forEach(p -> terminal.err().println("barge: " + p));
+                terminal.err().println("barge: nothing was started");
+                return ExitCode.USAGE;
+            }
+            return new MigrationRun(session, terminal).run(parameters, json);
+        }
+    }
+
+    MigrateParameters parameters() {
+        if (deleteExtraneous && mode != MigrationMode.SYNC) {
+            throw new ParameterException(spec.commandLine(), "--delete-extraneous needs --mode sync: it deletes"
+                    + " target objects the source does not have, which only a sync does");
+        }
+        if (concurrency < 1 || chunkSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--concurrency and --chunk-size must be at least 1");
+        }
+        if (tpsLimit != null && tpsLimit <= 0) {
+            throw new ParameterException(spec.commandLine(), "--tps-limit must be above 0: " + tpsLimit);
+        }
+        try {
+            return MigrateParameters.builder(source, target)
+                    .mode(mode)
+                    .deleteExtraneous(deleteExtraneous)
+                    .includes(includes)
+                    .excludes(excludes)
+                    .minSize(minSize == null ? null : minSize.toBytes())
+                    .maxSize(maxSize == null ? null : maxSize.toBytes())
+                    .minAge(minAge)
+                    .maxAge(maxAge)
+                    .storageClasses(families(fromStorageClasses))
+                    .targetStorageClass(storageClass == null ? null : StorageClass.of(
+                            StorageClass.Family.parse(storageClass)))
+                    .identityCheck(identity != null && identity.sizeOnly ? IdentityCheck.SIZE_ONLY
+                            : IdentityCheck.CHECKSUM)
+                    .dryRun(dryRun)
+                    .chunkSize(chunkSize)
+                    .concurrency(concurrency)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private RateLimitSettings rateLimit() {
+        if (tpsLimit == null && bwLimit == null) {
+            return RateLimitSettings.NONE;
+        }
+        return new RateLimitSettings(tpsLimit == null ? 0 : tpsLimit, bwLimit == null ? 0 : bwLimit.toBytes());
+    }
+
+    private static Set<StorageClass.Family> families(List<String> names) {
+        Set<StorageClass.Family> families = EnumSet.noneOf(StorageClass.Family.class);
+        names.forEach(n -> families.add(StorageClass.Family.parse(n)));
+        return families;
+    }
+
+    /** Sizes as {@code 100}, {@code 10KB}, {@code 5MB} (powers of 1024). */
+    static final class SizeConverter implements ITypeConverter<DataSize> {
+        @Override
+        public DataSize convert(String value) {
+            DataSize size = DataSize.parse(value.trim().toUpperCase(java.util.Locale.ROOT));
+            if (size.isNegative()) {
+                throw new IllegalArgumentException("a size must not be negative");
+            }
+            return size;
+        }
+    }
+
+    /** Ages as {@code 90d}, {@code 12h}, {@code 30m}, {@code 45s} or ISO-8601 {@code P1DT2H}. */
+    static final class AgeConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration age = DurationStyle.detectAndParse(value.trim());
+            if (age.isNegative()) {
+                throw new IllegalArgumentException("an age must not be negative");
+            }
+            return age;
+        }
+    }
+}

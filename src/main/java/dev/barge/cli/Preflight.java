@@ -1,0 +1,139 @@
+package dev.barge.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.storage.ListRequest;
+import dev.barge.storage.Location;
+import dev.barge.storage.ObjectStore;
+import dev.barge.storage.Payload;
+import dev.barge.storage.PutRequest;
+import dev.barge.storage.RemoteConfig;
+import dev.barge.storage.StorageException;
+import dev.barge.storage.StoreRegistry;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * What is checked before a job starts, so that a mistake costs one clear line and no job
+ * execution: the remote is known and has credentials, the bucket exists and can be listed (a
+ * listing of one entry), the location is a prefix and not a single object, and the target can be
+ * written: a zero-byte marker {@code <prefix>barge-preflight-<random>} is put and deleted at once.
+ *
+ * <p>Put-and-delete is the only write check every store answers the same way (S3 has no
+ * permission probe short of IAM's policy simulator, which needs IAM rights of its own). The
+ * marker is not called {@code .barge-preflight-...} because the local driver reserves names
+ * starting with {@code .barge} for its metadata and refuses them as keys; one name for every
+ * store keeps the check vendor-neutral. A dry run writes nothing, so it checks reading only.
+ */
+final class Preflight {
+    static final String MARKER = "barge-preflight-";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final StoreRegistry stores;
+
+    Preflight(StoreRegistry stores) {
+        this.stores = requireNonNull(stores, "stores is null");
+    }
+
+    /** The problems with a migration from {@code source} to {@code target}; empty when it may start. */
+    List<String> migration(String source, String target, boolean writeTarget) {
+        List<String> problems = new ArrayList<>();
+        Location from = Location.parse(source);
+        Location to = Location.parse(target);
+        readable("source '" + source + "'", from, problems);
+        if (readable("target '" + target + "'", to, problems) && writeTarget) {
+            writable("target '" + target + "'", to, problems);
+        }
+        return problems;
+    }
+
+    /** Checks that a location can be listed; adds a line per problem; true when it can. */
+    boolean readable(String where, Location location, List<String> problems) {
+        if (!location.hasBucket()) {
+            problems.add(where + " names no bucket: use remote:bucket/prefix (for file:// the first directory"
+                    + " of the path is the bucket, as in file:///tmp/data)");
+            return false;
+        }
+        RemoteConfig remote;
+        ObjectStore store;
+        try {
+            remote = stores.remote(location.remote());
+            if (remote.type().equals("qiniu") && remote.credentials() == null) {
+                problems.add(where + ": remote '" + remote.name() + "' has no credentials; Qiniu has no default"
+                        + " credential chain: set barge.remotes." + remote.name() + ".access-key-id and"
+                        + " .secret-access-key (or BARGE_REMOTE_" + envName(remote.name()) + "_ACCESS_KEY_ID and"
+                        + " _SECRET_ACCESS_KEY)");
+                return false;
+            }
+            store = stores.store(location);
+        } catch (StorageException e) {
+            problems.add(where + ": " + Errors.message(e));
+            return false;
+        }
+        String prefix = directory(location.path());
+        try {
+            store.list(new ListRequest(location.bucket(), prefix, "/", null, null, 1));
+        } catch (StorageException e) {
+            problems.add(where + ": " + explain(e, remote, location.bucket(), "list"));
+            return false;
+        }
+        if (!location.path().isEmpty() && !location.path().endsWith("/")) {
+            try {
+                store.stat(location.bucket(), location.path());
+                problems.add(where + " is a single object, not a prefix: give the prefix (directory) that holds it");
+                return false;
+            } catch (StorageException e) {
+                // NOT_FOUND is the usual answer; anything else is left to the write check and the job
+            }
+        }
+        return true;
+    }
+
+    private void writable(String where, Location target, List<String> problems) {
+        RemoteConfig remote = stores.remote(target.remote());
+        ObjectStore store = stores.store(target);
+        String marker = directory(target.path()) + MARKER + HexFormat.of().formatHex(RANDOM.generateSeed(8));
+        try {
+            store.put(PutRequest.builder(target.bucket(), marker).build(), Payload.ofBytes(new byte[0]));
+        } catch (StorageException e) {
+            problems.add(where + ": " + explain(e, remote, target.bucket(), "write to"));
+            return;
+        }
+        try {
+            store.delete(target.bucket(), marker);
+        } catch (StorageException e) {
+            problems.add(where + ": wrote the check marker '" + marker + "' but cannot delete it ("
+                    + e.kind() + "): the credentials need delete permission; remove the marker by hand");
+        }
+    }
+
+    private static String explain(StorageException e, RemoteConfig remote, String bucket, String action) {
+        String name = remote.name();
+        return switch (e.kind()) {
+            case BUCKET_NOT_FOUND -> "bucket '" + bucket + "' does not exist on remote '" + name + "'"
+                    + (remote.type().equals("local") ? " (a directory under " + remote.root() + ")" : "")
+                    + ": create it, or check the name";
+            case INVALID_CREDENTIALS -> "remote '" + name + "' rejects its credentials: check barge.remotes." + name
+                    + ".access-key-id and .secret-access-key";
+            case ACCESS_DENIED -> "remote '" + name + "' denies the right to " + action + " bucket '" + bucket
+                    + "': grant the credentials that permission, or use other credentials";
+            case CONFLICT -> "cannot " + action + " bucket '" + bucket + "' on remote '" + name + "': a file stands"
+                    + " where a directory is expected (" + e.getMessage() + ")";
+            case INVALID_ARGUMENT -> Errors.message(e);
+            default -> "cannot " + action + " bucket '" + bucket + "' on remote '" + name + "'"
+                    + (remote.endpoint() != null ? " at " + remote.endpoint() : "") + ": " + e.getMessage()
+                    + "; check the endpoint and the network";
+        };
+    }
+
+    /** A location's path as a key prefix: a directory, so "photos" does not take "photos2/". */
+    static String directory(String path) {
+        return path.isEmpty() || path.endsWith("/") ? path : path + "/";
+    }
+
+    static String envName(String remote) {
+        return remote.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    }
+}

@@ -1,0 +1,88 @@
+package dev.barge.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.BargeApplication;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.StandardEnvironment;
+
+/**
+ * Starts Barge's Spring Boot application for one command. Where settings come from, strongest first:
+ * <ol>
+ *   <li>the command line: {@code --db-url}, and {@code --tps-limit}/{@code --bwlimit} as a
+ *       {@link JobRateLimits} decorator;</li>
+ *   <li>{@code BARGE_REMOTE_<NAME>_<SETTING>} environment variables ({@link RemoteEnvironment});</li>
+ *   <li>Spring's own sources: system properties, {@code BARGE_REMOTES_...}, {@code BARGE_DB_URL}...;</li>
+ *   <li>the remotes file, {@code --config FILE} or {@code ~/.config/barge/remotes.yml} ({@link RemotesFile});</li>
+ *   <li>{@code application.yml}.</li>
+ * </ol>
+ * No banner, no web server, no log output on the console: logs go to {@code barge.home/barge.log}
+ * so that the command's own output (and {@code --json}) stays clean. Spring's shutdown hook is
+ * off: the command closes the context itself, after a Ctrl-C has stopped its job cleanly.
+ */
+public final class SpringContextStarter implements ContextStarter {
+    private final Map<String, String> environment;
+    private final Map<String, Object> defaults;
+
+    /**
+     * @param environment the process environment (for remotes and the default remotes file)
+     * @param defaults extra properties below everything else (tests use it for {@code barge.home})
+     */
+    public SpringContextStarter(Map<String, String> environment, Map<String, Object> defaults) {
+        this.environment = Map.copyOf(requireNonNull(environment, "environment is null"));
+        this.defaults = Map.copyOf(requireNonNull(defaults, "defaults is null"));
+    }
+
+    @Override
+    public Session start(Launch launch) {
+        Map<String, Object> remotesFile = remotesFile(launch.config());
+        Map<String, Object> fromEnvironment = RemoteEnvironment.properties(environment);
+        Map<String, Object> commandLine = new LinkedHashMap<>();
+        if (launch.dbUrl() != null) {
+            commandLine.put("spring.datasource.url", launch.dbUrl());
+        }
+        Map<String, Object> quiet = new LinkedHashMap<>(defaults);
+        quiet.put("spring.main.banner-mode", "off");
+        quiet.put("spring.main.log-startup-info", "false");
+        quiet.put("logging.threshold.console", "off");
+        quiet.put("logging.file.name", "${barge.home}/barge.log");
+
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(BargeApplication.class)
+                .web(WebApplicationType.NONE)
+                .bannerMode(Banner.Mode.OFF)
+                .logStartupInfo(false)
+                .registerShutdownHook(false)
+                .properties(quiet)
+                .initializers(context -> {
+                    MutablePropertySources sources = context.getEnvironment().getPropertySources();
+                    sources.addFirst(new MapPropertySource("barge-command-line", commandLine));
+                    sources.addAfter("barge-command-line", new MapPropertySource("barge-remote-environment",
+                            fromEnvironment));
+                    String after = sources.contains(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME)
+                            ? StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME
+                            : "barge-remote-environment";
+                    sources.addAfter(after, new MapPropertySource("barge-remotes-file", remotesFile));
+                    context.getBeanFactory().registerSingleton("jobRateLimits",
+                            new JobRateLimits(launch.rateLimit(), launch.limitedRemotes()));
+                });
+        ConfigurableApplicationContext context = builder.run();
+        return new Session(context, context::close);
+    }
+
+    private Map<String, Object> remotesFile(Path config) {
+        if (config != null) {
+            return RemotesFile.properties(config);
+        }
+        Path path = RemotesFile.defaultPath(environment, System.getProperty("user.home"));
+        return Files.isRegularFile(path) ? RemotesFile.properties(path) : Map.of();
+    }
+}
