@@ -361,9 +361,8 @@ class CliTest {
 
         Result underAFile = barge("migrate", "src:" + in, "dst:" + out + "/afile/sub");
         assertThat(underAFile.exitCode()).isEqualTo(ExitCode.USAGE);
-        // the local driver reports ENOTDIR as TRANSIENT (retried): still one line naming remote and bucket
         assertThat(underAFile.err()).contains("target 'dst:" + out + "/afile/sub': cannot write to bucket '" + out
-                + "' on remote 'dst'", "Not a directory");
+                + "' on remote 'dst'", "'afile' is an object, so no key can continue it");
 
         Path notADirectory = Files.writeString(files.resolve("plain-file"), "x");
         Result uriFile = barge("migrate", "src:" + in, "file://" + notADirectory);

@@ -144,12 +144,15 @@ final class LocalPaths {
         Path parent = file.getParent();
         try {
             Files.createDirectories(parent);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            Path relative = bucketDir.relativize(Path.of(e.getFile()));
-            throw StorageException.builder(ErrorKind.CONFLICT, op).bucket(bucket).key(key)
-                    .detail("'" + relative + "' is an object, so no key can continue it with '/' "
-                            + "on a file system").build();
         } catch (IOException e) {
+            // An ancestor that is a file: "already exists" when it is the parent, "Not a directory" deeper.
+            for (Path p = parent; p != null && p.startsWith(bucketDir) && !p.equals(bucketDir); p = p.getParent()) {
+                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw StorageException.builder(ErrorKind.CONFLICT, op).bucket(bucket).key(key)
+                            .detail("'" + bucketDir.relativize(p) + "' is an object, so no key can continue it"
+                                    + " with '/' on a file system").build();
+                }
+            }
             throw LocalErrors.io(op, bucket, key, e);
         }
     }

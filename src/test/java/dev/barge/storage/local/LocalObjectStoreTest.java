@@ -93,6 +93,18 @@ class LocalObjectStoreTest {
     }
 
     @Test
+    void aKeyContinuingAnObjectSeveralLevelsDownIsAConflictNamingTheObject() {
+        store.put(PutRequest.builder("b", "x").build(), Payload.ofBytes(new byte[] {1}));
+
+        StorageException e = expect(ErrorKind.CONFLICT,
+                () -> store.put(PutRequest.builder("b", "x/y/z").build(), Payload.ofBytes(new byte[] {2})));
+
+        assertThat(e.getMessage()).contains("put b/x/y/z").contains("'x' is an object");
+        assertThat(e.isRetryable()).isFalse();
+        expect(ErrorKind.NOT_FOUND, () -> store.stat("b", "x/y/z"));
+    }
+
+    @Test
     void aWrongAppendPositionIsAConflictNamingTheObject() {
         PutRequest request = PutRequest.builder("b", "log").build();
         store.append(request, 0, Payload.ofBytes("abc".getBytes()));
