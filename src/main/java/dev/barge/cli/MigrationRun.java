@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jline.utils.Signals;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -31,10 +33,20 @@ final class MigrationRun {
         this.terminal = requireNonNull(terminal, "terminal is null");
     }
 
+    /**
+     * Runs the migration to its end. Ctrl-C (SIGINT) is handled as a signal, before the JVM begins
+     * to shut down: the job is asked to stop after the chunk in flight, then ends as STOPPED, the
+     * summary is printed and the repository closed, so the same command resumes it. A second
+     * Ctrl-C ends the process at once (the next run recovers the execution). Other terminations
+     * (SIGTERM) go through a shutdown hook that asks for the same stop, with less certainty: the
+     * embedded database may close first, and then the next run recovers the execution.
+     */
     int run(MigrateParameters parameters, boolean json) {
         CountDownLatch finished = new CountDownLatch(1);
-        Thread stopOnInterrupt = new Thread(() -> stop(parameters, finished), "barge-stop");
-        Runtime.getRuntime().addShutdownHook(stopOnInterrupt);
+        AtomicInteger interrupts = new AtomicInteger();
+        Object previousHandler = Signals.register("INT", () -> onInterrupt(parameters, interrupts));
+        Thread stopOnShutdown = new Thread(() -> stop(parameters, finished), "barge-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnShutdown);
         try {
             MigrationSummary summary = runWithProgress(parameters, json, finished);
             if (json) {
@@ -45,13 +57,42 @@ final class MigrationRun {
             terminal.out().flush();
             return summary.exitCode();
         } finally {
-            // after the summary: a Ctrl-C hook waiting on this lets the JVM end only now
+            // after the summary: a shutdown hook waiting on this lets the JVM end only now
             finished.countDown();
+            Signals.unregister("INT", previousHandler);
             try {
-                Runtime.getRuntime().removeShutdownHook(stopOnInterrupt);
+                Runtime.getRuntime().removeShutdownHook(stopOnShutdown);
             } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running
+                // the hook is running
             }
+        }
+    }
+
+    private void onInterrupt(MigrateParameters parameters, AtomicInteger interrupts) {
+        if (interrupts.incrementAndGet() > 1) {
+            terminal.err().println("barge: stopping at once; the next run of the same command recovers the execution");
+            terminal.err().flush();
+            Runtime.getRuntime().halt(ExitCode.FAILED);
+        }
+        Thread request = new Thread(() -> requestStop(parameters), "barge-stop-request");
+        request.setDaemon(true);
+        request.start();
+    }
+
+    /** Asks this process's running execution of the migration to stop after its chunk in flight. */
+    private void requestStop(MigrateParameters parameters) {
+        try {
+            Optional<JobExecution> running = running(parameters);
+            if (running.isPresent()) {
+                terminal.err().println("barge: stopping execution " + running.get().getId()
+                        + " after the chunk in flight; run the same command again to resume"
+                        + " (Ctrl-C again to stop at once)");
+                terminal.err().flush();
+                session.bean(JobOperator.class).stop(running.get());
+            }
+        } catch (Exception e) {
+            terminal.err().println("barge: could not stop cleanly: " + Errors.rootMessage(e)
+                    + "; the next run recovers the execution");
         }
     }
 
@@ -100,17 +141,11 @@ final class MigrationRun {
     }
 
     private void stop(MigrateParameters parameters, CountDownLatch finished) {
+        requestStop(parameters);
         try {
-            Optional<JobExecution> running = running(parameters);
-            if (running.isPresent()) {
-                terminal.err().println("barge: stopping execution " + running.get().getId()
-                        + " after the chunk in flight; run the same command again to resume");
-                session.bean(JobOperator.class).stop(running.get());
-            }
             finished.await(5, TimeUnit.MINUTES);
-        } catch (Exception e) {
-            terminal.err().println("barge: could not stop cleanly: " + Errors.rootMessage(e)
-                    + "; the next run recovers the execution");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -59,4 +59,94 @@ class BargeJarIT {
         assertThat(usage.exitCode()).isEqualTo(2);
         assertThat(usage.err()).contains("unknown remote 'nosuch'", "nothing was started");
     }
+
+    @Test
+    void ctrlCStopsTheMigrationCleanlyAndTheSameCommandResumesIt() throws Exception {
+        Path root = Files.createTempDirectory("barge-it-interrupt-");
+        Path home = Files.createDirectories(root.resolve("home"));
+        int objects = 1500;
+        for (int i = 0; i < objects; i++) {
+            Path file = root.resolve(String.format("src/d%02d/f%04d.txt", i % 15, i));
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "object " + i);
+        }
+        String src = "file://" + root.resolve("src");
+        String dst = "file://" + root.resolve("dst");
+        Path stdout = root.resolve("first.out");
+        Path stderr = root.resolve("first.err");
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
+                "migrate", src, dst, "--chunk-size", "50", "--tps-limit", "150"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().put("BARGE_HOME", home.toString());
+        builder.environment().remove("BARGE_DB_URL");
+        Process first = builder.start();
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(90);
+        while (count(root.resolve("dst")) < 200) {
+            assertThat(first.isAlive()).as("still running before Ctrl-C: " + Files.readString(stderr)).isTrue();
+            assertThat(java.time.Instant.now()).as("200 objects copied within 90 s").isBefore(deadline);
+            first.waitFor(50, TimeUnit.MILLISECONDS);
+        }
+
+        new ProcessBuilder("kill", "-INT", Long.toString(first.pid())).start().waitFor();
+
+        assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("barge ends after Ctrl-C").isTrue();
+        String err = Files.readString(stderr);
+        String out = Files.readString(stdout);
+        assertThat(err).contains("barge: stopping execution 1 after the chunk in flight; run the same command again"
+                + " to resume").doesNotContain("could not stop cleanly");
+        assertThat(out).as("the summary of the stopped run").contains("Stopped execution 1");
+        assertThat(first.exitValue()).as(out + err).isEqualTo(1);
+        long copiedBefore = count(root.resolve("dst"));
+        assertThat(copiedBefore).isBetween(200L, (long) objects - 1);
+
+        Run resumed = barge(home, "migrate", src, dst, "--json");
+
+        assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
+        assertThat(resumed.err()).as("the stopped execution was not left for recovery").doesNotContain("recover");
+        assertThat(count(root.resolve("dst"))).isEqualTo(objects);
+        for (int i = 0; i < objects; i += 97) {
+            String name = String.format("d%02d/f%04d.txt", i % 15, i);
+            assertThat(Files.readString(root.resolve("dst").resolve(name))).isEqualTo("object " + i);
+        }
+        long copied = jsonNumber(resumed.out(), "objectsCopied");
+        long skipped = jsonNumber(resumed.out(), "objectsSkipped");
+        assertThat(copied + skipped).as("the resumed run starts where the stopped one committed, not from scratch")
+                .isLessThan(objects);
+    }
+
+    private static long jsonNumber(String json, String field) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
+        assertThat(m.find()).as(field + " in " + json).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Files under a directory, passing over Barge's own and files renamed away while counting. */
+    private static long count(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        long[] n = {0};
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a) {
+                return d.getFileName().toString().startsWith(".barge") ? java.nio.file.FileVisitResult.SKIP_SUBTREE
+                        : java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
+                if (!f.getFileName().toString().startsWith(".barge")) {
+                    n[0]++;
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        return n[0];
+    }
 }
