@@ -130,6 +130,11 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object at the end instead of progress and a summary.")
     boolean json;
 
+    @Option(names = "--stats", paramLabel = "INTERVAL", converter = IntervalConverter.class,
+            description = "When not on a terminal (logs, CI), print a progress line this often, e.g. 30s, 1m;"
+                    + " default 10s.")
+    Duration stats;
+
     MigrateCommand(Terminal terminal) {
         this.terminal = requireNonNull(terminal, "terminal is null");
     }
@@ -147,7 +152,9 @@ final class MigrateCommand implements Callable<Integer> {
                 terminal.err().println("barge: nothing was started");
                 return ExitCode.USAGE;
             }
-            return new MigrationRun(session, terminal).run(parameters, json);
+            Terminal shown = stats == null ? terminal
+                    : new Terminal(terminal.out(), terminal.err(), terminal.interactive(), stats);
+            return new MigrationRun(session, shown).run(parameters, json);
         }
     }
 
@@ -208,6 +215,18 @@ final class MigrateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("a size must not be negative");
             }
             return size;
+        }
+    }
+
+    /** A positive interval, as {@code 30s}, {@code 1m} or ISO-8601 {@code PT30S}. */
+    static final class IntervalConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration interval = DurationStyle.detectAndParse(value.trim());
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("an interval must be longer than zero");
+            }
+            return interval;
         }
     }
 

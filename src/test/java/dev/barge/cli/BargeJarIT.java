@@ -60,33 +60,73 @@ class BargeJarIT {
         assertThat(usage.err()).contains("unknown remote 'nosuch'", "nothing was started");
     }
 
-    @Test
-    void ctrlCStopsTheMigrationCleanlyAndTheSameCommandResumesIt() throws Exception {
-        Path root = Files.createTempDirectory("barge-it-interrupt-");
-        Path home = Files.createDirectories(root.resolve("home"));
-        int objects = 1500;
-        for (int i = 0; i < objects; i++) {
+    private static final int OBJECTS = 1500;
+
+    /** {@value #OBJECTS} small files under {@code root/src}. */
+    private static void fill(Path root) throws IOException {
+        for (int i = 0; i < OBJECTS; i++) {
             Path file = root.resolve(String.format("src/d%02d/f%04d.txt", i % 15, i));
             Files.createDirectories(file.getParent());
             Files.writeString(file, "object " + i);
         }
-        String src = "file://" + root.resolve("src");
-        String dst = "file://" + root.resolve("dst");
-        Path stdout = root.resolve("first.out");
-        Path stderr = root.resolve("first.err");
+    }
+
+    /** A migration of {@code root/src} to {@code root/dst} slowed to 150 requests/s, running when this returns. */
+    private static Process startSlowMigration(Path root, Path home, String... more) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
-                "migrate", src, dst, "--chunk-size", "50", "--tps-limit", "150"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+                "migrate", "file://" + root.resolve("src"), "file://" + root.resolve("dst"),
+                "--chunk-size", "50", "--tps-limit", "150"));
+        command.addAll(List.of(more));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(root.resolve("first.out").toFile())
+                .redirectError(root.resolve("first.err").toFile());
         builder.environment().put("BARGE_HOME", home.toString());
         builder.environment().remove("BARGE_DB_URL");
         Process first = builder.start();
         java.time.Instant deadline = java.time.Instant.now().plusSeconds(90);
         while (count(root.resolve("dst")) < 200) {
-            assertThat(first.isAlive()).as("still running before Ctrl-C: " + Files.readString(stderr)).isTrue();
+            assertThat(first.isAlive()).as("still running: " + Files.readString(root.resolve("first.err"))).isTrue();
             assertThat(java.time.Instant.now()).as("200 objects copied within 90 s").isBefore(deadline);
             first.waitFor(50, TimeUnit.MILLISECONDS);
         }
+        return first;
+    }
+
+    @Test
+    void jobsStopFromAnotherProcessStopsARunningMigrationThatPrintsProgressLines() throws Exception {
+        Path root = Files.createTempDirectory("barge-it-stop-");
+        Path home = Files.createDirectories(root.resolve("home"));
+        fill(root);
+        Process first = startSlowMigration(root, home, "--stats", "200ms");
+
+        Run stop = barge(home, "jobs", "stop", "1");
+
+        assertThat(stop.exitCode()).as(stop.out() + stop.err()).isZero();
+        assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("the migration ends after jobs stop").isTrue();
+        String out = Files.readString(root.resolve("first.out"));
+        String err = Files.readString(root.resolve("first.err"));
+        assertThat(first.exitValue()).as(out + err).isEqualTo(1);
+        assertThat(out).contains("Stopped execution 1");
+        assertThat(err.lines().filter(l -> l.startsWith("[barge] ") && l.contains(" objects")).count())
+                .as("progress lines every 200 ms on a non-terminal: " + err).isGreaterThanOrEqualTo(2);
+        assertThat(count(root.resolve("dst"))).isLessThan(OBJECTS);
+
+        Run resumed = barge(home, "migrate", "file://" + root.resolve("src"), "file://" + root.resolve("dst"));
+        assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
+        assertThat(count(root.resolve("dst"))).isEqualTo(OBJECTS);
+    }
+
+    @Test
+    void ctrlCStopsTheMigrationCleanlyAndTheSameCommandResumesIt() throws Exception {
+        Path root = Files.createTempDirectory("barge-it-interrupt-");
+        Path home = Files.createDirectories(root.resolve("home"));
+        int objects = OBJECTS;
+        fill(root);
+        String src = "file://" + root.resolve("src");
+        String dst = "file://" + root.resolve("dst");
+        Path stdout = root.resolve("first.out");
+        Path stderr = root.resolve("first.err");
+        Process first = startSlowMigration(root, home);
 
         new ProcessBuilder("kill", "-INT", Long.toString(first.pid())).start().waitFor();
 

@@ -387,6 +387,10 @@ class CliTest {
         assertThat(deleteWithoutSync.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(deleteWithoutSync.err()).contains("--delete-extraneous needs --mode sync");
 
+        Result stats = barge("migrate", "src:" + in, "dst:" + out, "--stats", "0s");
+        assertThat(stats.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(stats.err()).contains("--stats", "an interval must be longer than zero");
+
         Result mode = barge("migrate", "src:" + in, "dst:" + out, "--mode", "teleport");
         assertThat(mode.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(mode.err()).contains("--mode", "teleport");
