@@ -167,6 +167,7 @@ final class ProgressReporter implements AutoCloseable {
             Snapshot last = snapshot();
             bar.maxHint(last.objectsDone());
             bar.stepTo(last.objectsDone());
+            bar.setExtraMessage(" " + Formats.bytes(last.bytesCopied()) + " copied");
             bar.close();
         }
     }

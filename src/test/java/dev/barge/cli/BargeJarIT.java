@@ -93,6 +93,30 @@ class BargeJarIT {
     }
 
     @Test
+    void onATerminalTheProgressBarEndsAtTheTotalsOfTheSummary() throws Exception {
+        Path root = Files.createTempDirectory("barge-it-tty-");
+        Path home = Files.createDirectories(root.resolve("home"));
+        for (int i = 1; i <= 300; i++) {
+            Files.createDirectories(root.resolve("src"));
+            Files.writeString(root.resolve("src/f" + i), i + "\n");
+        }
+        String migrate = String.join(" ", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toString(), "migrate", "file://" + root.resolve("src"), "file://" + root.resolve("dst"));
+        // script(1) runs the command on a pseudo-terminal, so barge sees a console as on a user's screen
+        ProcessBuilder builder = new ProcessBuilder("script", "-q", "-e", "-c", migrate, "/dev/null")
+                .redirectErrorStream(true).redirectOutput(root.resolve("tty.out").toFile());
+        builder.environment().put("BARGE_HOME", home.toString());
+        builder.environment().remove("BARGE_DB_URL");
+        Process process = builder.start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String screen = Files.readString(root.resolve("tty.out")).replace('\r', '\n');
+
+        assertThat(process.exitValue()).as(screen).isZero();
+        assertThat(screen).contains("migrate 100%", "300/300 objects", "1.1 KiB copied")
+                .contains("Completed execution 1").containsPattern("copied\\s+300 objects\\s+1.1 KiB");
+    }
+
+    @Test
     void jobsStopFromAnotherProcessStopsARunningMigrationThatPrintsProgressLines() throws Exception {
         Path root = Files.createTempDirectory("barge-it-stop-");
         Path home = Files.createDirectories(root.resolve("home"));
