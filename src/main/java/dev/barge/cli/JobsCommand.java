@@ -7,7 +7,6 @@ import dev.barge.batch.Outcome;
 import dev.barge.job.ExecutionOwnership;
 import dev.barge.job.MigrateJob;
 import dev.barge.job.MigrateParameters;
-import dev.barge.storage.StoreRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -213,15 +212,8 @@ final class JobsCommand implements Callable<Integer> {
                     throw CliError.usage("execution " + id + " was already restarted as execution " + last.getId()
                             + " (" + last.getStatus() + "); restart that one");
                 }
-                MigrateParameters parameters = MigrateParameters.from(e.getJobParameters());
-                List<String> problems = new Preflight(session.bean(StoreRegistry.class)).migration(
-                        parameters.source(), parameters.target(), !parameters.dryRun());
-                if (!problems.isEmpty()) {
-                    problems.forEach(p -> terminal.err().println("barge: " + p));
-                    terminal.err().println("barge: nothing was started");
-                    return ExitCode.USAGE;
-                }
-                return new MigrationRun(session, terminal).run(parameters, json);
+                return new MigrationRun(session, terminal).preflightAndRun(MigrateParameters.from(e.getJobParameters()),
+                        json);
             }
         }
     }

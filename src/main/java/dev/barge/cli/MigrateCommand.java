@@ -7,7 +7,6 @@ import dev.barge.batch.MigrationMode;
 import dev.barge.job.MigrateParameters;
 import dev.barge.storage.Location;
 import dev.barge.storage.StorageClass;
-import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.layer.RateLimitSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,15 +145,9 @@ final class MigrateCommand implements Callable<Integer> {
         Location to = Location.parse(target);
         RateLimitSettings limit = rateLimit();
         try (Session session = BargeCommand.root(spec).open(limit, new HashSet<>(List.of(from.remote(), to.remote())))) {
-            List<String> problems = new Preflight(session.bean(StoreRegistry.class)).migration(source, target, !dryRun);
-            if (!problems.isEmpty()) {
-                problems.forEach(p -> terminal.err().println("barge: " + p));
-                terminal.err().println("barge: nothing was started");
-                return ExitCode.USAGE;
-            }
             Terminal shown = stats == null ? terminal
                     : new Terminal(terminal.out(), terminal.err(), terminal.interactive(), stats);
-            return new MigrationRun(session, shown).run(parameters, json);
+            return new MigrationRun(session, shown).preflightAndRun(parameters, json);
         }
     }
 

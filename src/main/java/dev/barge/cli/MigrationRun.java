@@ -10,6 +10,7 @@ import dev.barge.job.MigrateParameters;
 import dev.barge.storage.Location;
 import dev.barge.storage.StoreRegistry;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,21 @@ final class MigrationRun {
      * (SIGTERM) go through a shutdown hook that asks for the same stop, with less certainty: the
      * embedded database may close first, and then the next run recovers the execution.
      */
+    /**
+     * Checks the migration's locations first ({@link Preflight}); when a check fails, prints one line
+     * per problem and returns {@link ExitCode#USAGE} with nothing started; otherwise {@link #run}s it.
+     */
+    int preflightAndRun(MigrateParameters parameters, boolean json) {
+        List<String> problems = new Preflight(session.bean(StoreRegistry.class)).migration(
+                parameters.source(), parameters.target(), !parameters.dryRun());
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> terminal.err().println("barge: " + p));
+            terminal.err().println("barge: nothing was started");
+            return ExitCode.USAGE;
+        }
+        return run(parameters, json);
+    }
+
     int run(MigrateParameters parameters, boolean json) {
         CountDownLatch finished = new CountDownLatch(1);
         AtomicInteger interrupts = new AtomicInteger();
