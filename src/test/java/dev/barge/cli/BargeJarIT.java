@@ -93,6 +93,41 @@ class BargeJarIT {
     }
 
     @Test
+    void requestAndByteLimitsHoldTheMigrationBack() throws Exception {
+        Path root = Files.createTempDirectory("barge-it-limits-");
+        Path home = Files.createDirectories(root.resolve("home"));
+        for (int i = 0; i < 40; i++) {
+            Files.createDirectories(root.resolve("few"));
+            Files.writeString(root.resolve("few/f" + i), "x");
+        }
+        // bytes pass through Barge only between two stores (one store copies server-side): two local roots
+        Files.createDirectories(root.resolve("left/big"));
+        Files.createDirectories(root.resolve("right/big-copy"));
+        Files.write(root.resolve("left/big/blob"), new byte[300 * 1024]);
+        Path config = Files.writeString(root.resolve("remotes.yml"), "left:\n  type: local\n  root: "
+                + root.resolve("left") + "\nright:\n  type: local\n  root: " + root.resolve("right") + "\n");
+
+        Run requests = barge(home, "migrate", "file://" + root.resolve("few"), "file://" + root.resolve("few-copy"),
+                "--tps-limit", "10", "--json");
+        Run bytes = barge(home, "--config", config.toString(), "migrate", "left:big", "right:big-copy",
+                "--bwlimit", "100KB", "--json");
+
+        assertThat(requests.exitCode()).as(requests.out() + requests.err()).isZero();
+        assertThat(bytes.exitCode()).as(bytes.out() + bytes.err()).isZero();
+        // lower bounds the limiter guarantees: 40 reads at 10/s with a burst of 10 take at least 3 s,
+        // 300 KiB at 100 KiB/s with a burst of 100 KiB at least 2 s; unlimited, each takes well under 1 s
+        assertThat(jsonDecimal(requests.out(), "elapsedSeconds")).isGreaterThanOrEqualTo(3.0);
+        assertThat(jsonDecimal(bytes.out(), "elapsedSeconds")).isGreaterThanOrEqualTo(2.0);
+        assertThat(Files.size(root.resolve("right/big-copy/blob"))).isEqualTo(300 * 1024);
+    }
+
+    private static double jsonDecimal(String json, String field) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field + "\":([0-9.]+)").matcher(json);
+        assertThat(m.find()).as(field + " in " + json).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
     void onATerminalTheProgressBarEndsAtTheTotalsOfTheSummary() throws Exception {
         Path root = Files.createTempDirectory("barge-it-tty-");
         Path home = Files.createDirectories(root.resolve("home"));
