@@ -137,8 +137,10 @@ class BargeJarIT {
         }
         String migrate = String.join(" ", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 JAR.toString(), "migrate", "file://" + root.resolve("src"), "file://" + root.resolve("dst"));
-        // script(1) runs the command on a pseudo-terminal, so barge sees a console as on a user's screen
-        ProcessBuilder builder = new ProcessBuilder("script", "-q", "-e", "-c", migrate, "/dev/null")
+        // script(1) runs the command on a pseudo-terminal, so barge sees a console as on a user's screen;
+        // its width is set here, since the environment's (often none) would cut the bar's line short
+        ProcessBuilder builder = new ProcessBuilder("script", "-q", "-e", "-c", "stty cols 200 rows 50; exec " + migrate,
+                "/dev/null")
                 .redirectErrorStream(true).redirectOutput(root.resolve("tty.out").toFile());
         builder.environment().put("BARGE_HOME", home.toString());
         builder.environment().remove("BARGE_DB_URL");
