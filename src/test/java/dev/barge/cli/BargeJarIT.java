@@ -2,6 +2,7 @@ package dev.barge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.barge.test.LocalObjects;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ class BargeJarIT {
         builder.environment().remove("BARGE_DB_URL");
         Process first = builder.start();
         java.time.Instant deadline = java.time.Instant.now().plusSeconds(90);
-        while (count(root.resolve("dst")) < 200) {
+        while (LocalObjects.count(root.resolve("dst")) < 200) {
             assertThat(first.isAlive()).as("still running: " + Files.readString(root.resolve("first.err"))).isTrue();
             assertThat(java.time.Instant.now()).as("200 objects copied within 90 s").isBefore(deadline);
             first.waitFor(50, TimeUnit.MILLISECONDS);
@@ -170,11 +171,11 @@ class BargeJarIT {
         assertThat(out).contains("Stopped execution 1");
         assertThat(err.lines().filter(l -> l.startsWith("[barge] ") && l.contains(" objects")).count())
                 .as("progress lines every 200 ms on a non-terminal: " + err).isGreaterThanOrEqualTo(2);
-        assertThat(count(root.resolve("dst"))).isLessThan(OBJECTS);
+        assertThat(LocalObjects.count(root.resolve("dst"))).isLessThan(OBJECTS);
 
         Run resumed = barge(home, "migrate", "file://" + root.resolve("src"), "file://" + root.resolve("dst"));
         assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
-        assertThat(count(root.resolve("dst"))).isEqualTo(OBJECTS);
+        assertThat(LocalObjects.count(root.resolve("dst"))).isEqualTo(OBJECTS);
     }
 
     @Test
@@ -198,14 +199,14 @@ class BargeJarIT {
                 + " to resume").doesNotContain("could not stop cleanly");
         assertThat(out).as("the summary of the stopped run").contains("Stopped execution 1");
         assertThat(first.exitValue()).as(out + err).isEqualTo(1);
-        long copiedBefore = count(root.resolve("dst"));
+        long copiedBefore = LocalObjects.count(root.resolve("dst"));
         assertThat(copiedBefore).isBetween(200L, (long) objects - 1);
 
         Run resumed = barge(home, "migrate", src, dst, "--json");
 
         assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
         assertThat(resumed.err()).as("the stopped execution was not left for recovery").doesNotContain("recover");
-        assertThat(count(root.resolve("dst"))).isEqualTo(objects);
+        assertThat(LocalObjects.count(root.resolve("dst"))).isEqualTo(objects);
         for (int i = 0; i < objects; i += 97) {
             String name = String.format("d%02d/f%04d.txt", i % 15, i);
             assertThat(Files.readString(root.resolve("dst").resolve(name))).isEqualTo("object " + i);
@@ -222,32 +223,4 @@ class BargeJarIT {
         return Long.parseLong(m.group(1));
     }
 
-    /** Files under a directory, passing over Barge's own and files renamed away while counting. */
-    private static long count(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return 0;
-        }
-        long[] n = {0};
-        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a) {
-                return d.getFileName().toString().startsWith(".barge") ? java.nio.file.FileVisitResult.SKIP_SUBTREE
-                        : java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
-                if (!f.getFileName().toString().startsWith(".barge")) {
-                    n[0]++;
-                }
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) {
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-        });
-        return n[0];
-    }
 }

@@ -2,6 +2,7 @@ package dev.barge.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.barge.test.LocalObjects;
 import dev.barge.test.TestPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,7 @@ class MigrateCrashTest {
             Process first = child(throttled, temp.resolve("first.log"));
             awaitObjects(target, OBJECTS / 3, first);
             first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            long beforeKill = count(target);
+            long beforeKill = LocalObjects.count(target);
             assertThat(beforeKill).as("killed half way").isBetween((long) OBJECTS / 3, (long) OBJECTS - 1);
 
             Process second = child(common, temp.resolve("second.log"));
@@ -77,7 +78,7 @@ class MigrateCrashTest {
                     assertThat(copy).as("copy of %s", file).exists().hasSameBinaryContentAs(file);
                 }
             }
-            assertThat(count(target)).isEqualTo(OBJECTS);
+            assertThat(LocalObjects.count(target)).isEqualTo(OBJECTS);
             Map<String, Long> writes = Files.readAllLines(putLog, StandardCharsets.UTF_8).stream()
                     .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
             long twice = writes.values().stream().filter(n -> n > 1).count();
@@ -105,36 +106,11 @@ class MigrateCrashTest {
     /** Waits, with a deadline, until the target holds {@code n} objects; fails if the child ends first. */
     private static void awaitObjects(Path target, long n, Process child) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (count(target) < n) {
+        while (LocalObjects.count(target) < n) {
             assertThat(child.isAlive()).as("the first run ended before it could be killed").isTrue();
             assertThat(Instant.now()).as("waiting for %d objects", n).isBefore(deadline);
             child.waitFor(50, TimeUnit.MILLISECONDS);
         }
     }
 
-    /** Objects under a local bucket directory; files renamed away while counting (temporaries) are passed over. */
-    private static long count(Path dir) throws IOException {
-        long[] n = {0};
-        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a) {
-                return d.getFileName().toString().startsWith(".barge") ? java.nio.file.FileVisitResult.SKIP_SUBTREE
-                        : java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
-                if (a.isRegularFile() && !f.getFileName().toString().startsWith(".barge")) {
-                    n[0]++;
-                }
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) {
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-        });
-        return n[0];
-    }
 }
