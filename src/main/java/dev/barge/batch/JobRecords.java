@@ -21,6 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class JobRecords {
     private static final int MAX_MESSAGE = 4000;
+    private static final int MAX_CODE = 255;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
@@ -75,17 +76,13 @@ public final class JobRecords {
     }
 
     public void recordFailure(long jobExecutionId, String step, String key, Long size, StorageException e) {
-        String message = e.getMessage();
-        if (message.length() > MAX_MESSAGE) {
-            message = message.substring(0, MAX_MESSAGE);
-        }
-        String recorded = message;
+        String recorded = truncate(e.getMessage(), MAX_MESSAGE);
         ownTransaction.executeWithoutResult(status -> jdbc.update(
                 "insert into BARGE_OBJECT_FAILURE (JOB_EXECUTION_ID, STEP_NAME, OBJECT_KEY, OBJECT_SIZE, ERROR_KIND,"
                         + " OPERATION, MESSAGE, VENDOR_CODE, REQUEST_ID, ATTEMPTS, FAILED_AT)"
                         + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                jobExecutionId, step, key, size, e.kind().name(), e.operation().label(), recorded, e.vendorCode(),
-                e.requestId(), e.attempts(), Timestamp.from(Instant.now())));
+                jobExecutionId, step, key, size, e.kind().name(), e.operation().label(), recorded,
+                truncate(e.vendorCode(), MAX_CODE), truncate(e.requestId(), MAX_CODE), e.attempts(), Timestamp.from(Instant.now())));
     }
 
     public List<Failure> failures(long jobExecutionId) {
@@ -101,5 +98,14 @@ public final class JobRecords {
         Long count = jdbc.queryForObject("select count(*) from BARGE_OBJECT_FAILURE where JOB_EXECUTION_ID = ?",
                 Long.class, jobExecutionId);
         return count == null ? 0 : count;
+    }
+
+    /** At most {@code max} characters, never cutting a surrogate pair in two. */
+    private static String truncate(String s, int max) {
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return s.substring(0, end);
     }
 }

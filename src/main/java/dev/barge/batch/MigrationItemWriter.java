@@ -3,6 +3,7 @@ package dev.barge.batch;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.storage.DeleteResult;
+import dev.barge.storage.ErrorKind;
 import dev.barge.storage.ObjectInfo;
 import dev.barge.storage.ObjectStore;
 import dev.barge.storage.Operation;
@@ -10,7 +11,6 @@ import dev.barge.storage.StorageClass;
 import dev.barge.storage.StorageException;
 import dev.barge.transfer.ObjectTransfer;
 import dev.barge.transfer.TransferRequest;
-import dev.barge.transfer.TransferResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -32,20 +32,29 @@ import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
 
 /**
- * Carries out a chunk of {@link PlannedObject}s: the chunk's copies run at once on a bounded
- * executor, and the writer returns when all are done, so the chunk commits only what finished.
+ * Carries out a chunk of {@link PlannedObject}s: the chunk's copies (and the checks before its
+ * deletes) run at once on a bounded executor, and the writer returns when all are done, so the
+ * chunk commits only what finished.
  *
  * <ul>
  *   <li>A failure that may pass (a checksum mismatch, a stream cut off) is tried again, up to
  *       {@code objectAttempts} times in all, reading the source afresh.</li>
- *   <li>A failure of one object that will not pass (vanished, denied, refused by the target) is
- *       recorded in the failure table with its reason, and the job goes on; past
- *       {@code skipLimit} failures in one execution the step fails.</li>
- *   <li>A failure that no object can get past (credentials refused, a bucket missing, the target
- *       refusing writes, an unsupported storage class) fails the step at once.</li>
- *   <li>In {@link MigrationMode#MOVE}, a source object is deleted only after its copy succeeded
- *       (checked by size and every checksum both sides offer) or was already identical.</li>
- *   <li>In a dry run nothing is written; totals count what would have been done.</li>
+ *   <li>A failure of one object (vanished, unreadable, refused by the target, a key the target
+ *       cannot hold, or anything unexpected) is recorded in the failure table with its reason,
+ *       and the job goes on; past {@code skipLimit} failures in one execution the step fails.</li>
+ *   <li>A failure that no object can get past fails the step at once with a
+ *       {@link FatalObjectFailure}: credentials refused, a bucket missing, a feature the store
+ *       lacks, or a target that refuses every write. A write refused with ACCESS_DENIED is only
+ *       taken for the last when a {@link WriteProbe} under the target prefix is refused too;
+ *       otherwise it is that object's failure (a read-only subdirectory, a denied key).</li>
+ *   <li>Nothing is deleted on the strength of the listing comparison alone. Before a target-only
+ *       object is deleted ({@link PlannedObject.Action#DELETE_EXTRANEOUS}) the source is asked
+ *       for its key, and it must be absent; before a source object is deleted in
+ *       {@link MigrationMode#MOVE} the target is asked for its copy, and it must be identical by
+ *       the job's {@link IdentityCheck}. One request per deletion; a check that does not pass
+ *       keeps the object and records why.</li>
+ *   <li>In a dry run nothing is written; totals count what would have been done, deletes
+ *       included (a target-only object is still checked at the source, which writes nothing).</li>
  * </ul>
  * Totals are written in the chunk's transaction; failures are recorded even if it rolls back.
  */
@@ -53,7 +62,7 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
     private static final Logger log = LoggerFactory.getLogger(MigrationItemWriter.class);
     private static final Set<Operation> WRITES = EnumSet.of(Operation.PUT, Operation.COPY, Operation.APPEND,
             Operation.MULTIPART_INITIATE, Operation.MULTIPART_UPLOAD_PART, Operation.MULTIPART_COMPLETE,
-            Operation.DELETE, Operation.DELETE_BATCH, Operation.SET_STORAGE_CLASS);
+            Operation.SET_STORAGE_CLASS);
 
     private final ObjectTransfer transfer;
     private final ExecutorService executor;
@@ -66,6 +75,7 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
     private final boolean sameStore;
     private final StorageClass targetStorageClass;
     private final MigrationMode mode;
+    private final ObjectComparison comparison;
     private final boolean dryRun;
     private final JobRecords records;
     private final long skipLimit;
@@ -87,6 +97,7 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
         this.sameStore = b.sameStore;
         this.targetStorageClass = b.targetStorageClass;
         this.mode = b.mode;
+        this.comparison = new ObjectComparison(b.identityCheck);
         this.dryRun = b.dryRun;
         this.records = b.records;
         this.skipLimit = b.skipLimit;
@@ -100,7 +111,18 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
         failures = records.failureCount(jobExecutionId);
     }
 
-    private record Done(PlannedObject item, TransferResult result, StorageException failure) {}
+    /**
+     * What became of one item's work.
+     *
+     * @param copied whether its bytes now are at the target
+     * @param deletable whether the check before its delete passed (the delete is still to be done)
+     * @param failure why the item failed, or {@code null}
+     */
+    private record Done(PlannedObject item, boolean copied, boolean deletable, StorageException failure) {
+        static Done failed(PlannedObject item, StorageException failure) {
+            return new Done(item, false, false, failure);
+        }
+    }
 
     /** An object given up on: its full key, its size if known, and why. */
     private record Failed(String key, Long size, StorageException failure) {}
@@ -110,50 +132,61 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
         Map<Outcome, JobRecords.Total> totals = new EnumMap<>(Outcome.class);
         List<String> sourceDeletes = new ArrayList<>();
         List<String> targetDeletes = new ArrayList<>();
-        List<Future<Done>> copies = new ArrayList<>();
+        List<Future<Done>> work = new ArrayList<>();
         for (PlannedObject item : chunk) {
             ObjectInfo s = item.pair().source();
             switch (item.action()) {
                 case SKIP_FILTERED -> add(totals, Outcome.SKIPPED_FILTERED, s.size());
                 case KEEP_EXTRANEOUS -> { }
-                case DELETE_EXTRANEOUS -> targetDeletes.add(targetPrefix + item.pair().key());
+                case DELETE_EXTRANEOUS -> work.add(executor.submit(() -> confirmAbsentAtSource(item)));
                 case SKIP_IDENTICAL -> {
                     add(totals, Outcome.SKIPPED_IDENTICAL, s.size());
                     if (mode == MigrationMode.MOVE) {
-                        sourceDeletes.add(sourcePrefix + item.pair().key());
+                        if (dryRun) {
+                            sourceDeletes.add(s.key());
+                        } else {
+                            work.add(executor.submit(() -> confirmCopied(item, false)));
+                        }
                     }
                 }
                 case COPY -> {
                     if (dryRun) {
                         log.info("dry run: would copy {}/{} ({} bytes)", sourceBucket, s.key(), s.size());
                         add(totals, Outcome.COPIED, s.size());
+                        if (mode == MigrationMode.MOVE) {
+                            sourceDeletes.add(s.key());
+                        }
                     } else {
-                        copies.add(executor.submit(() -> copy(item)));
+                        work.add(executor.submit(() -> copy(item)));
                     }
                 }
             }
         }
-        StorageException fatal = null;
+        TargetWrites targetWrites = new TargetWrites();
         List<Failed> failed = new ArrayList<>();
-        for (Future<Done> future : copies) {
+        FatalObjectFailure fatal = null;
+        for (Future<Done> future : work) {
             Done done = await(future);
-            if (done.failure() == null) {
-                add(totals, Outcome.COPIED, done.item().pair().source().size());
-                if (mode == MigrationMode.MOVE) {
-                    sourceDeletes.add(sourcePrefix + done.item().pair().key());
-                }
-            } else if (isFatal(done.failure())) {
-                fatal = fatal == null ? done.failure() : fatal;
-            } else {
-                ObjectInfo s = done.item().pair().source();
-                failed.add(new Failed(s.key(), s.size(), done.failure()));
+            PlannedObject item = done.item();
+            if (done.failure() != null) {
+                String key = fullKey(item);
+                fatal = fatal != null ? fatal : targetWrites.fatal(key, done.failure());
+                failed.add(new Failed(key, size(item), done.failure()));
+                continue;
+            }
+            if (done.copied()) {
+                add(totals, Outcome.COPIED, item.pair().source().size());
+            }
+            if (done.deletable()) {
+                (item.action() == PlannedObject.Action.DELETE_EXTRANEOUS ? targetDeletes : sourceDeletes)
+                        .add(fullKey(item));
             }
         }
         if (fatal != null) {
             throw fatal;
         }
-        delete(target, targetBucket, targetDeletes, totals, failed);
-        delete(source, sourceBucket, sourceDeletes, totals, failed);
+        delete(target, targetBucket, targetDeletes, totals, failed, targetWrites);
+        delete(source, sourceBucket, sourceDeletes, totals, failed, targetWrites);
         for (Failed f : failed) {
             records.recordFailure(jobExecutionId, stepName, f.key(), f.size(), f.failure());
             add(totals, Outcome.FAILED, f.size() != null ? f.size() : 0);
@@ -168,23 +201,84 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
 
     private Done copy(PlannedObject item) {
         ObjectInfo s = item.pair().source();
-        TransferRequest request = new TransferRequest(source, sourceBucket, s, target, targetBucket,
-                targetPrefix + item.pair().key(), sameStore, targetStorageClass);
+        String targetKey = targetPrefix + item.pair().key();
+        TransferRequest request = new TransferRequest(source, sourceBucket, s, target, targetBucket, targetKey,
+                sameStore, targetStorageClass);
         RetryPolicy policy = RetryPolicy.builder().maxRetries(objectAttempts - 1L).delay(Duration.ofMillis(200))
                 .multiplier(2).maxDelay(Duration.ofSeconds(5))
                 .predicate(t -> t instanceof StorageException e && e.isRetryable()).build();
         try {
-            return new Done(item, new RetryTemplate(policy).execute(() -> transfer.transfer(request)), null);
+            new RetryTemplate(policy).execute(() -> transfer.transfer(request));
         } catch (RetryException e) {
-            if (e.getCause() instanceof StorageException failure) {
-                return new Done(item, null, failure);
-            }
-            throw new IllegalStateException("copying " + s.key() + " failed unexpectedly", e.getCause());
+            return Done.failed(item, e.getCause() instanceof StorageException failure ? failure
+                    : unexpected(s.key(), e.getCause()));
+        } catch (RuntimeException e) {
+            return Done.failed(item, unexpected(s.key(), e));
         }
+        return mode == MigrationMode.MOVE ? confirmCopied(item, true) : new Done(item, true, false, null);
+    }
+
+    /** A failure nothing below Barge named: recorded against its object, with the stack trace in the log. */
+    private StorageException unexpected(String key, Throwable e) {
+        log.warn("copying {}/{} failed unexpectedly", sourceBucket, key, e);
+        return StorageException.builder(ErrorKind.PERMANENT, Operation.COPY).bucket(sourceBucket).key(key)
+                .detail("unexpected failure: " + e).cause(e).build();
+    }
+
+    /**
+     * Before a source object is deleted in a move: its copy must be at the target, and identical
+     * by the job's identity check (size, and the checksums both report).
+     */
+    private Done confirmCopied(PlannedObject item, boolean copiedNow) {
+        ObjectInfo s = item.pair().source();
+        String targetKey = targetPrefix + item.pair().key();
+        ObjectInfo copy;
+        try {
+            copy = target.stat(targetBucket, targetKey);
+        } catch (StorageException e) {
+            return Done.failed(item, keptBecause(e, sourceBucket, s.key(), "the source was kept: its copy "
+                    + targetBucket + "/" + targetKey + " could not be confirmed: " + e.getMessage()));
+        }
+        if (!comparison.identical(s, copy, copy::userMetadata)) {
+            return Done.failed(item, StorageException.builder(ErrorKind.PRECONDITION_FAILED, Operation.DELETE)
+                    .bucket(sourceBucket).key(s.key())
+                    .detail("the source was kept: its copy " + targetBucket + "/" + targetKey + " is not identical"
+                            + " to it (" + s.size() + " bytes, the copy " + copy.size() + ")")
+                    .build());
+        }
+        return new Done(item, copiedNow, true, null);
+    }
+
+    /** Before a target-only object is deleted: the source must not hold its key. */
+    private Done confirmAbsentAtSource(PlannedObject item) {
+        String sourceKey = sourcePrefix + item.pair().key();
+        String targetKey = item.pair().target().key();
+        try {
+            source.stat(sourceBucket, sourceKey);
+        } catch (StorageException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                if (dryRun) {
+                    log.info("dry run: would delete {}/{}", targetBucket, targetKey);
+                }
+                return new Done(item, false, true, null);
+            }
+            return Done.failed(item, keptBecause(e, targetBucket, targetKey, "not deleted: could not confirm that the"
+                    + " source lacks " + sourceBucket + "/" + sourceKey + ": " + e.getMessage()));
+        }
+        return Done.failed(item, StorageException.builder(ErrorKind.PRECONDITION_FAILED, Operation.DELETE)
+                .bucket(targetBucket).key(targetKey)
+                .detail("not deleted: the source holds " + sourceBucket + "/" + sourceKey + ", though its listing did"
+                        + " not show it (written since, or a listing that missed it); the next run compares it again")
+                .build());
+    }
+
+    private static StorageException keptBecause(StorageException e, String bucket, String key, String detail) {
+        return StorageException.builder(e.kind(), Operation.DELETE).bucket(bucket).key(key).detail(detail)
+                .vendorCode(e.vendorCode()).requestId(e.requestId()).cause(e).build();
     }
 
     private void delete(ObjectStore store, String bucket, List<String> keys, Map<Outcome, JobRecords.Total> totals,
-            List<Failed> failed) {
+            List<Failed> failed, TargetWrites targetWrites) {
         if (keys.isEmpty()) {
             return;
         }
@@ -195,20 +289,56 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
         }
         DeleteResult result = store.deleteAll(bucket, keys);
         add(totals, Outcome.DELETED, 0, result.deleted().size());
-        result.failed().forEach((key, e) -> {
-            if (isFatal(e)) {
-                throw e;
-            }
-            failed.add(new Failed(key, null, e));
-        });
+        FatalObjectFailure fatal = null;
+        for (Map.Entry<String, StorageException> f : result.failed().entrySet()) {
+            fatal = fatal != null ? fatal : targetWrites.fatal(f.getKey(), f.getValue());
+            failed.add(new Failed(f.getKey(), null, f.getValue()));
+        }
+        if (fatal != null) {
+            throw fatal;
+        }
     }
 
-    private static boolean isFatal(StorageException e) {
-        return switch (e.kind()) {
-            case INVALID_CREDENTIALS, BUCKET_NOT_FOUND, UNSUPPORTED -> true;
-            case ACCESS_DENIED -> WRITES.contains(e.operation());
-            default -> false;
-        };
+    /**
+     * Decides, once per chunk, whether a failure is one that no object can get past; for a write
+     * refused with ACCESS_DENIED it asks the target with one {@link WriteProbe}, at most once.
+     */
+    private final class TargetWrites {
+        private StorageException refusal;
+        private boolean probed;
+
+        FatalObjectFailure fatal(String key, StorageException e) {
+            return switch (e.kind()) {
+                case INVALID_CREDENTIALS -> new FatalObjectFailure(key, e, "check the remote's credentials");
+                case BUCKET_NOT_FOUND -> new FatalObjectFailure(key, e, "create the bucket, or check its name");
+                case UNSUPPORTED -> new FatalObjectFailure(key, e, null);
+                case ACCESS_DENIED -> WRITES.contains(e.operation()) && refusesEveryWrite()
+                        ? new FatalObjectFailure(key, e, "the target refuses every write: a test write under "
+                                + targetBucket + "/" + targetPrefix + " was refused too (" + refusal.kind()
+                                + "); grant the credentials write permission")
+                        : null;
+                default -> null;
+            };
+        }
+
+        private synchronized boolean refusesEveryWrite() {
+            if (!probed) {
+                probed = true;
+                refusal = WriteProbe.refusal(target, targetBucket, targetPrefix);
+            }
+            return refusal != null;
+        }
+    }
+
+    /** The full key an item's failure is recorded under: the source's, or the target's for a target-only key. */
+    private static String fullKey(PlannedObject item) {
+        ObjectPair pair = item.pair();
+        return item.action() == PlannedObject.Action.DELETE_EXTRANEOUS ? pair.target().key() : pair.source().key();
+    }
+
+    private static Long size(PlannedObject item) {
+        ObjectPair pair = item.pair();
+        return pair.source() != null ? pair.source().size() : pair.target().size();
     }
 
     private static void add(Map<Outcome, JobRecords.Total> totals, Outcome outcome, long bytes) {

@@ -18,6 +18,7 @@ public final class MigrationItemWriterBuilder {
     boolean sameStore;
     StorageClass targetStorageClass;
     MigrationMode mode = MigrationMode.COPY;
+    IdentityCheck identityCheck = IdentityCheck.CHECKSUM;
     boolean dryRun;
     JobRecords records;
     long skipLimit = Long.MAX_VALUE;
@@ -66,6 +67,12 @@ public final class MigrationItemWriterBuilder {
         return this;
     }
 
+    /** How a copy is confirmed identical before a move deletes its source; default {@link IdentityCheck#CHECKSUM}. */
+    public MigrationItemWriterBuilder identityCheck(IdentityCheck identityCheck) {
+        this.identityCheck = identityCheck;
+        return this;
+    }
+
     public MigrationItemWriterBuilder dryRun(boolean dryRun) {
         this.dryRun = dryRun;
         return this;
@@ -95,6 +102,7 @@ public final class MigrationItemWriterBuilder {
         require(source != null && sourceBucket != null && sourcePrefix != null, "a source store, bucket and prefix are required");
         require(target != null && targetBucket != null && targetPrefix != null, "a target store, bucket and prefix are required");
         require(mode != null, "a mode is required");
+        require(identityCheck != null, "an identity check is required");
         require(records != null, "records are required");
         require(skipLimit >= 0, "skipLimit must be >= 0");
         require(objectAttempts >= 1, "objectAttempts must be >= 1");

@@ -2,6 +2,7 @@ package dev.barge.batch;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.storage.KeyOrder;
 import dev.barge.storage.ListPage;
 import dev.barge.storage.ListRequest;
 import dev.barge.storage.ObjectInfo;
@@ -22,6 +23,11 @@ import org.springframework.batch.infrastructure.item.ItemStreamSupport;
  * handed out, as {@code JdbcPagingItemReader} saves its {@code start.after}; otherwise it is the
  * token of the page being read and how many of its objects were handed out. Never a count from
  * the start: a bucket that changed between runs cannot shift the position.
+ *
+ * <p>Order: each key must be strictly greater, in {@link KeyOrder#UTF8}, than the one listed
+ * before it (and than the key a restart resumes after). A page that breaks the order is refused
+ * as a whole with a {@link ListingOrderException} before any of its objects is handed out, since
+ * whoever compares this listing with another relies on the order.
  */
 public final class ObjectListingItemReader extends ItemStreamSupport implements ItemStreamReader<ObjectInfo> {
     static final String START_AFTER = "start.after";
@@ -29,6 +35,7 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
     static final String PAGE_OFFSET = "page.offset";
 
     private final ObjectStore store;
+    private final String remote;
     private final String bucket;
     private final String prefix;
     private final int pageSize;
@@ -41,12 +48,15 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
     private String nextPageToken;
     private boolean lastPage;
     private String lastKey;
+    /** The last key of the listing so far, handed out or not: what the next page must start after. */
+    private String lastListed;
     private boolean opened;
 
-    ObjectListingItemReader(String name, ObjectStore store, String bucket, String prefix, int pageSize,
+    ObjectListingItemReader(String name, ObjectStore store, String remote, String bucket, String prefix, int pageSize,
             boolean saveState) {
         setName(requireNonNull(name, "name is null"));
         this.store = requireNonNull(store, "store is null");
+        this.remote = requireNonNull(remote, "remote is null");
         this.bucket = requireNonNull(bucket, "bucket is null");
         this.prefix = requireNonNull(prefix, "prefix is null");
         this.pageSize = pageSize;
@@ -62,8 +72,10 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
         nextPageToken = null;
         lastPage = false;
         lastKey = null;
+        lastListed = null;
         if (byKey && context.containsKey(getExecutionContextKey(START_AFTER))) {
             lastKey = context.getString(getExecutionContextKey(START_AFTER));
+            lastListed = lastKey;
             fetch(request().withStartAfter(lastKey));
         } else if (!byKey && context.containsKey(getExecutionContextKey(PAGE_OFFSET))) {
             String token = context.containsKey(getExecutionContextKey(PAGE_TOKEN))
@@ -135,10 +147,22 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
 
     private void fetch(ListRequest request) {
         ListPage listed = store.list(request);
+        checkOrder(listed.objects());
         page = listed.objects();
         offset = 0;
         pageToken = request.pageToken();
         nextPageToken = listed.nextPageToken();
         lastPage = !listed.truncated();
+    }
+
+    private void checkOrder(List<ObjectInfo> objects) {
+        String previous = lastListed;
+        for (ObjectInfo object : objects) {
+            if (previous != null && !KeyOrder.before(previous, object.key())) {
+                throw new ListingOrderException(remote, bucket, previous, object.key());
+            }
+            previous = object.key();
+        }
+        lastListed = previous;
     }
 }

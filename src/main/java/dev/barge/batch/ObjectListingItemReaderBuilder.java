@@ -7,6 +7,7 @@ import dev.barge.storage.ObjectStore;
 public final class ObjectListingItemReaderBuilder {
     private String name;
     private ObjectStore store;
+    private String remote;
     private String bucket;
     private String prefix = "";
     private int pageSize = ListRequest.MAX_PAGE_SIZE;
@@ -21,6 +22,12 @@ public final class ObjectListingItemReaderBuilder {
     /** The store to list. Required. */
     public ObjectListingItemReaderBuilder store(ObjectStore store) {
         this.store = store;
+        return this;
+    }
+
+    /** The remote's name, as messages about the listing name the store; default "the store". */
+    public ObjectListingItemReaderBuilder remote(String remote) {
+        this.remote = remote;
         return this;
     }
 
@@ -64,7 +71,8 @@ public final class ObjectListingItemReaderBuilder {
         if (pageSize < 1 || pageSize > ListRequest.MAX_PAGE_SIZE) {
             throw new IllegalStateException("pageSize must be between 1 and " + ListRequest.MAX_PAGE_SIZE + ": " + pageSize);
         }
-        return new ObjectListingItemReader(name == null ? "objectListingItemReader" : name, store, bucket, prefix,
+        return new ObjectListingItemReader(name == null ? "objectListingItemReader" : name, store,
+                remote == null ? "the store" : "remote '" + remote + "'", bucket, prefix,
                 pageSize, saveState);
     }
 }

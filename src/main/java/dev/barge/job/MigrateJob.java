@@ -101,15 +101,18 @@ public final class MigrateJob {
                 .sameStore(stores.sameStore(from.remote(), to.remote()))
                 .targetStorageClass(p.targetStorageClass())
                 .mode(p.mode())
+                .identityCheck(p.identityCheck())
                 .dryRun(p.dryRun())
                 .records(records)
                 .skipLimit(p.skipLimit())
                 .build();
         ListingMergeItemReader reader = new ListingMergeItemReader(
-                new ObjectListingItemReaderBuilder().name("source").store(source).bucket(from.bucket())
+                new ObjectListingItemReaderBuilder().name("source").store(source).remote(from.remote())
+                        .bucket(from.bucket())
                         .prefix(sourcePrefix).build(),
                 sourcePrefix,
-                new ObjectListingItemReaderBuilder().name("target").store(target).bucket(to.bucket())
+                new ObjectListingItemReaderBuilder().name("target").store(target).remote(to.remote())
+                        .bucket(to.bucket())
                         .prefix(targetPrefix).build(),
                 targetPrefix);
         Step step = new StepBuilder(NAME, repository)
@@ -155,6 +158,12 @@ public final class MigrateJob {
             if (execution.getStatus() == BatchStatus.COMPLETED && failed > 0) {
                 execution.setExitStatus(new ExitStatus(COMPLETED_WITH_SKIPS, failed + " objects failed and were skipped;"
                         + " see the failures of execution " + execution.getId()));
+            } else if (execution.getStatus() == BatchStatus.FAILED) {
+                FailureCause.of(execution).ifPresent(cause -> {
+                    log.error("execution {} failed: {}", execution.getId(), cause,
+                            execution.getAllFailureExceptions().get(0));
+                    execution.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), cause));
+                });
             }
             log.info("execution {} {}: {}", execution.getId(), execution.getStatus(), totals);
         }

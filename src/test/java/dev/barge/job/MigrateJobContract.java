@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -214,24 +215,87 @@ abstract class MigrateJobContract {
     }
 
     @Test
-    void aTargetThatRefusesWritesFailsTheJobNamingTheTargetAndCause() throws Exception {
+    void aTargetThatRefusesEveryWriteFailsTheJobWithOneLineNamingTheObjectAndCause() throws Exception {
         fill("", 5);
-        faults.arm("dst", "a/file-003.bin", StoreFaults.Fault.DENY_WRITE);
+        faults.arm("dst", StoreFaults.EVERY_KEY, StoreFaults.Fault.DENY_WRITE);
 
         JobExecution execution = migrate.run(migration("", "").build());
 
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
         assertThat(execution.getExitStatus().getExitDescription())
-                .contains("put " + out + "/a/file-003.bin").contains("write refused by the bucket policy")
-                .contains("ACCESS_DENIED");
+                .startsWith("stopped at 'a/file-000.bin': put " + out + "/a/file-000.bin: write refused by the bucket"
+                        + " policy [ACCESS_DENIED")
+                .contains("the target refuses every write: a test write under " + out + "/ was refused too")
+                .doesNotContain("Unable to process chunk").doesNotContain("\n");
+        assertThat(repository.getJobExecution(execution.getId()).getExitStatus().getExitDescription())
+                .as("as the repository keeps it, for jobs show").isEqualTo(execution.getExitStatus().getExitDescription());
+    }
+
+    @Test
+    void oneObjectTheTargetRefusesIsRecordedAndTheOthersAreCopied() throws Exception {
+        fill("", 5);
+        faults.arm("dst", "a/file-003.bin", StoreFaults.Fault.DENY_WRITE);
+
+        JobExecution execution = migrate.run(migration("", "").build());
+
+        assertThat(execution.getExitStatus().getExitCode()).isEqualTo(MigrateJob.COMPLETED_WITH_SKIPS);
+        assertThat(records.failures(execution.getId())).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("a/file-003.bin");
+            assertThat(f.kind()).isEqualTo(ErrorKind.ACCESS_DENIED.name());
+        });
+        assertThat(keys(dst, out)).hasSize(4).doesNotContain("a/file-003.bin");
+        assertThat(totals(execution).get(Outcome.COPIED).objects()).isEqualTo(4);
+    }
+
+    @Test
+    void anUnreadableObjectInASameStoreCopyIsRecordedAndTheOthersAreCopied() throws Exception {
+        fill("", 6);
+        String copyBucket = in + "-copy";
+        src.createBucket(copyBucket);
+        faults.arm("src", "b/c/file-002.bin", StoreFaults.Fault.DENY_READ);
+
+        JobExecution execution = migrate.run(MigrateParameters.builder("src:" + in, "src:" + copyBucket).chunkSize(10)
+                .concurrency(4).build());
+
+        assertThat(execution.getExitStatus().getExitCode()).isEqualTo(MigrateJob.COMPLETED_WITH_SKIPS);
+        assertThat(records.failures(execution.getId())).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("b/c/file-002.bin");
+            assertThat(f.kind()).isEqualTo(ErrorKind.ACCESS_DENIED.name());
+            assertThat(f.operation()).isEqualTo("copy");
+        });
+        assertThat(keys(src, copyBucket)).hasSize(5).doesNotContain("b/c/file-002.bin");
+    }
+
+    @Test
+    void aFailureOnAKeyLongerThanAnyColumnIsRecordedWithTheWholeKey() throws Exception {
+        fill("", 3);
+        // a file put there by other means than Barge: the local driver lists it, but takes keys of
+        // at most 1,024 bytes, as S3 does, and refuses to read it
+        String longKey = String.join("/", java.util.Collections.nCopies(6, "d".repeat(240))) + "/\u00e9t\u00e9.bin";
+        Path file = stores.remote("src").root().resolve(in).resolve(longKey);
+        Files.createDirectories(file.getParent());
+        Files.write(file, new byte[] {1, 2, 3});
+
+        JobExecution execution = migrate.run(migration("", "").build());
+
+        assertThat(execution.getExitStatus().getExitCode()).isEqualTo(MigrateJob.COMPLETED_WITH_SKIPS);
+        assertThat(records.failures(execution.getId())).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo(longKey).hasSizeGreaterThan(1440);
+            assertThat(f.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT.name());
+            assertThat(f.message()).contains("longer than 1024 UTF-8 bytes");
+        });
+        assertThat(totals(execution).get(Outcome.COPIED).objects()).as("the others are counted").isEqualTo(3);
     }
 
     @Test
     void aFailedRunContinuesWhereItStoppedWithoutRedoingFinishedChunks() throws Exception {
         fill("", 40);
-        faults.arm("dst", "b/c/file-032.bin", StoreFaults.Fault.DENY_WRITE);
+        // credentials that expire mid-run: a failure no object can get past
+        faults.arm("dst", "b/c/file-032.bin", StoreFaults.Fault.REJECT_CREDENTIALS);
         JobExecution failed = migrate.run(migration("", "").build());
         assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(failed.getExitStatus().getExitDescription()).startsWith("stopped at 'b/c/file-032.bin'")
+                .contains("the security token has expired").endsWith("check the remote's credentials");
         long committed = totals(failed).get(Outcome.COPIED).objects();
         assertThat(committed).as("whole chunks of 10 committed before the failing one").isEqualTo(30);
         // objects of the failed chunk copied before it failed are there, but not committed as done
@@ -282,6 +346,84 @@ abstract class MigrateJobContract {
     }
 
     @Test
+    void aTargetObjectIsNotDeletedWhenTheSourceHoldsItThoughItsListingMissedIt() throws Exception {
+        Map<String, byte[]> objects = fill("", 6);
+        migrate.run(migration("", "").build());
+        faults.arm("src", "a/file-003.bin", StoreFaults.Fault.HIDE_FROM_LISTING);
+
+        JobExecution sync = migrate.run(migration("", "").mode(MigrationMode.SYNC).deleteExtraneous(true).build());
+
+        assertThat(read(dst, out, "a/file-003.bin")).isEqualTo(objects.get("a/file-003.bin"));
+        assertThat(totals(sync).get(Outcome.DELETED).objects()).isZero();
+        assertThat(sync.getExitStatus().getExitCode()).isEqualTo(MigrateJob.COMPLETED_WITH_SKIPS);
+        assertThat(records.failures(sync.getId())).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("a/file-003.bin");
+            assertThat(f.kind()).isEqualTo(ErrorKind.PRECONDITION_FAILED.name());
+            assertThat(f.message()).contains("not deleted: the source holds " + in + "/a/file-003.bin");
+        });
+    }
+
+    @Test
+    void moveKeepsTheSourceWhenItsCopyCannotBeFoundAtTheTarget() throws Exception {
+        Map<String, byte[]> objects = fill("", 5);
+        faults.arm("dst", "b/c/file-001.bin", StoreFaults.Fault.LOSE_WRITE);
+
+        JobExecution execution = migrate.run(migration("", "").mode(MigrationMode.MOVE).build());
+
+        assertThat(execution.getExitStatus().getExitCode()).isEqualTo(MigrateJob.COMPLETED_WITH_SKIPS);
+        assertThat(keys(src, in)).containsExactly("b/c/file-001.bin");
+        assertThat(read(src, in, "b/c/file-001.bin")).isEqualTo(objects.get("b/c/file-001.bin"));
+        assertThat(totals(execution).get(Outcome.DELETED).objects()).isEqualTo(4);
+        assertThat(records.failures(execution.getId())).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("b/c/file-001.bin");
+            assertThat(f.message()).contains("the source was kept: its copy " + out + "/b/c/file-001.bin could not be"
+                    + " confirmed");
+        });
+    }
+
+    @Test
+    void aDryRunOfAMoveReportsTheDeletesItWouldMake() throws Exception {
+        fill("", 7);
+        migrate.run(migration("", "").build());
+        src.put(PutRequest.builder(in, "new.bin").build(), Payload.ofBytes(new byte[] {9}));
+
+        JobExecution execution = migrate.run(migration("", "").mode(MigrationMode.MOVE).dryRun(true).build());
+
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(totals(execution).get(Outcome.COPIED).objects()).isEqualTo(1);
+        assertThat(totals(execution).get(Outcome.SKIPPED_IDENTICAL).objects()).isEqualTo(7);
+        assertThat(totals(execution).get(Outcome.DELETED).objects()).as("every source object, copied or identical")
+                .isEqualTo(8);
+        assertThat(keys(src, in)).hasSize(8);
+        assertThat(keys(dst, out)).hasSize(7);
+    }
+
+    /** Keys whose UTF-8 byte order and UTF-16 unit order differ: an astral character against U+FFFD. */
+    private static final List<String> ORDER_SENSITIVE = List.of("a\uFFFD", "a\uD83D\uDE00", "b");
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "target pages of {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1000, 1})
+    void aTargetListedInAnotherOrderStopsTheSyncBeforeAnyDelete(int pageSize) throws Exception {
+        for (String key : ORDER_SENSITIVE) {
+            src.put(PutRequest.builder(in, key).build(), Payload.ofBytes(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        JobExecution first = migrate.run(migration("", "").mode(MigrationMode.SYNC).deleteExtraneous(true).build());
+        assertThat(first.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        // from now on the target lists as S3Proxy does: by UTF-16 units, the emoji first
+        faults.listIn("dst", Comparator.naturalOrder(), pageSize);
+
+        JobExecution second = migrate.run(migration("", "").mode(MigrationMode.SYNC).deleteExtraneous(true).build());
+
+        assertThat(second.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(second.getExitStatus().getExitDescription())
+                .startsWith("remote 'dst' listed 'a\\uFFFD' after 'a\uD83D\uDE00' in bucket '" + out + "'")
+                .contains("nothing was deleted");
+        assertThat(totals(second).get(Outcome.DELETED).objects()).isZero();
+        faults.clear();
+        assertThat(keys(dst, out)).containsExactlyInAnyOrderElementsOf(ORDER_SENSITIVE);
+    }
+
+    @Test
     void aDryRunWritesNothingAndReportsWhatItWouldDo() throws Exception {
         fill("", 8);
         dst.put(PutRequest.builder(out, "extra").build(), Payload.ofBytes(new byte[] {1}));
@@ -293,6 +435,80 @@ abstract class MigrateJobContract {
         assertThat(keys(dst, out)).containsExactly("extra");
         assertThat(totals(execution).get(Outcome.COPIED).objects()).isEqualTo(8);
         assertThat(totals(execution).get(Outcome.DELETED).objects()).isEqualTo(1);
+    }
+
+    private static final String[] ALPHABET = {"a", "z", "A", "0", "-", "~", "\u00e9", "\u4e2d", "\uE000", "\uFFFD",
+            "\uD83D\uDE00", "\uD834\uDD1E"};
+
+    /**
+     * Random key sets of ASCII, BMP and astral characters, synced twice with deletes, either side
+     * listed in byte order or (as S3Proxy does) in UTF-16 order in small pages: no key the source
+     * holds is ever deleted from the target, and no key is copied twice in the two runs.
+     */
+    @Test
+    void twoSyncsOfRandomKeysInEitherListingOrderNeverDeleteASourceKeyNorCopyOneTwice() throws Exception {
+        Random random = new Random(7);
+        for (int trial = 0; trial < 8; trial++) {
+            String from = "p" + trial + "/";
+            java.util.Set<String> keys = new java.util.TreeSet<>();
+            while (keys.size() < 4 + random.nextInt(10)) {
+                StringBuilder key = new StringBuilder();
+                for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) {
+                    key.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+                }
+                keys.add(key.toString());
+            }
+            java.util.Set<String> inTarget = new java.util.TreeSet<>();
+            for (String key : keys) {
+                byte[] data = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                src.put(PutRequest.builder(in, from + key).build(), Payload.ofBytes(data));
+                if (random.nextBoolean()) {
+                    dst.put(PutRequest.builder(out, from + key).build(), Payload.ofBytes(data));
+                    inTarget.add(key);
+                }
+            }
+            for (int i = 0; i < 3; i++) {
+                dst.put(PutRequest.builder(out, from + "extra" + ALPHABET[random.nextInt(ALPHABET.length)] + i).build(),
+                        Payload.ofBytes(new byte[] {1}));
+            }
+            faults.clear();
+            boolean sourceUtf16 = random.nextBoolean();
+            boolean targetUtf16 = !sourceUtf16 || random.nextBoolean();
+            if (sourceUtf16) {
+                faults.listIn("src", Comparator.naturalOrder(), 1 + random.nextInt(3));
+            }
+            if (targetUtf16) {
+                faults.listIn("dst", Comparator.naturalOrder(), 1 + random.nextInt(3));
+            }
+            String context = "trial " + trial + ": " + keys + " (source in UTF-16 order: " + sourceUtf16
+                    + ", target: " + targetUtf16 + ")";
+
+            boolean completed = false;
+            for (int run = 0; run < 2; run++) {
+                JobExecution sync = migrate.run(migration(from, from).mode(MigrationMode.SYNC).deleteExtraneous(true)
+                        .chunkSize(2).build());
+                assertThat(sync.getStatus()).as(context).isIn(BatchStatus.COMPLETED, BatchStatus.FAILED);
+                completed = sync.getStatus() == BatchStatus.COMPLETED;
+                if (sync.getStatus() == BatchStatus.FAILED) {
+                    assertThat(sync.getExitStatus().getExitDescription()).as(context).contains("listed")
+                            .contains("out of the ascending UTF-8 byte order");
+                }
+            }
+
+            List<String> deleted = faults.deleted("dst");
+            List<String> written = faults.written("dst");
+            faults.clear();
+            for (String key : keys) {
+                assertThat(deleted).as(context + ": deleted %s", key).doesNotContain(from + key);
+                if (completed || inTarget.contains(key)) {
+                    assertThat(read(dst, out, from + key)).as(context + ": %s at the target", key)
+                            .isEqualTo(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            assertThat(written).as(context + ": copied once at most").doesNotHaveDuplicates();
+            assertThat(written).as(context + ": copies of what the target lacked, or re-copies of what it held")
+                    .allMatch(k -> keys.contains(k.substring(from.length())));
+        }
     }
 
     @Test

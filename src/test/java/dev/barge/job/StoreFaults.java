@@ -1,6 +1,10 @@
 package dev.barge.job;
 
+import dev.barge.storage.CopyRequest;
 import dev.barge.storage.ErrorKind;
+import dev.barge.storage.ListPage;
+import dev.barge.storage.ListRequest;
+import dev.barge.storage.ObjectInfo;
 import dev.barge.storage.ObjectContent;
 import dev.barge.storage.ObjectStore;
 import dev.barge.storage.Operation;
@@ -14,6 +18,9 @@ import dev.barge.storage.layer.ObjectStoreLayer;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -28,18 +35,65 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
         VANISH,
         /** Its bytes arrive with one byte flipped. */
         CORRUPT,
-        /** Writing it is refused with ACCESS_DENIED. */
-        DENY_WRITE
+        /** Writing it (a put or a server-side copy onto it) is refused with ACCESS_DENIED. */
+        DENY_WRITE,
+        /** Reading it (a get, or a server-side copy from it) is refused with ACCESS_DENIED. */
+        DENY_READ,
+        /** Writing it is refused with INVALID_CREDENTIALS, as when a temporary token expires mid-run. */
+        REJECT_CREDENTIALS,
+        /** Listings leave it out, though it is there (a listing that missed it). */
+        HIDE_FROM_LISTING,
+        /** Asked for, it is not found, though a write of it succeeded (a write the store lost). */
+        LOSE_WRITE
     }
 
+    /** Armed for every key of a remote. */
+    static final String EVERY_KEY = "*";
+
     private final Map<String, Fault> armed = new ConcurrentHashMap<>();
+    private final Map<String, Listing> listings = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> written = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> deleted = new ConcurrentHashMap<>();
+
+    /** How a remote lists: in this order, this many objects a page at most. */
+    private record Listing(Comparator<String> order, int pageSize) {}
 
     void arm(String remote, String key, Fault fault) {
         armed.put(remote + ":" + key, fault);
     }
 
+    /**
+     * Makes a remote list in another order (by UTF-16 units, as S3Proxy does, say) and in pages
+     * of at most {@code pageSize} objects; continuation works from a key, in that order.
+     */
+    void listIn(String remote, Comparator<String> order, int pageSize) {
+        listings.put(remote, new Listing(order, pageSize));
+    }
+
     void clear() {
         armed.clear();
+        listings.clear();
+        written.clear();
+        deleted.clear();
+    }
+
+    /** The keys written to a remote (put or copied onto) since the last {@link #clear}, once per write. */
+    List<String> written(String remote) {
+        return List.copyOf(written.getOrDefault(remote, List.of()));
+    }
+
+    /** The keys deleted from a remote since the last {@link #clear}, once per delete. */
+    List<String> deleted(String remote) {
+        return List.copyOf(deleted.getOrDefault(remote, List.of()));
+    }
+
+    private static void log(Map<String, List<String>> journal, String remote, String key) {
+        journal.computeIfAbsent(remote, r -> java.util.Collections.synchronizedList(new ArrayList<>())).add(key);
+    }
+
+    private Fault fault(String remote, String key) {
+        Fault fault = armed.get(remote + ":" + key);
+        return fault != null ? fault : armed.get(remote + ":" + EVERY_KEY);
     }
 
     @Override
@@ -53,24 +107,105 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
 
             @Override
             public ObjectContent get(String bucket, String key, dev.barge.storage.ByteRange range) {
-                Fault fault = armed.get(name + ":" + key);
+                Fault fault = fault(name, key);
                 if (fault == Fault.VANISH) {
                     delegate.delete(bucket, key);
+                }
+                if (fault == Fault.DENY_READ) {
+                    throw denied(Operation.GET, bucket, key, "read refused by the bucket policy");
                 }
                 ObjectContent content = delegate.get(bucket, key, range);
                 return fault == Fault.CORRUPT ? content.withBody(flipFirstByte(content.body())) : content;
             }
 
             @Override
-            public WriteResult put(PutRequest request, Payload payload) {
-                if (armed.get(name + ":" + request.key()) == Fault.DENY_WRITE) {
-                    throw StorageException.builder(ErrorKind.ACCESS_DENIED, Operation.PUT).bucket(request.bucket())
-                            .key(request.key()).detail("write refused by the bucket policy").vendorCode("AccessDenied")
-                            .build();
+            public ObjectInfo stat(String bucket, String key) {
+                if (fault(name, key) == Fault.LOSE_WRITE) {
+                    throw StorageException.builder(ErrorKind.NOT_FOUND, Operation.STAT).bucket(bucket).key(key)
+                            .detail("no such object").build();
                 }
-                return delegate.put(request, payload);
+                return delegate.stat(bucket, key);
+            }
+
+            @Override
+            public WriteResult put(PutRequest request, Payload payload) {
+                refuseWrite(Operation.PUT, request.bucket(), request.key());
+                WriteResult result = delegate.put(request, payload);
+                log(written, name, request.key());
+                return result;
+            }
+
+            @Override
+            public void delete(String bucket, String key) {
+                delegate.delete(bucket, key);
+                log(deleted, name, key);
+            }
+
+            @Override
+            public dev.barge.storage.DeleteResult deleteBatch(String bucket, List<String> keys) {
+                dev.barge.storage.DeleteResult result = delegate.deleteBatch(bucket, keys);
+                result.deleted().forEach(key -> log(deleted, name, key));
+                return result;
+            }
+
+            @Override
+            public WriteResult copy(CopyRequest request) {
+                if (fault(name, request.sourceKey()) == Fault.DENY_READ) {
+                    throw denied(Operation.COPY, request.sourceBucket(), request.sourceKey(),
+                            "read refused by the bucket policy");
+                }
+                refuseWrite(Operation.COPY, request.targetBucket(), request.targetKey());
+                WriteResult result = delegate.copy(request);
+                log(written, name, request.targetKey());
+                return result;
+            }
+
+            private void refuseWrite(Operation op, String bucket, String key) {
+                Fault fault = fault(name, key);
+                if (fault == Fault.DENY_WRITE) {
+                    throw denied(op, bucket, key, "write refused by the bucket policy");
+                }
+                if (fault == Fault.REJECT_CREDENTIALS) {
+                    throw StorageException.builder(ErrorKind.INVALID_CREDENTIALS, op).bucket(bucket).key(key)
+                            .detail("the security token has expired").vendorCode("ExpiredToken").build();
+                }
+            }
+
+            @Override
+            public ListPage list(ListRequest request) {
+                Listing listing = listings.get(name);
+                ListPage page = listing == null ? delegate.list(request) : reordered(request, listing);
+                List<ObjectInfo> shown = page.objects().stream()
+                        .filter(o -> fault(name, o.key()) != Fault.HIDE_FROM_LISTING).toList();
+                return new ListPage(shown, page.commonPrefixes(), page.nextPageToken());
+            }
+
+            /** The whole listing under the prefix, sorted in the listing's order, one page of it. */
+            private ListPage reordered(ListRequest request, Listing listing) {
+                List<ObjectInfo> all = new ArrayList<>();
+                ListRequest whole = ListRequest.of(request.bucket(), request.prefix());
+                while (true) {
+                    ListPage page = delegate.list(whole);
+                    all.addAll(page.objects());
+                    if (!page.truncated()) {
+                        break;
+                    }
+                    whole = whole.next(page);
+                }
+                all.sort(Comparator.comparing(ObjectInfo::key, listing.order()));
+                String after = request.pageToken() != null ? request.pageToken() : request.startAfter();
+                List<ObjectInfo> rest = all.stream()
+                        .filter(o -> after == null || listing.order().compare(o.key(), after) > 0).toList();
+                int size = Math.min(Math.min(request.pageSize(), listing.pageSize()), rest.size());
+                List<ObjectInfo> page = rest.subList(0, size);
+                return new ListPage(page, List.of(), size < rest.size() ? page.get(size - 1).key() : null);
             }
         };
+    }
+
+    private static StorageException denied(Operation op, String bucket, String key, String detail) {
+        return StorageException.builder(ErrorKind.ACCESS_DENIED, op).bucket(bucket).key(key).detail(detail)
+                .vendorCode("AccessDenied").build();
     }
 
     private static InputStream flipFirstByte(InputStream in) {

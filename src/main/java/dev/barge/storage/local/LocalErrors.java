@@ -20,6 +20,11 @@ final class LocalErrors {
         } else if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
                 && fse.getReason().contains("No space left")) {
             kind = ErrorKind.PERMANENT;
+        } else if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+                && fse.getReason().contains("File name too long")) {
+            return StorageException.builder(ErrorKind.INVALID_ARGUMENT, op).bucket(bucket).key(key)
+                    .detail("the key is too long for the local file system (at most 255 bytes per path segment):"
+                            + " " + e.getMessage()).cause(e).build();
         } else {
             kind = ErrorKind.TRANSIENT;
         }

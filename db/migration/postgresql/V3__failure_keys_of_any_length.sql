@@ -1,0 +1,3 @@
+-- Any key a store can list can be recorded as a failure, whatever its length: S3 allows 1,024 bytes,
+-- a local path many more, and a failure that cannot be recorded would fail the whole job.
+ALTER TABLE BARGE_OBJECT_FAILURE ALTER COLUMN OBJECT_KEY TYPE TEXT;

@@ -1,0 +1,24 @@
+package dev.barge.batch;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.storage.StorageException;
+
+/**
+ * A failure that no object of the job can get past (credentials refused, a bucket missing, a
+ * target that refuses every write, a feature the store lacks): the step stops at once. Its
+ * message is one line naming the object it happened on, the cause and what to do.
+ */
+public final class FatalObjectFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FatalObjectFailure(String key, StorageException cause, String advice) {
+        super("stopped at " + Keys.quote(requireNonNull(key, "key is null")) + ": " + cause.getMessage()
+                + (advice == null ? "" : "; " + advice), cause);
+    }
+
+    /** The storage failure behind it. */
+    public StorageException storageFailure() {
+        return (StorageException) getCause();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.barge.batch;
+
+import dev.barge.storage.BucketInfo;
+import dev.barge.storage.ByteRange;
+import dev.barge.storage.Capabilities;
+import dev.barge.storage.ListPage;
+import dev.barge.storage.ListRequest;
+import dev.barge.storage.ObjectContent;
+import dev.barge.storage.ObjectInfo;
+import dev.barge.storage.ObjectStore;
+import dev.barge.storage.Payload;
+import dev.barge.storage.PutRequest;
+import dev.barge.storage.RestoreStatus;
+import dev.barge.storage.StorageClass;
+import dev.barge.storage.WriteResult;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A store that only lists, and lists exactly what a test scripts: the given pages in the given
+ * order, whatever that order is, as a misbehaving server would. Page tokens are page numbers; a
+ * start-after listing returns the keys after the given one in script order (all of them, for a
+ * key it never listed).
+ */
+final class ScriptedListing implements ObjectStore {
+    private final List<List<String>> pages;
+    private final boolean startAfter;
+
+    private ScriptedListing(List<List<String>> pages, boolean startAfter) {
+        this.pages = pages;
+        this.startAfter = startAfter;
+    }
+
+    /** Lists these pages, one after the other, following page tokens. */
+    static ScriptedListing pages(List<List<String>> pages) {
+        return new ScriptedListing(List.copyOf(pages), false);
+    }
+
+    /** Lists {@code keys} sorted by {@code order}, {@code pageSize} a page, from a key or a token. */
+    static ScriptedListing sorted(List<String> keys, Comparator<String> order, int pageSize) {
+        List<String> sorted = new ArrayList<>(keys);
+        sorted.sort(order);
+        List<List<String>> pages = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i += pageSize) {
+            pages.add(List.copyOf(sorted.subList(i, Math.min(sorted.size(), i + pageSize))));
+        }
+        return new ScriptedListing(pages, true);
+    }
+
+    static ObjectInfo object(String key) {
+        return new ObjectInfo(key, 1, Instant.EPOCH, null, StorageClass.STANDARD, null, Map.of(), List.of(),
+                RestoreStatus.NONE);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.builder().listStartAfter(startAfter).build();
+    }
+
+    @Override
+    public ListPage list(ListRequest request) {
+        int index;
+        if (request.startAfter() != null) {
+            List<String> rest = new ArrayList<>();
+            boolean after = false;
+            for (List<String> page : pages) {
+                for (String key : page) {
+                    if (after) {
+                        rest.add(key);
+                    }
+                    after |= key.equals(request.startAfter());
+                }
+            }
+            if (!after) {
+                // a key it never listed: it ignores start-after, as a broken server might
+                pages.stream().flatMap(List::stream).forEach(rest::add);
+            }
+            return new ListPage(rest.stream().map(ScriptedListing::object).toList(), List.of(), null);
+        }
+        index = request.pageToken() == null ? 0 : Integer.parseInt(request.pageToken());
+        if (pages.isEmpty()) {
+            return new ListPage(List.of(), List.of(), null);
+        }
+        List<ObjectInfo> objects = pages.get(index).stream().map(ScriptedListing::object).toList();
+        return new ListPage(objects, List.of(), index + 1 < pages.size() ? Integer.toString(index + 1) : null);
+    }
+
+    @Override
+    public ObjectInfo stat(String bucket, String key) {
+        throw new UnsupportedOperationException("a scripted listing only lists");
+    }
+
+    @Override
+    public ObjectContent get(String bucket, String key, ByteRange range) {
+        throw new UnsupportedOperationException("a scripted listing only lists");
+    }
+
+    @Override
+    public WriteResult put(PutRequest request, Payload payload) {
+        throw new UnsupportedOperationException("a scripted listing only lists");
+    }
+
+    @Override
+    public void delete(String bucket, String key) {
+        throw new UnsupportedOperationException("a scripted listing only lists");
+    }
+
+    @Override
+    public void createBucket(String bucket) {
+        throw new UnsupportedOperationException("a scripted listing only lists");
+    }
+
+    @Override
+    public List<BucketInfo> listBuckets() {
+        throw new UnsupportedOperationException("a scripted listing only lists");
+    }
+
+    @Override
+    public void deleteBucket(String bucket) {
+        throw new UnsupportedOperationException("a scripted listing only lists");
+    }
+
+    @Override
+    public void close() {}
+}
