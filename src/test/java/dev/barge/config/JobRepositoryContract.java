@@ -48,7 +48,7 @@ abstract class JobRepositoryContract {
                 "select \"version\" from \"flyway_schema_history\" where \"success\" and \"version\" is not null"
                         + " order by \"installed_rank\"",
                 String.class);
-        assertThat(versions).containsExactly("1", "2");
+        assertThat(versions).containsExactly("1", "2", "3");
         for (String table : List.of("BATCH_JOB_INSTANCE", "BATCH_JOB_EXECUTION", "BATCH_STEP_EXECUTION_CONTEXT",
                 "BARGE_OBJECT_FAILURE", "BARGE_EXECUTION_TOTAL", "BARGE_EXECUTION_OWNER")) {
             assertThat(jdbc.queryForObject("select count(*) from " + table, Long.class)).as(table).isNotNull();

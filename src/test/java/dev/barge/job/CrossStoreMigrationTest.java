@@ -215,6 +215,61 @@ class CrossStoreMigrationTest {
         assertThat(count(s3, out)).isEqualTo(10_000);
     }
 
+    @Test
+    void aSyncToS3ProxyWhichListsInUtf16OrderStopsBeforeDeletingWhatTheSourceHolds() throws Exception {
+        ObjectStore disk = stores.store("disk");
+        ObjectStore s3 = stores.store("s3a");
+        String in = "order-" + BUCKETS.incrementAndGet();
+        String out = "order-" + BUCKETS.incrementAndGet();
+        disk.createBucket(in);
+        s3.createBucket(out);
+        // by UTF-8 bytes: a\uFFFD, a + emoji, b; S3Proxy lists the emoji first, by UTF-16 units
+        List<String> keys = List.of("a\uFFFD", "a\uD83D\uDE00", "b");
+        for (String key : keys) {
+            disk.put(PutRequest.builder(in, key).build(), Payload.ofBytes(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        MigrateParameters sync = MigrateParameters.builder("disk:" + in, "s3a:" + out)
+                .mode(dev.barge.batch.MigrationMode.SYNC).deleteExtraneous(true).build();
+
+        JobExecution first = migrate.run(sync);
+        JobExecution second = migrate.run(sync);
+
+        assertThat(first.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(second.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(second.getExitStatus().getExitDescription())
+                .startsWith("remote 's3a' listed 'a\\uFFFD' after 'a\uD83D\uDE00' in bucket '" + out + "'");
+        assertThat(records.totals(second.getId()).get(Outcome.DELETED).objects()).isZero();
+        for (String key : keys) {
+            assertThat(read(s3, out, key)).as(key).isEqualTo(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aKeyTooLongForS3IsRecordedAndTheOthersAreCopied() throws Exception {
+        ObjectStore disk = stores.store("disk");
+        ObjectStore s3 = stores.store("s3a");
+        String in = "long-" + BUCKETS.incrementAndGet();
+        String out = "long-" + BUCKETS.incrementAndGet();
+        disk.createBucket(in);
+        s3.createBucket(out);
+        // 1,006 bytes: the local driver holds it; under the target prefix it is past S3's 1,024
+        String longKey = "k".repeat(200) + "/" + String.join("/", java.util.Collections.nCopies(4, "\u00e9".repeat(100)))
+                + "/x";
+        disk.put(PutRequest.builder(in, longKey).build(), Payload.ofBytes(new byte[] {1}));
+        disk.put(PutRequest.builder(in, "short").build(), Payload.ofBytes(new byte[] {2}));
+        String prefix = "a-prefix-that-takes-the-key-past-1024-bytes/";
+
+        JobExecution execution = migrate.run(MigrateParameters.builder("disk:" + in, "s3a:" + out + "/" + prefix)
+                .build());
+
+        assertThat(execution.getExitStatus().getExitCode()).isEqualTo(MigrateJob.COMPLETED_WITH_SKIPS);
+        assertThat(records.failures(execution.getId())).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo(longKey);
+            assertThat(f.kind()).isEqualTo("INVALID_ARGUMENT");
+        });
+        assertThat(read(s3, out, prefix + "short")).containsExactly(2);
+    }
+
     private double bytes(String remote, String direction) {
         var counter = meters.find("barge.storage.bytes").tag("remote", remote).tag("direction", direction).counter();
         return counter == null ? 0 : counter.count();
