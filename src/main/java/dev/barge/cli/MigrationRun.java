@@ -48,7 +48,7 @@ final class MigrationRun {
      */
     int preflightAndRun(MigrateParameters parameters, boolean json) {
         List<String> problems = new Preflight(session.bean(StoreRegistry.class)).migration(
-                parameters.source(), parameters.target(), !parameters.dryRun());
+                parameters.source(), parameters.target(), parameters.excludes(), !parameters.dryRun());
         if (!problems.isEmpty()) {
             problems.forEach(p -> terminal.err().println("barge: " + p));
             terminal.err().println("barge: nothing was started");

@@ -2,6 +2,7 @@ package dev.barge.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.job.LocationOverlap;
 import dev.barge.storage.ListRequest;
 import dev.barge.storage.Location;
 import dev.barge.storage.ObjectStore;
@@ -14,10 +15,11 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What is checked before a job starts, so that a mistake costs one clear line and no job
- * execution: the remote is known and has credentials, the bucket exists and can be listed (a
+ * execution: the source and target do not overlap, the remote is known and has credentials, the bucket exists and can be listed (a
  * listing of one entry), the location is a prefix and not a single object, and the target can be
  * written: a zero-byte marker {@code <prefix>barge-preflight-<random>} is put and deleted at once.
  *
@@ -37,11 +39,25 @@ final class Preflight {
         this.stores = requireNonNull(stores, "stores is null");
     }
 
-    /** The problems with a migration from {@code source} to {@code target}; empty when it may start. */
-    List<String> migration(String source, String target, boolean writeTarget) {
+    /**
+     * The problems with a migration from {@code source} to {@code target}; empty when it may start.
+     * Overlapping locations ({@link LocationOverlap}) are the one problem reported then: nothing is
+     * listed or written on them.
+     *
+     * @param excludes the migration's exclude globs, which may leave a target inside the source out of it
+     */
+    List<String> migration(String source, String target, List<String> excludes, boolean writeTarget) {
         List<String> problems = new ArrayList<>();
         Location from = Location.parse(source);
         Location to = Location.parse(target);
+        try {
+            Optional<String> overlap = new LocationOverlap(stores).refusal(source, target, excludes);
+            if (overlap.isPresent()) {
+                return List.of(overlap.get());
+            }
+        } catch (StorageException e) {
+            // an unknown remote: the checks below name it
+        }
         readable("source '" + source + "'", from, problems);
         if (readable("target '" + target + "'", to, problems) && writeTarget) {
             writable("target '" + target + "'", to, problems);

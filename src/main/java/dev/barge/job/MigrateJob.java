@@ -85,6 +85,7 @@ public final class MigrateJob {
         Location to = Location.parse(p.target());
         requireBucket(from, "source");
         requireBucket(to, "target");
+        new LocationOverlap(stores).check(p.source(), p.target(), p.excludes());
         ObjectStore source = stores.store(from);
         ObjectStore target = stores.store(to);
         String sourcePrefix = directory(from.path());
