@@ -3,6 +3,7 @@ package dev.barge.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.job.LocationOverlap;
+import dev.barge.batch.WriteProbe;
 import dev.barge.storage.ListRequest;
 import dev.barge.storage.Location;
 import dev.barge.storage.ObjectStore;
@@ -11,27 +12,20 @@ import dev.barge.storage.PutRequest;
 import dev.barge.storage.RemoteConfig;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.StoreRegistry;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What is checked before a job starts, so that a mistake costs one clear line and no job
- * execution: the source and target do not overlap, the remote is known and has credentials, the bucket exists and can be listed (a
- * listing of one entry), the location is a prefix and not a single object, and the target can be
- * written: a zero-byte marker {@code <prefix>barge-preflight-<random>} is put and deleted at once.
- *
- * <p>Put-and-delete is the only write check every store answers the same way (S3 has no
- * permission probe short of IAM's policy simulator, which needs IAM rights of its own). The
- * marker is not called {@code .barge-preflight-...} because the local driver reserves names
- * starting with {@code .barge} for its metadata and refuses them as keys; one name for every
- * store keeps the check vendor-neutral. A dry run writes nothing, so it checks reading only.
+ * execution: the source and target do not overlap ({@link dev.barge.job.LocationOverlap}), the
+ * remote is known and has credentials, the bucket exists and can be listed (a listing of one
+ * entry), the location is a prefix and not a single object, and the target can be written: a
+ * zero-byte marker named as {@link WriteProbe}'s is put and deleted at once, and each failure is
+ * explained. A dry run writes nothing, so it checks reading only.
  */
 final class Preflight {
-    static final String MARKER = "barge-preflight-";
-    private static final SecureRandom RANDOM = new SecureRandom();
+    static final String MARKER = WriteProbe.MARKER;
 
     private final StoreRegistry stores;
 
@@ -110,7 +104,7 @@ final class Preflight {
     private void writable(String where, Location target, List<String> problems) {
         RemoteConfig remote = stores.remote(target.remote());
         ObjectStore store = stores.store(target);
-        String marker = directory(target.path()) + MARKER + HexFormat.of().formatHex(RANDOM.generateSeed(8));
+        String marker = WriteProbe.markerKey(directory(target.path()));
         try {
             store.put(PutRequest.builder(target.bucket(), marker).build(), Payload.ofBytes(new byte[0]));
         } catch (StorageException e) {
