@@ -33,7 +33,7 @@ class InterruptResumeIT {
     enum When {
         /** while the preflight's marker object is in the target: before the job's execution exists */
         START_UP,
-        /** a third of the objects copied */
+        /** the third chunk just started: about a second of it is left in flight, more than 0.5 s */
         MIDWAY,
         /** the last chunk being copied */
         LAST_CHUNK
@@ -89,8 +89,8 @@ class InterruptResumeIT {
         switch (interruption.when()) {
             case START_UP -> BargeJar.await(first, stderr, Duration.ofSeconds(60), "the preflight's marker",
                     () -> Files.isDirectory(dst) && hasPreflightMarker(dst));
-            case MIDWAY -> BargeJar.await(first, stderr, Duration.ofSeconds(60), "a third copied",
-                    () -> LocalObjects.count(dst) >= OBJECTS / 3);
+            case MIDWAY -> BargeJar.await(first, stderr, Duration.ofSeconds(60), "the third chunk started",
+                    () -> LocalObjects.count(dst) > 2 * CHUNK);
             case LAST_CHUNK -> BargeJar.await(first, stderr, Duration.ofSeconds(60), "the last chunk started",
                     () -> LocalObjects.count(dst) > OBJECTS - CHUNK);
         }
