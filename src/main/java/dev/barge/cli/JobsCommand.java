@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.batch.JobRecords;
 import dev.barge.batch.Outcome;
 import dev.barge.job.ExecutionOwnership;
+import dev.barge.job.ExecutionRecovery;
+import dev.barge.job.JobRunner;
 import dev.barge.job.MigrateJob;
 import dev.barge.job.MigrateParameters;
 import java.io.PrintStream;
@@ -239,14 +241,24 @@ final class JobsCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             try (Session session = BargeCommand.root(spec).open()) {
                 JobExecution e = execution(session, id);
-                if (!e.getStatus().isRunning()) {
+                if (!ExecutionRecovery.isUnfinished(e)) {
                     throw CliError.usage("execution " + id + " is not running (" + e.getStatus() + ")");
                 }
                 JobOperator operator = session.bean(JobOperator.class);
                 if (!session.bean(ExecutionOwnership.class).isAlive(id)) {
-                    operator.recover(e);
-                    terminal.out().println("execution " + id + " was left " + e.getStatus() + " by a process that is"
+                    BatchStatus was = e.getStatus();
+                    try {
+                        session.bean(JobRunner.class).recovery().recoverIfOrphaned(e);
+                    } catch (JobRunner.AlreadyRunning starting) {
+                        throw CliError.usage("execution " + id + " is starting; stop it again in a moment");
+                    }
+                    terminal.out().println("execution " + id + " was left " + was + " by a process that is"
                             + " gone; marked as failed. Resume it with 'barge jobs restart " + id + "'");
+                    return ExitCode.OK;
+                }
+                if (!e.getStatus().isRunning() || e.getStatus() == BatchStatus.STOPPING) {
+                    terminal.out().println("execution " + id + " is already stopping; it stops after the chunk in"
+                            + " flight");
                     return ExitCode.OK;
                 }
                 operator.stop(e);
@@ -282,12 +294,11 @@ final class JobsCommand implements Callable<Integer> {
                     throw CliError.usage("execution " + id + " is " + e.getStatus() + "; only a stopped or failed"
                             + " execution can be abandoned");
                 }
-                if (e.getStatus().isRunning()) {
-                    if (session.bean(ExecutionOwnership.class).isAlive(id)) {
-                        throw CliError.usage("execution " + id + " is running; stop it first with 'barge jobs stop "
-                                + id + "'");
-                    }
-                    e = operator.recover(e);
+                try {
+                    e = session.bean(JobRunner.class).recovery().recoverIfOrphaned(e);
+                } catch (JobRunner.AlreadyRunning running) {
+                    throw CliError.usage("execution " + id + " is running; stop it first with 'barge jobs stop "
+                            + id + "'");
                 }
                 operator.abandon(e);
                 terminal.out().println("execution " + id + " abandoned; its migrate command now starts a new run");

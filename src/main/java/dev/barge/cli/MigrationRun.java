@@ -7,10 +7,13 @@ import dev.barge.job.ExecutionOwnership;
 import dev.barge.job.JobRunner;
 import dev.barge.job.MigrateJob;
 import dev.barge.job.MigrateParameters;
+import dev.barge.job.StopRequest;
 import dev.barge.storage.Location;
 import dev.barge.storage.StoreRegistry;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,11 +24,23 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 
 /**
- * Runs a migration in the calling thread, with progress while it runs, a clean stop on Ctrl-C
- * (a shutdown hook asks {@link JobOperator#stop} and waits for the job to end, so the chunk in
- * flight commits and the same command resumes), and a summary at the end.
+ * Runs a migration in the calling thread, with progress while it runs, a clean stop on Ctrl-C or
+ * SIGTERM, and a summary at the end.
+ *
+ * <p>From the preflight on, SIGINT and SIGTERM are handled as signals, before the JVM begins to
+ * shut down: the run is asked to stop after the chunk in flight ({@link StopRequest}: a request
+ * made before the execution exists stops it as it starts), then ends as STOPPED, the summary is
+ * printed and the repository closed, so the same command resumes it. A second signal ends the
+ * process at once; the next run recovers the execution it left ({@link dev.barge.job.JobRunner}).
+ * SIGTERM is handled here rather than by the JVM's shutdown because the embedded H2 database closes
+ * itself in a shutdown hook of its own ({@code DB_CLOSE_ON_EXIT}, which its {@code AUTO_SERVER} mode
+ * requires), under a job still committing its chunk. Other terminations (SIGHUP) still go through
+ * a shutdown hook that asks for the same stop and waits for the run to end; if the database closes
+ * first, the execution is left unfinished and the next run recovers it.
  */
 final class MigrationRun {
+    private static final List<String> STOP_SIGNALS = List.of("INT", "TERM");
+
     private final Session session;
     private final Terminal terminal;
 
@@ -35,36 +50,27 @@ final class MigrationRun {
     }
 
     /**
-     * Runs the migration to its end. Ctrl-C (SIGINT) is handled as a signal, before the JVM begins
-     * to shut down: the job is asked to stop after the chunk in flight, then ends as STOPPED, the
-     * summary is printed and the repository closed, so the same command resumes it. A second
-     * Ctrl-C ends the process at once (the next run recovers the execution). Other terminations
-     * (SIGTERM) go through a shutdown hook that asks for the same stop, with less certainty: the
-     * embedded database may close first, and then the next run recovers the execution.
-     */
-    /**
      * Checks the migration's locations first ({@link Preflight}); when a check fails, prints one line
-     * per problem and returns {@link ExitCode#USAGE} with nothing started; otherwise {@link #run}s it.
+     * per problem and returns {@link ExitCode#USAGE} with nothing started; otherwise runs it to its end.
      */
     int preflightAndRun(MigrateParameters parameters, boolean json) {
-        List<String> problems = new Preflight(session.bean(StoreRegistry.class)).migration(
-                parameters.source(), parameters.target(), parameters.excludes(), !parameters.dryRun());
-        if (!problems.isEmpty()) {
-            problems.forEach(p -> terminal.err().println("barge: " + p));
-            terminal.err().println("barge: nothing was started");
-            return ExitCode.USAGE;
-        }
-        return run(parameters, json);
-    }
-
-    int run(MigrateParameters parameters, boolean json) {
+        StopRequest stop = new StopRequest(session.bean(JobOperator.class), session.bean(JobRepository.class));
         CountDownLatch finished = new CountDownLatch(1);
-        AtomicInteger interrupts = new AtomicInteger();
-        Object previousHandler = Signals.register("INT", () -> onInterrupt(parameters, interrupts));
-        Thread stopOnShutdown = new Thread(() -> stop(parameters, finished), "barge-stop");
+        AtomicInteger signals = new AtomicInteger();
+        Map<String, Object> previousHandlers = new LinkedHashMap<>();
+        STOP_SIGNALS.forEach(signal -> previousHandlers.put(signal, Signals.register(signal,
+                () -> onSignal(stop, signals))));
+        Thread stopOnShutdown = new Thread(() -> stopAndWait(stop, finished), "barge-stop");
         Runtime.getRuntime().addShutdownHook(stopOnShutdown);
         try {
-            MigrationSummary summary = runWithProgress(parameters, json, finished);
+            List<String> problems = new Preflight(session.bean(StoreRegistry.class)).migration(
+                    parameters.source(), parameters.target(), parameters.excludes(), !parameters.dryRun());
+            if (!problems.isEmpty()) {
+                problems.forEach(p -> terminal.err().println("barge: " + p));
+                terminal.err().println("barge: nothing was started");
+                return ExitCode.USAGE;
+            }
+            MigrationSummary summary = runWithProgress(parameters, json, stop, finished);
             if (json) {
                 terminal.out().println(summary.json());
             } else {
@@ -75,7 +81,7 @@ final class MigrationRun {
         } finally {
             // after the summary: a shutdown hook waiting on this lets the JVM end only now
             finished.countDown();
-            Signals.unregister("INT", previousHandler);
+            previousHandlers.forEach(Signals::unregister);
             try {
                 Runtime.getRuntime().removeShutdownHook(stopOnShutdown);
             } catch (IllegalStateException shuttingDown) {
@@ -84,35 +90,33 @@ final class MigrationRun {
         }
     }
 
-    private void onInterrupt(MigrateParameters parameters, AtomicInteger interrupts) {
-        if (interrupts.incrementAndGet() > 1) {
-            terminal.err().println("barge: stopping at once; the next run of the same command recovers the execution");
+    private void onSignal(StopRequest stop, AtomicInteger signals) {
+        if (signals.incrementAndGet() > 1) {
+            terminal.err().println("barge: stopped at once; run the same command again to resume");
             terminal.err().flush();
             Runtime.getRuntime().halt(ExitCode.FAILED);
         }
-        Thread request = new Thread(() -> requestStop(parameters), "barge-stop-request");
+        Thread request = new Thread(() -> requestStop(stop), "barge-stop-request");
         request.setDaemon(true);
         request.start();
     }
 
-    /** Asks this process's running execution of the migration to stop after its chunk in flight. */
-    private void requestStop(MigrateParameters parameters) {
+    /** Asks the run to stop after its chunk in flight, or as it starts when it has not yet. */
+    private void requestStop(StopRequest stop) {
         try {
-            Optional<JobExecution> running = running(parameters);
-            if (running.isPresent()) {
-                terminal.err().println("barge: stopping execution " + running.get().getId()
-                        + " after the chunk in flight; run the same command again to resume"
-                        + " (Ctrl-C again to stop at once)");
-                terminal.err().flush();
-                session.bean(JobOperator.class).stop(running.get());
-            }
-        } catch (Exception e) {
+            Long id = stop.request();
+            terminal.err().println("barge: stopping " + (id != null ? "execution " + id + " " : "")
+                    + "after the chunk in flight; run the same command again to resume"
+                    + " (Ctrl-C again to stop at once)");
+        } catch (RuntimeException e) {
             terminal.err().println("barge: could not stop cleanly: " + Errors.rootMessage(e)
-                    + "; the next run recovers the execution");
+                    + "; the next run of the same command resumes");
         }
+        terminal.err().flush();
     }
 
-    private MigrationSummary runWithProgress(MigrateParameters parameters, boolean json, CountDownLatch finished) {
+    private MigrationSummary runWithProgress(MigrateParameters parameters, boolean json, StopRequest stop,
+            CountDownLatch finished) {
         JobRepository repository = session.bean(JobRepository.class);
         JobRecords records = session.bean(JobRecords.class);
         Location from = Location.parse(parameters.source());
@@ -126,7 +130,7 @@ final class MigrationRun {
                 finder.setDaemon(true);
                 finder.start();
             }
-            execution = session.bean(MigrateJob.class).run(parameters);
+            execution = session.bean(MigrateJob.class).run(parameters, stop);
         } catch (JobRunner.AlreadyRunning e) {
             throw CliError.failed(e.getMessage());
         } catch (RuntimeException e) {
@@ -156,8 +160,8 @@ final class MigrationRun {
         }
     }
 
-    private void stop(MigrateParameters parameters, CountDownLatch finished) {
-        requestStop(parameters);
+    private void stopAndWait(StopRequest stop, CountDownLatch finished) {
+        requestStop(stop);
         try {
             finished.await(5, TimeUnit.MINUTES);
         } catch (InterruptedException e) {

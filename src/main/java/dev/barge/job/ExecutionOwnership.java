@@ -8,6 +8,8 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,6 +101,36 @@ public final class ExecutionOwnership implements JobExecutionListener, AutoClose
             return owner.pid() == pid || ProcessHandle.of(owner.pid()).map(p -> isOwner(p, owner)).orElse(false);
         }
         return owner.heartbeatAt().isAfter(clock.instant().minus(interval.multipliedBy(3)));
+    }
+
+    /**
+     * The moment by which a live process that created {@code execution} would have recorded itself
+     * as its owner: {@code 3 x interval} after the execution's last recorded activity (creation,
+     * start, update). A process records itself within moments of creating an execution; before
+     * that moment an execution without an owner record may be one being started right now.
+     */
+    public Instant ownerRecordDeadline(JobExecution execution) {
+        LocalDateTime last = execution.getCreateTime();
+        for (LocalDateTime t : java.util.Arrays.asList(execution.getStartTime(), execution.getLastUpdated())) {
+            if (t != null && (last == null || t.isAfter(last))) {
+                last = t;
+            }
+        }
+        if (last == null) {
+            return Instant.MIN;
+        }
+        // Spring Batch records local date-times of the process that wrote them
+        return last.atZone(ZoneId.systemDefault()).toInstant().plus(interval.multipliedBy(3));
+    }
+
+    /** Forgets the owner record of an execution that was recovered from a process that is gone. */
+    public void forget(long jobExecutionId) {
+        jdbc.update("delete from BARGE_EXECUTION_OWNER where JOB_EXECUTION_ID = ?", jobExecutionId);
+    }
+
+    /** How often owners say they are alive. */
+    public Duration interval() {
+        return interval;
     }
 
     /**

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -17,13 +18,14 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 
 /**
- * Starts a job the way an operator expects: the same command after a failure or a crash
+ * Starts a job the way an operator expects: the same command after a failure, a stop or a crash
  * continues the unfinished run (finished chunks are not done again); after a finished run it
  * starts a new run; while a run is alive in some process it refuses, naming that run.
  *
- * <p>Runs of one command are instances told apart by a {@code run} number. An execution the
- * repository still calls running, whose process is gone (see {@link ExecutionOwnership}), is
- * recovered with {@link JobOperator#recover} before it is restarted.
+ * <p>Runs of one command are instances told apart by a {@code run} number. Whatever an
+ * interruption left behind is made restartable first, as long as the process that left it is
+ * gone: executions left unfinished in any shape ({@link ExecutionRecovery}), and an instance whose
+ * process died before it created the instance's first execution.
  */
 public final class JobRunner {
     /** Identifying parameter: which run of the same command an instance is. */
@@ -36,6 +38,7 @@ public final class JobRunner {
     private final JobRepository repository;
     private final JobOperator operator;
     private final ExecutionOwnership ownership;
+    private final ExecutionRecovery recovery;
     private final Clock clock;
 
     public JobRunner(JobRepository repository, JobOperator operator, ExecutionOwnership ownership, Clock clock) {
@@ -43,6 +46,12 @@ public final class JobRunner {
         this.operator = requireNonNull(operator, "operator is null");
         this.ownership = requireNonNull(ownership, "ownership is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.recovery = new ExecutionRecovery(repository, operator, ownership, clock);
+    }
+
+    /** How this runner makes interrupted executions restartable. */
+    public ExecutionRecovery recovery() {
+        return recovery;
     }
 
     /**
@@ -61,27 +70,52 @@ public final class JobRunner {
             if (instance == null) {
                 return operator.start(jobFor.apply(fresh), fresh);
             }
-            JobExecution last = repository.getLastJobExecution(instance);
-            if (last == null) {
+            List<JobExecution> executions = repository.getJobExecutions(instance);
+            if (executions.isEmpty()) {
+                executions = awaitFirstExecution(instance);
+            }
+            if (executions.isEmpty()) {
+                log.warn("run {} of {} has no execution: its process died while starting it; starting it again", run,
+                        jobName);
+                repository.deleteJobInstance(instance);
                 return operator.start(jobFor.apply(fresh), fresh);
+            }
+            // Spring Batch refuses a restart while any execution of the instance looks running
+            JobExecution last = null;
+            for (JobExecution execution : executions) {
+                JobExecution settled = recovery.recoverIfOrphaned(execution);
+                if (last == null || settled.getId() > last.getId()) {
+                    last = settled;
+                }
             }
             BatchStatus status = last.getStatus();
             if (status == BatchStatus.COMPLETED || status == BatchStatus.ABANDONED) {
                 continue;
-            }
-            if (status.isRunning()) {
-                if (ownership.isAlive(last.getId())) {
-                    throw new AlreadyRunning(last, ownership.owner(last.getId()));
-                }
-                log.warn("execution {} of {} was left {} by a process that is gone; recovering it", last.getId(),
-                        jobName, status);
-                last = operator.recover(last);
             }
             // Continue the unfinished run, keeping the reference time it started with.
             JobParameters restart = parametersOfRun.apply(run, referenceTime(last, fresh));
             log.info("continuing {} run {} from execution {} ({})", jobName, run, last.getId(), last.getStatus());
             return operator.start(jobFor.apply(restart), restart);
         }
+    }
+
+    /**
+     * The executions of an instance that has none yet: another process may have just created it,
+     * and creates its execution within moments; past {@code 3 x} the heartbeat interval it is gone.
+     */
+    private List<JobExecution> awaitFirstExecution(JobInstance instance) {
+        Instant deadline = clock.instant().plus(ownership.interval().multipliedBy(3));
+        List<JobExecution> executions = repository.getJobExecutions(instance);
+        while (executions.isEmpty() && clock.instant().isBefore(deadline)) {
+            try {
+                Thread.sleep(Math.max(10, Math.min(ownership.interval().toMillis() / 5, 500)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for run of " + instance.getJobName(), e);
+            }
+            executions = repository.getJobExecutions(instance);
+        }
+        return executions;
     }
 
     private static Instant referenceTime(JobExecution last, JobParameters fresh) {

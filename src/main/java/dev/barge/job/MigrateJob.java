@@ -77,8 +77,23 @@ public final class MigrateJob {
         return runner.run(NAME, parameters::toJobParameters, this::job);
     }
 
+    /**
+     * Runs the migration to its end, or until {@code stop} is requested: then it stops after the
+     * chunk in flight (before the first one when the request came before it started).
+     *
+     * @throws JobRunner.AlreadyRunning when the same migration runs in a live process
+     */
+    public JobExecution run(MigrateParameters parameters, StopRequest stop) throws Exception {
+        requireNonNull(stop, "stop is null");
+        return runner.run(NAME, parameters::toJobParameters, p -> job(p, stop));
+    }
+
     /** The job for one execution's parameters. */
     Job job(JobParameters jobParameters) {
+        return job(jobParameters, null);
+    }
+
+    private Job job(JobParameters jobParameters, StopRequest stop) {
         MigrateParameters p = MigrateParameters.from(jobParameters);
         Instant referenceTime = Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME));
         Location from = Location.parse(p.source());
@@ -125,11 +140,13 @@ public final class MigrateJob {
                 .writer(writer)
                 .listener(writer)
                 .build();
-        return new JobBuilder(NAME, repository)
+        JobBuilder job = new JobBuilder(NAME, repository)
                 .listener(ownership)
-                .listener(new Totals(p, objects, parts))
-                .start(step)
-                .build();
+                .listener(new Totals(p, objects, parts));
+        if (stop != null) {
+            job.listener(stop);
+        }
+        return job.start(step).build();
     }
 
     /** Sets up the totals, and at the end reports them and marks a run with failed objects. */

@@ -2,6 +2,7 @@ package dev.barge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.barge.cli.BargeJar.Run;
 import dev.barge.test.LocalObjects;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,23 +18,8 @@ import org.junit.jupiter.api.Test;
  * embedded default repository, then a usage error.
  */
 class BargeJarIT {
-    private static final Path JAR = Path.of("target", "barge.jar");
-
-    record Run(int exitCode, String out, String err) {}
-
     private static Run barge(Path home, String... args) throws IOException, InterruptedException {
-        assertThat(JAR).as("the package phase builds the jar before this test").isRegularFile();
-        Path stdout = Files.createTempFile("barge-out-", ".txt");
-        Path stderr = Files.createTempFile("barge-err-", ".txt");
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-        builder.environment().put("BARGE_HOME", home.toString());
-        builder.environment().remove("BARGE_DB_URL");
-        Process process = builder.start();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("barge ended within 2 minutes").isTrue();
-        return new Run(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+        return BargeJar.run(home, args);
     }
 
     @Test
@@ -72,24 +58,19 @@ class BargeJarIT {
         }
     }
 
-    /** A migration of {@code root/src} to {@code root/dst} slowed to 150 requests/s, running when this returns. */
+    /**
+     * A migration of {@code root/src} to {@code root/dst} slowed to 60 requests/s, running when this
+     * returns: some 20 s of work left, time enough for a second JVM to start and stop it on a loaded machine.
+     */
     private static Process startSlowMigration(Path root, Path home, String... more) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
+        List<String> args = new java.util.ArrayList<>(List.of(
                 "migrate", "file://" + root.resolve("src"), "file://" + root.resolve("dst"),
-                "--chunk-size", "50", "--tps-limit", "150"));
-        command.addAll(List.of(more));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(root.resolve("first.out").toFile())
-                .redirectError(root.resolve("first.err").toFile());
-        builder.environment().put("BARGE_HOME", home.toString());
-        builder.environment().remove("BARGE_DB_URL");
-        Process first = builder.start();
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(90);
-        while (LocalObjects.count(root.resolve("dst")) < 200) {
-            assertThat(first.isAlive()).as("still running: " + Files.readString(root.resolve("first.err"))).isTrue();
-            assertThat(java.time.Instant.now()).as("200 objects copied within 90 s").isBefore(deadline);
-            first.waitFor(50, TimeUnit.MILLISECONDS);
-        }
+                "--chunk-size", "50", "--tps-limit", "60"));
+        args.addAll(List.of(more));
+        Process first = BargeJar.start(home, root.resolve("first.out"), root.resolve("first.err"),
+                args.toArray(String[]::new));
+        BargeJar.await(first, root.resolve("first.err"), java.time.Duration.ofSeconds(90), "200 objects copied",
+                () -> LocalObjects.count(root.resolve("dst")) >= 200);
         return first;
     }
 
@@ -137,7 +118,7 @@ class BargeJarIT {
             Files.writeString(root.resolve("src/f" + i), i + "\n");
         }
         String migrate = String.join(" ", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toString(), "migrate", "file://" + root.resolve("src"), "file://" + root.resolve("dst"));
+                BargeJar.JAR.toString(), "migrate", "file://" + root.resolve("src"), "file://" + root.resolve("dst"));
         // script(1) runs the command on a pseudo-terminal, so barge sees a console as on a user's screen;
         // its width is set here, since the environment's (often none) would cut the bar's line short
         ProcessBuilder builder = new ProcessBuilder("script", "-q", "-e", "-c", "stty cols 200 rows 50; exec " + migrate,
@@ -190,7 +171,7 @@ class BargeJarIT {
         Path stderr = root.resolve("first.err");
         Process first = startSlowMigration(root, home);
 
-        new ProcessBuilder("kill", "-INT", Long.toString(first.pid())).start().waitFor();
+        BargeJar.signal(first, "INT");
 
         assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("barge ends after Ctrl-C").isTrue();
         String err = Files.readString(stderr);
