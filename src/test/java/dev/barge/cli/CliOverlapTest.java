@@ -47,7 +47,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest
 class CliOverlapTest {
     private static final AtomicInteger RUNS = new AtomicInteger();
-    private static final S3ProxyServer S3 = startS3();
+    private static final S3ProxyServer S3 = S3ProxyServer.inMemoryForTests();
     private static Path files;
 
     @Autowired
@@ -64,14 +64,6 @@ class CliOverlapTest {
 
     private Path dir;
     private String bucket;
-
-    private static S3ProxyServer startS3() {
-        try {
-            return S3ProxyServer.inMemory();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @AfterAll
     static void stopS3() throws Exception {

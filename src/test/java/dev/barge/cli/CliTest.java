@@ -50,7 +50,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(CliTest.Faults.class)
 class CliTest {
     private static final AtomicInteger BUCKETS = new AtomicInteger();
-    private static final S3ProxyServer S3 = startS3();
+    private static final S3ProxyServer S3 = S3ProxyServer.inMemoryForTests();
     private static Path files;
 
     @Autowired
@@ -95,14 +95,6 @@ class CliTest {
                     return super.list(request);
                 }
             };
-        }
-    }
-
-    private static S3ProxyServer startS3() {
-        try {
-            return S3ProxyServer.inMemory();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 

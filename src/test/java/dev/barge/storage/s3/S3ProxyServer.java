@@ -30,6 +30,15 @@ public final class S3ProxyServer implements AutoCloseable {
         return start(BlobStores.create("transient-nio2", new Properties()));
     }
 
+    /** {@link #inMemory()} for a static field of a test class: a server that cannot start fails the class. */
+    public static S3ProxyServer inMemoryForTests() {
+        try {
+            return inMemory();
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Proxy did not start on 127.0.0.1", e);
+        }
+    }
+
     /** A server keeping objects in files under {@code directory}. */
     public static S3ProxyServer onDisk(Path directory) throws Exception {
         Properties properties = new Properties();
