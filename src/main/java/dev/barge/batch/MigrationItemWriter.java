@@ -162,7 +162,7 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
                 }
             }
         }
-        TargetWrites targetWrites = new TargetWrites();
+        FatalFailures fatalFailures = new FatalFailures();
         List<Failed> failed = new ArrayList<>();
         FatalObjectFailure fatal = null;
         for (Future<Done> future : work) {
@@ -170,7 +170,7 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
             PlannedObject item = done.item();
             if (done.failure() != null) {
                 String key = fullKey(item);
-                fatal = fatal != null ? fatal : targetWrites.fatal(key, done.failure());
+                fatal = fatal != null ? fatal : fatalFailures.fatal(key, done.failure());
                 failed.add(new Failed(key, size(item), done.failure()));
                 continue;
             }
@@ -185,8 +185,8 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
         if (fatal != null) {
             throw fatal;
         }
-        delete(target, targetBucket, targetDeletes, totals, failed, targetWrites);
-        delete(source, sourceBucket, sourceDeletes, totals, failed, targetWrites);
+        delete(target, targetBucket, targetDeletes, totals, failed, fatalFailures);
+        delete(source, sourceBucket, sourceDeletes, totals, failed, fatalFailures);
         for (Failed f : failed) {
             records.recordFailure(jobExecutionId, stepName, f.key(), f.size(), f.failure());
             add(totals, Outcome.FAILED, f.size() != null ? f.size() : 0);
@@ -257,9 +257,6 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
             source.stat(sourceBucket, sourceKey);
         } catch (StorageException e) {
             if (e.kind() == ErrorKind.NOT_FOUND) {
-                if (dryRun) {
-                    log.info("dry run: would delete {}/{}", targetBucket, targetKey);
-                }
                 return new Done(item, false, true, null);
             }
             return Done.failed(item, keptBecause(e, targetBucket, targetKey, "not deleted: could not confirm that the"
@@ -278,7 +275,7 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
     }
 
     private void delete(ObjectStore store, String bucket, List<String> keys, Map<Outcome, JobRecords.Total> totals,
-            List<Failed> failed, TargetWrites targetWrites) {
+            List<Failed> failed, FatalFailures fatalFailures) {
         if (keys.isEmpty()) {
             return;
         }
@@ -291,7 +288,7 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
         add(totals, Outcome.DELETED, 0, result.deleted().size());
         FatalObjectFailure fatal = null;
         for (Map.Entry<String, StorageException> f : result.failed().entrySet()) {
-            fatal = fatal != null ? fatal : targetWrites.fatal(f.getKey(), f.getValue());
+            fatal = fatal != null ? fatal : fatalFailures.fatal(f.getKey(), f.getValue());
             failed.add(new Failed(f.getKey(), null, f.getValue()));
         }
         if (fatal != null) {
@@ -303,9 +300,8 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
      * Decides, once per chunk, whether a failure is one that no object can get past; for a write
      * refused with ACCESS_DENIED it asks the target with one {@link WriteProbe}, at most once.
      */
-    private final class TargetWrites {
-        private StorageException refusal;
-        private boolean probed;
+    private final class FatalFailures {
+        private WriteProbe.Result probe;
 
         FatalObjectFailure fatal(String key, StorageException e) {
             return switch (e.kind()) {
@@ -314,19 +310,18 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
                 case UNSUPPORTED -> new FatalObjectFailure(key, e, null);
                 case ACCESS_DENIED -> WRITES.contains(e.operation()) && refusesEveryWrite()
                         ? new FatalObjectFailure(key, e, "the target refuses every write: a test write under "
-                                + targetBucket + "/" + targetPrefix + " was refused too (" + refusal.kind()
+                                + targetBucket + "/" + targetPrefix + " was refused too (" + probe.refusal().kind()
                                 + "); grant the credentials write permission")
                         : null;
                 default -> null;
             };
         }
 
-        private synchronized boolean refusesEveryWrite() {
-            if (!probed) {
-                probed = true;
-                refusal = WriteProbe.refusal(target, targetBucket, targetPrefix);
+        private boolean refusesEveryWrite() {
+            if (probe == null) {
+                probe = WriteProbe.probe(target, targetBucket, targetPrefix);
             }
-            return refusal != null;
+            return !probe.writable();
         }
     }
 

@@ -9,9 +9,9 @@ import java.util.HexFormat;
 
 /**
  * Asks a store whether it takes writes under a prefix at all: a zero-byte marker
- * {@code <prefix>barge-preflight-<random>} is put and deleted at once. It tells a target that
- * refuses every write (which no object can get past) from one that refuses one object (which is
- * that object's failure).
+ * {@code <prefix>barge-preflight-<random>} is put and deleted at once. The preflight asks it
+ * before a job starts; a job asks it to tell a target that refuses every write (which no object
+ * can get past) from one that refuses one object (which is that object's failure).
  *
  * <p>Put-and-delete is the only write check every store answers the same way (S3 has no
  * permission probe short of IAM's policy simulator, which needs IAM rights of its own). The
@@ -25,28 +25,33 @@ public final class WriteProbe {
 
     private WriteProbe() {}
 
-    /** A fresh marker key under {@code prefix}. */
-    public static String markerKey(String prefix) {
-        return prefix + MARKER + HexFormat.of().formatHex(RANDOM.generateSeed(8));
+    /**
+     * What a probe found.
+     *
+     * @param marker the marker's key
+     * @param refusal why the store refused the put, or {@code null} when it took it
+     * @param deleteFailure why the marker could not be deleted after the put, or {@code null}
+     */
+    public record Result(String marker, StorageException refusal, StorageException deleteFailure) {
+        /** Whether the store took the write. */
+        public boolean writable() {
+            return refusal == null;
+        }
     }
 
-    /**
-     * Puts and deletes a marker under {@code prefix}.
-     *
-     * @return {@code null} when the store took the write, else why it refused it
-     */
-    public static StorageException refusal(ObjectStore store, String bucket, String prefix) {
-        String marker = markerKey(prefix);
+    /** Puts and deletes a marker under {@code prefix}. */
+    public static Result probe(ObjectStore store, String bucket, String prefix) {
+        String marker = prefix + MARKER + HexFormat.of().formatHex(RANDOM.generateSeed(8));
         try {
             store.put(PutRequest.builder(bucket, marker).build(), Payload.ofBytes(new byte[0]));
         } catch (StorageException e) {
-            return e;
+            return new Result(marker, e, null);
         }
         try {
             store.delete(bucket, marker);
         } catch (StorageException e) {
-            // it took the write; a marker left behind is harmless, and its name says what it is
+            return new Result(marker, null, e);
         }
-        return null;
+        return new Result(marker, null, null);
     }
 }

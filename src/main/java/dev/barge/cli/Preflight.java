@@ -2,13 +2,11 @@ package dev.barge.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.barge.job.LocationOverlap;
 import dev.barge.batch.WriteProbe;
+import dev.barge.job.LocationOverlap;
 import dev.barge.storage.ListRequest;
 import dev.barge.storage.Location;
 import dev.barge.storage.ObjectStore;
-import dev.barge.storage.Payload;
-import dev.barge.storage.PutRequest;
 import dev.barge.storage.RemoteConfig;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.StoreRegistry;
@@ -104,18 +102,13 @@ final class Preflight {
     private void writable(String where, Location target, List<String> problems) {
         RemoteConfig remote = stores.remote(target.remote());
         ObjectStore store = stores.store(target);
-        String marker = WriteProbe.markerKey(directory(target.path()));
-        try {
-            store.put(PutRequest.builder(target.bucket(), marker).build(), Payload.ofBytes(new byte[0]));
-        } catch (StorageException e) {
-            problems.add(where + ": " + explain(e, remote, target.bucket(), "write to"));
-            return;
-        }
-        try {
-            store.delete(target.bucket(), marker);
-        } catch (StorageException e) {
-            problems.add(where + ": wrote the check marker '" + marker + "' but cannot delete it ("
-                    + e.kind() + "): the credentials need delete permission; remove the marker by hand");
+        WriteProbe.Result probe = WriteProbe.probe(store, target.bucket(), directory(target.path()));
+        if (probe.refusal() != null) {
+            problems.add(where + ": " + explain(probe.refusal(), remote, target.bucket(), "write to"));
+        } else if (probe.deleteFailure() != null) {
+            problems.add(where + ": wrote the check marker '" + probe.marker() + "' but cannot delete it ("
+                    + probe.deleteFailure().kind() + "): the credentials need delete permission; remove the marker"
+                    + " by hand");
         }
     }
 

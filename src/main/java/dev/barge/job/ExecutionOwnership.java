@@ -134,6 +134,23 @@ public final class ExecutionOwnership implements JobExecutionListener, AutoClose
     }
 
     /**
+     * Waits, reading the repository a few times per heartbeat interval, until {@code done} holds
+     * or the deadline passes: for a record another process is about to write.
+     *
+     * @return whether {@code done} held
+     */
+    boolean awaitUntil(java.util.function.BooleanSupplier done, Instant deadline) throws InterruptedException {
+        long poll = Math.max(10, Math.min(interval.toMillis() / 5, 500));
+        while (!done.getAsBoolean()) {
+            if (!clock.instant().isBefore(deadline)) {
+                return false;
+            }
+            Thread.sleep(poll);
+        }
+        return true;
+    }
+
+    /**
      * Whether a live process is the one that wrote the record: a process id can be reused, and a
      * process started after the record was written is someone else.
      */

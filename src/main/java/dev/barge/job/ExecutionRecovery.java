@@ -2,9 +2,6 @@ package dev.barge.job;
 
 import static java.util.Objects.requireNonNull;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -33,14 +30,11 @@ public final class ExecutionRecovery {
     private final JobRepository repository;
     private final JobOperator operator;
     private final ExecutionOwnership ownership;
-    private final Clock clock;
 
-    public ExecutionRecovery(JobRepository repository, JobOperator operator, ExecutionOwnership ownership,
-            Clock clock) {
+    public ExecutionRecovery(JobRepository repository, JobOperator operator, ExecutionOwnership ownership) {
         this.repository = requireNonNull(repository, "repository is null");
         this.operator = requireNonNull(operator, "operator is null");
         this.ownership = requireNonNull(ownership, "ownership is null");
-        this.clock = requireNonNull(clock, "clock is null");
     }
 
     /**
@@ -102,16 +96,12 @@ public final class ExecutionRecovery {
 
     private boolean ownerMayBeAlive(JobExecution execution) {
         long id = execution.getId();
-        Instant deadline = ownership.ownerRecordDeadline(execution);
-        Duration poll = ownership.interval().dividedBy(5);
-        while (ownership.owner(id) == null && clock.instant().isBefore(deadline)) {
+        try {
             // another process may be between creating the execution and recording itself as owner
-            try {
-                Thread.sleep(Math.max(10, Math.min(poll.toMillis(), 500)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return true;
-            }
+            ownership.awaitUntil(() -> ownership.owner(id) != null, ownership.ownerRecordDeadline(execution));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
         }
         return ownership.isAlive(id);
     }

@@ -46,7 +46,7 @@ public final class JobRunner {
         this.operator = requireNonNull(operator, "operator is null");
         this.ownership = requireNonNull(ownership, "ownership is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.recovery = new ExecutionRecovery(repository, operator, ownership, clock);
+        this.recovery = new ExecutionRecovery(repository, operator, ownership);
     }
 
     /** How this runner makes interrupted executions restartable. */
@@ -104,18 +104,14 @@ public final class JobRunner {
      * and creates its execution within moments; past {@code 3 x} the heartbeat interval it is gone.
      */
     private List<JobExecution> awaitFirstExecution(JobInstance instance) {
-        Instant deadline = clock.instant().plus(ownership.interval().multipliedBy(3));
-        List<JobExecution> executions = repository.getJobExecutions(instance);
-        while (executions.isEmpty() && clock.instant().isBefore(deadline)) {
-            try {
-                Thread.sleep(Math.max(10, Math.min(ownership.interval().toMillis() / 5, 500)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for run of " + instance.getJobName(), e);
-            }
-            executions = repository.getJobExecutions(instance);
+        try {
+            ownership.awaitUntil(() -> !repository.getJobExecutions(instance).isEmpty(),
+                    clock.instant().plus(ownership.interval().multipliedBy(3)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for run of " + instance.getJobName(), e);
         }
-        return executions;
+        return repository.getJobExecutions(instance);
     }
 
     private static Instant referenceTime(JobExecution last, JobParameters fresh) {

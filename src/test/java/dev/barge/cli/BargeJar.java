@@ -1,5 +1,6 @@
 package dev.barge.cli;
 
+import dev.barge.test.TempDirs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -31,8 +32,8 @@ final class BargeJar {
 
     /** Runs {@code barge args...} to its end (2 minutes at most). */
     static Run run(Path home, String... args) throws IOException, InterruptedException {
-        Path stdout = Files.createTempFile("barge-out-", ".txt");
-        Path stderr = Files.createTempFile("barge-err-", ".txt");
+        Path stdout = TempDirs.file("barge-out-", ".txt");
+        Path stderr = TempDirs.file("barge-err-", ".txt");
         Process process = start(home, stdout, stderr, args);
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("barge ended within 2 minutes").isTrue();
         return new Run(process.exitValue(), Files.readString(stdout), Files.readString(stderr));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.barge.cli.BargeJar.Run;
 import dev.barge.test.LocalObjects;
+import dev.barge.test.TempDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ class BargeJarIT {
 
     @Test
     void migratesBetweenTwoDirectoriesAsARealProcess() throws Exception {
-        Path root = Files.createTempDirectory("barge-it-");
+        Path root = TempDirs.create("barge-it-");
         Path home = Files.createDirectories(root.resolve("home"));
         Path src = Files.createDirectories(root.resolve("src/nested"));
         Files.writeString(src.resolve("b.txt"), "bravo");
@@ -76,7 +77,7 @@ class BargeJarIT {
 
     @Test
     void requestAndByteLimitsHoldTheMigrationBack() throws Exception {
-        Path root = Files.createTempDirectory("barge-it-limits-");
+        Path root = TempDirs.create("barge-it-limits-");
         Path home = Files.createDirectories(root.resolve("home"));
         for (int i = 0; i < 40; i++) {
             Files.createDirectories(root.resolve("few"));
@@ -111,7 +112,7 @@ class BargeJarIT {
 
     @Test
     void onATerminalTheProgressBarEndsAtTheTotalsOfTheSummary() throws Exception {
-        Path root = Files.createTempDirectory("barge-it-tty-");
+        Path root = TempDirs.create("barge-it-tty-");
         Path home = Files.createDirectories(root.resolve("home"));
         for (int i = 1; i <= 300; i++) {
             Files.createDirectories(root.resolve("src"));
@@ -137,7 +138,7 @@ class BargeJarIT {
 
     @Test
     void jobsStopFromAnotherProcessStopsARunningMigrationThatPrintsProgressLines() throws Exception {
-        Path root = Files.createTempDirectory("barge-it-stop-");
+        Path root = TempDirs.create("barge-it-stop-");
         Path home = Files.createDirectories(root.resolve("home"));
         fill(root);
         Process first = startSlowMigration(root, home, "--stats", "200ms");
@@ -161,7 +162,7 @@ class BargeJarIT {
 
     @Test
     void ctrlCStopsTheMigrationCleanlyAndTheSameCommandResumesIt() throws Exception {
-        Path root = Files.createTempDirectory("barge-it-interrupt-");
+        Path root = TempDirs.create("barge-it-interrupt-");
         Path home = Files.createDirectories(root.resolve("home"));
         int objects = OBJECTS;
         fill(root);

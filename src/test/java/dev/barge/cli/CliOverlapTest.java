@@ -14,6 +14,7 @@ import dev.barge.storage.Payload;
 import dev.barge.storage.PutRequest;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.s3.S3ProxyServer;
+import dev.barge.test.TempDirs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -72,7 +73,7 @@ class CliOverlapTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        files = Files.createTempDirectory("barge-overlap-");
+        files = TempDirs.create("barge-overlap-");
         Path home = Files.createDirectories(files.resolve("home"));
         registry.add("barge.home", home::toString);
         String port = S3.endpoint().substring(S3.endpoint().lastIndexOf(':') + 1);

@@ -15,6 +15,7 @@ import dev.barge.storage.StorageException;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.layer.ObjectStoreLayer;
 import dev.barge.storage.s3.S3ProxyServer;
+import dev.barge.test.TempDirs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -105,7 +106,7 @@ class CliTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        files = Files.createTempDirectory("barge-cli-");
+        files = TempDirs.create("barge-cli-");
         Path home = Files.createDirectories(files.resolve("home"));
         registry.add("barge.home", home::toString);
         for (String remote : List.of("src", "dst")) {

@@ -1,5 +1,6 @@
 package dev.barge.cli;
 
+import dev.barge.test.TempDirs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,18 +38,18 @@ class RemoteSourcesTest {
 
     @Test
     void aRemotesFileHasRemoteNamesAtTheTop() throws Exception {
-        Path file = Files.writeString(Files.createTempFile("remotes-", ".yml"),
+        Path file = Files.writeString(TempDirs.file("remotes-", ".yml"),
                 "archive:\n  type: local\n  root: /srv/archive\n  options:\n    sync: false\n");
         assertThat(RemotesFile.properties(file)).containsEntry("barge.remotes.archive.type", "local")
                 .containsEntry("barge.remotes.archive.options.sync", false);
-        Path flat = Files.writeString(Files.createTempFile("remotes-", ".yml"), "type: local\n");
+        Path flat = Files.writeString(TempDirs.file("remotes-", ".yml"), "type: local\n");
         assertThatThrownBy(() -> RemotesFile.properties(flat)).isInstanceOf(CliError.class)
                 .hasMessageContaining("'type' is not a remote with settings");
     }
 
     @Test
     void aRealContextTakesRemotesFromTheFileAndTheEnvironment() throws Exception {
-        Path dir = Files.createTempDirectory("barge-remotes-");
+        Path dir = TempDirs.create("barge-remotes-");
         Path file = Files.writeString(dir.resolve("remotes.yml"), "fromfile:\n  type: local\n  root: " + dir + "\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -1,6 +1,6 @@
 package dev.barge.config;
 
-import java.nio.file.Files;
+import dev.barge.test.TempDirs;
 import java.nio.file.Path;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -10,7 +10,7 @@ class H2JobRepositoryTest extends JobRepositoryContract {
 
     @DynamicPropertySource
     static void h2(DynamicPropertyRegistry registry) throws Exception {
-        Path home = Files.createTempDirectory("barge-home-");
+        Path home = TempDirs.create("barge-home-");
         registry.add("barge.home", home::toString);
     }
 }

@@ -15,6 +15,7 @@ import dev.barge.storage.PutRequest;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.s3.S3ProxyServer;
 import dev.barge.test.TestPostgres;
+import dev.barge.test.TempDirs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -86,7 +87,7 @@ class CrossStoreMigrationTest {
         registry.add("spring.datasource.username", SCHEMA::user);
         registry.add("spring.datasource.password", () -> "");
         registry.add("spring.flyway.schemas", SCHEMA::name);
-        Path root = Files.createTempDirectory("barge-cross-");
+        Path root = TempDirs.create("barge-cross-");
         registry.add("barge.remotes.disk.type", () -> "local");
         registry.add("barge.remotes.disk.root", root::toString);
         registry.add("barge.remotes.disk.options.sync", () -> "false");

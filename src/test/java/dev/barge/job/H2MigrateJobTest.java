@@ -1,7 +1,7 @@
 package dev.barge.job;
 
+import dev.barge.test.TempDirs;
 import java.io.IOException;
-import java.nio.file.Files;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -10,7 +10,7 @@ class H2MigrateJobTest extends MigrateJobContract {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        String home = Files.createTempDirectory("barge-home-").toString();
+        String home = TempDirs.create("barge-home-").toString();
         registry.add("barge.home", () -> home);
         localRemotes(registry);
     }

@@ -8,9 +8,9 @@ import dev.barge.storage.ObjectStore;
 import dev.barge.storage.Payload;
 import dev.barge.storage.PutRequest;
 import dev.barge.storage.StoreRegistry;
+import dev.barge.test.TempDirs;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -68,7 +68,7 @@ class InterruptedExecutionRecoveryTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        String home = Files.createTempDirectory("barge-home-").toString();
+        String home = TempDirs.create("barge-home-").toString();
         registry.add("barge.home", () -> home);
         MigrateJobContract.localRemotes(registry);
     }

@@ -14,6 +14,7 @@ import dev.barge.storage.ObjectStore;
 import dev.barge.storage.Payload;
 import dev.barge.storage.PutRequest;
 import dev.barge.storage.StoreRegistry;
+import dev.barge.test.TempDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ abstract class MigrateJobContract {
     private String out;
 
     static void localRemotes(DynamicPropertyRegistry registry) throws IOException {
-        Path root = Files.createTempDirectory("barge-migrate-");
+        Path root = TempDirs.create("barge-migrate-");
         for (String remote : List.of("src", "dst")) {
             Path dir = Files.createDirectories(root.resolve(remote));
             registry.add("barge.remotes." + remote + ".type", () -> "local");

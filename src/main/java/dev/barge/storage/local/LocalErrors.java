@@ -17,11 +17,9 @@ final class LocalErrors {
             kind = ErrorKind.ACCESS_DENIED;
         } else if (e instanceof NoSuchFileException) {
             kind = ErrorKind.NOT_FOUND;
-        } else if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
-                && fse.getReason().contains("No space left")) {
+        } else if (reason(e).contains("No space left")) {
             kind = ErrorKind.PERMANENT;
-        } else if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
-                && fse.getReason().contains("File name too long")) {
+        } else if (reason(e).contains("File name too long")) {
             return StorageException.builder(ErrorKind.INVALID_ARGUMENT, op).bucket(bucket).key(key)
                     .detail("the key is too long for the local file system (at most 255 bytes per path segment):"
                             + " " + e.getMessage()).cause(e).build();
@@ -30,6 +28,11 @@ final class LocalErrors {
         }
         return StorageException.builder(kind, op).bucket(bucket).key(key)
                 .detail(e.getClass().getSimpleName() + ": " + e.getMessage()).cause(e).build();
+    }
+
+    /** The operating system's reason for a file-system failure, or "". */
+    private static String reason(IOException e) {
+        return e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason() : "";
     }
 
     static StorageException notFound(Operation op, String bucket, String key) {

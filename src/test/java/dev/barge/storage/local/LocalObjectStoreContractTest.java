@@ -3,7 +3,7 @@ package dev.barge.storage.local;
 import dev.barge.storage.ObjectStore;
 import dev.barge.storage.ObjectStoreContract;
 import dev.barge.storage.RemoteConfig;
-import java.nio.file.Files;
+import dev.barge.test.TempDirs;
 import java.nio.file.Path;
 import org.springframework.util.FileSystemUtils;
 
@@ -13,7 +13,7 @@ final class LocalObjectStoreContractTest extends ObjectStoreContract {
 
     @Override
     protected ObjectStore createStore() throws Exception {
-        root = Files.createTempDirectory("barge-contract-");
+        root = TempDirs.create("barge-contract-");
         return new LocalStoreProvider().open(RemoteConfig.local("local", root));
     }
 

@@ -11,10 +11,10 @@ import dev.barge.storage.ObjectStore;
 import dev.barge.storage.Payload;
 import dev.barge.storage.PutRequest;
 import dev.barge.storage.WriteResult;
+import dev.barge.test.TempDirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -48,7 +48,7 @@ final class S3LargeObjectTest {
 
     @BeforeAll
     void start() throws Exception {
-        directory = Files.createTempDirectory("barge-s3-large-");
+        directory = TempDirs.create("barge-s3-large-");
         server = S3ProxyServer.onDisk(directory);
         store = new S3StoreProvider().open(server.remote("large", S3ProxyServer.SECRET_KEY, Map.of(
                 "multipart-upload-part-size", "16MB",
