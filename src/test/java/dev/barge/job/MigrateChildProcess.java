@@ -25,7 +25,8 @@ import org.springframework.core.env.Environment;
 /**
  * A migration in a process of its own, for tests that kill it. Arguments are Spring properties
  * ({@code --barge.remotes...}); {@code --test.source}, {@code --test.target} and
- * {@code --test.chunk-size} give the migration, and {@code --test.put-log} a file that gets one
+ * {@code --test.chunk-size} give the migration ({@code --test.mode}, copy by default, its mode),
+ * and {@code --test.put-log} a file that gets one
  * line per write started on the target, so a test can count objects written twice.
  */
 public final class MigrateChildProcess {
@@ -38,6 +39,8 @@ public final class MigrateChildProcess {
             JobExecution execution = context.getBean(MigrateJob.class).run(MigrateParameters
                     .builder(env.getRequiredProperty("test.source"), env.getRequiredProperty("test.target"))
                     .chunkSize(env.getRequiredProperty("test.chunk-size", Integer.class))
+                    .mode(env.getProperty("test.mode", dev.barge.batch.MigrationMode.class,
+                            dev.barge.batch.MigrationMode.COPY))
                     .concurrency(4)
                     .build());
             System.out.println("execution " + execution.getId() + " " + execution.getStatus());

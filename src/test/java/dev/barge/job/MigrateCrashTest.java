@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -91,6 +92,57 @@ class MigrateCrashTest {
                 schema.close();
             }
         }
+    }
+
+    @Test
+    void aMoveKilledBetweenCopiesAndDeletesLosesNoObjectAndItsRerunFinishesTheMove() throws Exception {
+        int objects = 1500;
+        Path source = Files.createDirectories(temp.resolve("src/photos"));
+        Path target = Files.createDirectories(temp.resolve("dst/backup"));
+        for (int i = 0; i < objects; i++) {
+            Path file = source.resolve(name(i));
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content(i));
+        }
+        List<String> common = new ArrayList<>(List.of(
+                "--barge.home=" + temp.resolve("home"),
+                "--barge.remotes.src.type=local", "--barge.remotes.src.root=" + temp.resolve("src"),
+                "--barge.remotes.dst.type=local", "--barge.remotes.dst.root=" + temp.resolve("dst"),
+                "--barge.remotes.src.options.sync=false", "--barge.remotes.dst.options.sync=false",
+                "--test.source=src:photos", "--test.target=dst:backup", "--test.chunk-size=" + CHUNK,
+                "--test.mode=MOVE", "--test.put-log=" + temp.resolve("puts.log")));
+        List<String> throttled = new ArrayList<>(common);
+        throttled.add("--barge.remotes.dst.rate-limit.operations-per-second=400");
+        Process first = child(throttled, temp.resolve("first.log"));
+        awaitObjects(target, objects / 3, first);
+        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+        // killed between some copy and its delete: every object is whole on one side at least
+        for (int i = 0; i < objects; i++) {
+            Path original = source.resolve(name(i));
+            Path copy = target.resolve(name(i));
+            boolean kept = Files.exists(original) && Files.readString(original).equals(content(i));
+            boolean copied = Files.exists(copy) && Files.readString(copy).equals(content(i));
+            assertThat(kept || copied).as("object %d after the kill", i).isTrue();
+        }
+        assertThat(LocalObjects.count(source)).as("the kill came half way").isBetween(1L, (long) objects - 1);
+
+        Process second = child(common, temp.resolve("second.log"));
+        assertThat(second.waitFor(180, TimeUnit.SECONDS)).as("second run finishes").isTrue();
+        assertThat(second.exitValue()).as(Files.readString(temp.resolve("second.log"))).isZero();
+
+        assertThat(LocalObjects.count(source)).as("the move finished").isZero();
+        for (int i = 0; i < objects; i++) {
+            assertThat(target.resolve(name(i))).hasContent(content(i));
+        }
+    }
+
+    private static String name(int i) {
+        return String.format("d%02d/object-%05d.dat", i % 40, i);
+    }
+
+    private static String content(int i) {
+        return "object " + i + " " + "x".repeat(i % 700);
     }
 
     private static Process child(List<String> args, Path log) throws IOException {
