@@ -16,6 +16,11 @@ import java.util.Map;
  * @param contentType with {@code replaceMetadata}, the new content type, or {@code null}
  * @param userMetadata with {@code replaceMetadata}, the new user metadata
  * @param storageClass storage class of the copy, or {@code null} for the bucket's default
+ * @param listedSource the source as a listing (or a stat) just described it, or {@code null}. A
+ *     driver may take its size, etag and storage class from it instead of reading them again, so
+ *     that a copy is one request; it still reads what a listing does not carry (content type, user
+ *     metadata, restore state) when it needs them. The copy is of the object as it is when the
+ *     copy runs; callers compare the result with what they listed.
  */
 public record CopyRequest(
         String sourceBucket,
@@ -25,7 +30,8 @@ public record CopyRequest(
         boolean replaceMetadata,
         String contentType,
         Map<String, String> userMetadata,
-        StorageClass storageClass) {
+        StorageClass storageClass,
+        ObjectInfo listedSource) {
 
     public CopyRequest {
         requireNonNull(sourceBucket, "sourceBucket is null");
@@ -36,22 +42,31 @@ public record CopyRequest(
         if (!replaceMetadata && (contentType != null || !userMetadata.isEmpty())) {
             throw new IllegalArgumentException("content type and metadata can only be given with replaceMetadata");
         }
+        if (listedSource != null && !listedSource.key().equals(sourceKey)) {
+            throw new IllegalArgumentException("the listed source is " + listedSource.key() + ", not " + sourceKey);
+        }
     }
 
     /** A copy that keeps the source's content type, metadata and the bucket's default storage class. */
     public static CopyRequest of(String sourceBucket, String sourceKey, String targetBucket, String targetKey) {
-        return new CopyRequest(sourceBucket, sourceKey, targetBucket, targetKey, false, null, Map.of(), null);
+        return new CopyRequest(sourceBucket, sourceKey, targetBucket, targetKey, false, null, Map.of(), null, null);
     }
 
     /** This copy, written in the given storage class. */
     public CopyRequest withStorageClass(StorageClass newStorageClass) {
         return new CopyRequest(sourceBucket, sourceKey, targetBucket, targetKey, replaceMetadata, contentType,
-                userMetadata, newStorageClass);
+                userMetadata, newStorageClass, listedSource);
     }
 
     /** This copy, with the source's content type and metadata replaced by the given ones. */
     public CopyRequest withMetadata(String newContentType, Map<String, String> newUserMetadata) {
         return new CopyRequest(sourceBucket, sourceKey, targetBucket, targetKey, true, newContentType,
-                newUserMetadata, storageClass);
+                newUserMetadata, storageClass, listedSource);
+    }
+
+    /** This copy, with what a listing said of the source: lets the driver skip reading it again. */
+    public CopyRequest withListedSource(ObjectInfo listed) {
+        return new CopyRequest(sourceBucket, sourceKey, targetBucket, targetKey, replaceMetadata, contentType,
+                userMetadata, storageClass, requireNonNull(listed, "listed is null"));
     }
 }

@@ -87,7 +87,7 @@ public final class ObjectTransfer {
     private TransferResult serverSideCopy(TransferRequest r) {
         ObjectInfo source = r.sourceObject();
         WriteResult written = r.target().copy(CopyRequest.of(r.sourceBucket(), source.key(), r.targetBucket(),
-                r.targetKey()).withStorageClass(r.targetStorageClass()));
+                r.targetKey()).withStorageClass(r.targetStorageClass()).withListedSource(source));
         List<Checksum> verified = new ArrayList<>();
         for (Checksum expected : source.checksums()) {
             written.checksum(expected.algorithm()).ifPresent(actual -> {

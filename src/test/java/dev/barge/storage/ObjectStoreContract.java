@@ -501,6 +501,37 @@ public abstract class ObjectStoreContract {
         assertKind(() -> store.copy(CopyRequest.of(bucket, "absent", bucket, "dst")), ErrorKind.NOT_FOUND);
     }
 
+    @Test
+    void copyOfAListedSourceKeepsMetadataAndReportsTheCopiedContent() {
+        assumeThat(caps.copy()).as("store copies server-side").isTrue();
+        byte[] data = bytes(3000, 7);
+        store.put(PutRequest.builder(bucket, "src").contentType("text/plain").userMetadata(Map.of("color", "blue")).build(),
+                Payload.ofBytes(data));
+        ObjectInfo listed = store.list(ListRequest.of(bucket, "src")).objects().get(0);
+
+        WriteResult written = store.copy(CopyRequest.of(bucket, "src", bucket, "dst").withListedSource(listed));
+
+        ObjectInfo copy = store.stat(bucket, "dst");
+        assertThat(copy.contentType()).isEqualTo("text/plain");
+        assertThat(copy.userMetadata()).containsEntry("color", "blue");
+        assertThat(readFrom(bucket, "dst")).isEqualTo(data);
+        for (Checksum reported : written.checksums()) {
+            copy.checksum(reported.algorithm()).ifPresent(stored -> assertThat(reported).isEqualTo(stored));
+        }
+    }
+
+    @Test
+    void copyOfAListedSourceThatVanishedIsNotFound() {
+        assumeThat(caps.copy()).as("store copies server-side").isTrue();
+        put("gone", new byte[] {1, 2});
+        ObjectInfo listed = store.list(ListRequest.of(bucket, "gone")).objects().get(0);
+        store.delete(bucket, "gone");
+
+        assertKind(() -> store.copy(CopyRequest.of(bucket, "gone", bucket, "dst").withListedSource(listed)),
+                ErrorKind.NOT_FOUND);
+        assertThat(listAll(ListRequest.of(bucket, "dst"))).isEmpty();
+    }
+
     // ---- append -------------------------------------------------------------------------
 
     @Test

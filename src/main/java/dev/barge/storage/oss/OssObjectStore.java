@@ -293,6 +293,11 @@ final class OssObjectStore implements ObjectStore {
 
     @Override
     public WriteResult copy(CopyRequest request) {
+        ObjectInfo listed = request.listedSource();
+        if (listed != null && listed.size() <= settings.copyThreshold()) {
+            // the listing gave the size: one CopyObject, no HEAD
+            return singleCopy(Operation.COPY, request, listed.checksums());
+        }
         ObjectMetadata source = head(Operation.COPY, request.sourceBucket(), request.sourceKey());
         return copy(Operation.COPY, request, source);
     }
@@ -302,6 +307,14 @@ final class OssObjectStore implements ObjectStore {
         if (size > settings.copyThreshold()) {
             return copyInParts(op, request, source, size);
         }
+        return singleCopy(op, request, OssHeaders.describe("", size, source, true).checksums());
+    }
+
+    /**
+     * One CopyObject. The copy has the source's content: its CRC-64 (as the response reports it, else
+     * as the source did), and its MD5 when the copy's etag is that MD5.
+     */
+    private WriteResult singleCopy(Operation op, CopyRequest request, List<Checksum> sourceChecksums) {
         CopyObjectRequest copy = new CopyObjectRequest(request.sourceBucket(), request.sourceKey(),
                 request.targetBucket(), request.targetKey());
         if (request.replaceMetadata()) {
@@ -313,7 +326,23 @@ final class OssObjectStore implements ObjectStore {
             copy.addHeader(OssHeaders.STORAGE_CLASS, OssStorageClasses.vendorName(request.storageClass()));
         }
         CopyObjectResult result = call(op, request.targetBucket(), request.targetKey(), () -> client.copyObject(copy));
-        return copyResult(OssHeaders.unquote(result.getETag()), source);
+        String etag = OssHeaders.unquote(result.getETag());
+        List<Checksum> checksums = new ArrayList<>(2);
+        for (Checksum c : sourceChecksums) {
+            if (c.algorithm() == Checksum.Algorithm.MD5 && c.value().equalsIgnoreCase(etag)) {
+                checksums.add(c);
+            }
+        }
+        String crc = result.getResponse() == null ? null
+                : OssHeaders.header(new HashMap<String, Object>(result.getResponse().getHeaders()),
+                        "x-oss-hash-crc64ecma");
+        if (crc != null && !crc.isBlank()) {
+            checksums.add(OssHeaders.crc64(Long.parseUnsignedLong(crc.strip())));
+        } else {
+            sourceChecksums.stream().filter(c -> c.algorithm() == Checksum.Algorithm.CRC64_ECMA)
+                    .forEach(checksums::add);
+        }
+        return new WriteResult(etag, checksums);
     }
 
     /** UploadPartCopy in parts of the copy threshold (more when 10 000 would not do), pinned to the source's etag. */

@@ -464,12 +464,17 @@ final class S3ObjectStore implements ObjectStore {
         requireKey(Operation.COPY, request.targetBucket(), request.targetKey());
         String storageClass = storageClassName(Operation.COPY, request.targetBucket(), request.targetKey(),
                 request.storageClass());
-        HeadObjectResponse source = head(Operation.COPY, request.sourceBucket(), request.sourceKey());
         Headers headers = request.replaceMetadata()
                 ? new Headers(request.contentType(), request.userMetadata(), null, null, null, null, null, null, null)
                 : null;
-        return copy(Operation.COPY, request.sourceBucket(), request.sourceKey(), source,
-                new Target(request.targetBucket(), request.targetKey(), storageClass, headers));
+        Target target = new Target(request.targetBucket(), request.targetKey(), storageClass, headers);
+        ObjectInfo listed = request.listedSource();
+        if (listed != null && listed.size() <= options.multipartCopyThreshold()) {
+            // the listing gave the size: one CopyObject, no HEAD (as rclone below its copy cutoff)
+            return singleCopy(Operation.COPY, request.sourceBucket(), request.sourceKey(), target);
+        }
+        HeadObjectResponse source = head(Operation.COPY, request.sourceBucket(), request.sourceKey());
+        return copy(Operation.COPY, request.sourceBucket(), request.sourceKey(), source, target);
     }
 
     /**
@@ -530,6 +535,11 @@ final class S3ObjectStore implements ObjectStore {
         if (source.contentLength() != null && source.contentLength() > options.multipartCopyThreshold()) {
             return multipartCopy(op, sourceBucket, sourceKey, source, target);
         }
+        return singleCopy(op, sourceBucket, sourceKey, target);
+    }
+
+    /** One CopyObject: up to 5GB, done by the store in one request. */
+    private WriteResult singleCopy(Operation op, String sourceBucket, String sourceKey, Target target) {
         CopyObjectRequest.Builder b = CopyObjectRequest.builder()
                 .sourceBucket(sourceBucket).sourceKey(sourceKey)
                 .destinationBucket(target.bucket()).destinationKey(target.key());
