@@ -47,6 +47,10 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  *   <li>{@code etag-is-md5} (default true): whether a single-part etag of 32 hex digits is the MD5
  *       of the content. Set false for stores where it is not (buckets encrypted with SSE-KMS by
  *       default, some S3-compatible stores): the store then reports no MD5;</li>
+ *   <li>{@code sign-payload} (default false): with a configured {@code endpoint}, include the
+ *       SHA-256 of each request body in its signature. Off, bodies go as {@code UNSIGNED-PAYLOAD}
+ *       (as over https), protected by the signed Content-MD5 and Barge's end-to-end checksums; see
+ *       {@link S3Resolution};</li>
  *   <li>{@code flexible-checksums} (default false): let the SDK send and check the CRC checksums
  *       AWS S3 knows ({@code x-amz-checksum-*}, aws-chunked trailers). Off by default because many
  *       S3-compatible stores refuse or mishandle them; see below.</li>
@@ -107,7 +111,14 @@ public final class S3StoreProvider implements StoreProvider {
                     .addPlugin(LegacyMd5Plugin.create());
         }
         if (endpoint != null) {
-            builder.endpointOverride(endpoint);
+            boolean signPayload = config.booleanOption("sign-payload", false);
+            S3Resolution resolution = new S3Resolution(signPayload);
+            builder.endpointOverride(endpoint)
+                    .endpointProvider(resolution.endpointProvider())
+                    .authSchemeProvider(resolution.authSchemeProvider());
+            if (!signPayload) {
+                builder.putAuthScheme(new S3UnsignedPayload());
+            }
         } else if (!regionGiven) {
             // AWS without a region: start in us-east-1 and follow each bucket to its own region
             builder.crossRegionAccessEnabled(true);

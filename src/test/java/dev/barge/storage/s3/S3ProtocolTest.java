@@ -417,6 +417,32 @@ final class S3ProtocolTest {
     }
 
     @Test
+    void bodiesGoUnsignedOverHttpUnlessSignPayloadIsSet() throws Exception {
+        byte[] data = "signed or not".getBytes(StandardCharsets.UTF_8);
+        String md5 = md5Hex(data);
+        Response ok = Response.of(200).with("ETag", "\"" + md5 + "\"");
+        server.enqueue(ok, ok, ok);
+        PutRequest withMd5 = PutRequest.builder("bucket", "k").expectedChecksums(List.of(Checksum.md5Hex(md5))).build();
+
+        store.put(withMd5, Payload.ofBytes(data));
+        store.put(PutRequest.builder("bucket", "no-md5").build(), Payload.ofBytes(data));
+        try (ObjectStore signing = new S3StoreProvider().open(server.remote("signing", Duration.ofSeconds(10),
+                Map.of("sign-payload", "true")))) {
+            signing.put(withMd5, Payload.ofBytes(data));
+        }
+
+        List<Request> requests = server.requests();
+        assertThat(requests).hasSize(3);
+        assertThat(requests.get(0).header("x-amz-content-sha256")).isEqualTo("UNSIGNED-PAYLOAD");
+        assertThat(requests.get(0).header("authorization")).as("the signature covers the Content-MD5")
+                .contains("content-md5");
+        assertThat(requests.get(1).header("content-md5")).isNull();
+        assertThat(requests.get(1).header("x-amz-content-sha256")).as("a body without Content-MD5 stays signed")
+                .isNotEqualTo("UNSIGNED-PAYLOAD");
+        assertThat(requests.get(2).header("x-amz-content-sha256")).isNotEqualTo("UNSIGNED-PAYLOAD");
+    }
+
+    @Test
     void badCredentialsAreInvalidCredentialsAndTheSecretIsNeverShown() {
         server.enqueue(
                 Response.error(403, "InvalidAccessKeyId", "The AWS access key Id you provided does not exist in our records.",

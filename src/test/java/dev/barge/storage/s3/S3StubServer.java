@@ -129,9 +129,13 @@ final class S3StubServer implements AutoCloseable {
     }
 
     RemoteConfig remote(String name, Duration requestTimeout) {
+        return remote(name, requestTimeout, Map.of());
+    }
+
+    RemoteConfig remote(String name, Duration requestTimeout, Map<String, String> options) {
         return new RemoteConfig(name, S3StoreProvider.TYPE, "http://127.0.0.1:" + server.getAddress().getPort(),
                 "us-east-1", new Credentials(ACCESS_KEY, Secret.of(SECRET_KEY), null), true, Duration.ofSeconds(2),
-                requestTimeout, 4, null, Map.of());
+                requestTimeout, 4, null, options);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
