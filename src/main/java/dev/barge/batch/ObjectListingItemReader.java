@@ -39,6 +39,7 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
     private final String bucket;
     private final String prefix;
     private final int pageSize;
+    private final ListingProgress progress;
     private final boolean saveState;
     private final boolean byKey;
 
@@ -53,7 +54,7 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
     private boolean opened;
 
     ObjectListingItemReader(String name, ObjectStore store, String remote, String bucket, String prefix, int pageSize,
-            boolean saveState) {
+            boolean saveState, ListingProgress progress) {
         setName(requireNonNull(name, "name is null"));
         this.store = requireNonNull(store, "store is null");
         this.remote = requireNonNull(remote, "remote is null");
@@ -61,6 +62,7 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
         this.prefix = requireNonNull(prefix, "prefix is null");
         this.pageSize = pageSize;
         this.saveState = saveState;
+        this.progress = progress;
         this.byKey = store.capabilities().listStartAfter();
     }
 
@@ -84,6 +86,9 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
             offset = Math.min(context.getInt(getExecutionContextKey(PAGE_OFFSET)), page.size());
             if (offset > 0) {
                 lastKey = page.get(offset - 1).key();
+                if (progress != null) {
+                    progress.resumedPast(page.subList(0, offset));
+                }
             }
         } else {
             fetch(request());
@@ -153,6 +158,12 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
         pageToken = request.pageToken();
         nextPageToken = listed.nextPageToken();
         lastPage = !listed.truncated();
+        if (progress != null) {
+            progress.listed(page);
+            if (lastPage) {
+                progress.completed();
+            }
+        }
     }
 
     private void checkOrder(List<ObjectInfo> objects) {

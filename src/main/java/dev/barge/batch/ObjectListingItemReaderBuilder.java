@@ -12,6 +12,7 @@ public final class ObjectListingItemReaderBuilder {
     private String prefix = "";
     private int pageSize = ListRequest.MAX_PAGE_SIZE;
     private boolean saveState = true;
+    private ListingProgress progress;
 
     /** The name under which the reader keeps its position in the execution context. Required. */
     public ObjectListingItemReaderBuilder name(String name) {
@@ -55,6 +56,12 @@ public final class ObjectListingItemReaderBuilder {
         return this;
     }
 
+    /** Counts what the reader lists, for a progress display; default none. */
+    public ObjectListingItemReaderBuilder progress(ListingProgress progress) {
+        this.progress = progress;
+        return this;
+    }
+
     public ObjectListingItemReader build() {
         if (saveState && (name == null || name.isBlank())) {
             throw new IllegalStateException("a name is required when the reader saves its state");
@@ -73,6 +80,6 @@ public final class ObjectListingItemReaderBuilder {
         }
         return new ObjectListingItemReader(name == null ? "objectListingItemReader" : name, store,
                 remote == null ? "the store" : "remote '" + remote + "'", bucket, prefix,
-                pageSize, saveState);
+                pageSize, saveState, progress);
     }
 }

@@ -3,12 +3,12 @@ package dev.barge.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.JobRecords;
+import dev.barge.batch.ListingProgress;
 import dev.barge.job.ExecutionOwnership;
 import dev.barge.job.JobRunner;
 import dev.barge.job.MigrateJob;
 import dev.barge.job.MigrateParameters;
 import dev.barge.job.StopRequest;
-import dev.barge.storage.Location;
 import dev.barge.storage.StoreRegistry;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -119,10 +119,9 @@ final class MigrationRun {
             CountDownLatch finished) {
         JobRepository repository = session.bean(JobRepository.class);
         JobRecords records = session.bean(JobRecords.class);
-        Location from = Location.parse(parameters.source());
+        ListingProgress listed = new ListingProgress();
         JobExecution execution;
-        try (ProgressReporter progress = json ? null : new ProgressReporter(terminal, records,
-                session.bean(StoreRegistry.class).store(from), from)) {
+        try (ProgressReporter progress = json ? null : new ProgressReporter(terminal, records, listed)) {
             if (progress != null) {
                 progress.start();
                 // the execution appears in the repository once the job starts; this thread finds it
@@ -130,7 +129,7 @@ final class MigrationRun {
                 finder.setDaemon(true);
                 finder.start();
             }
-            execution = session.bean(MigrateJob.class).run(parameters, stop);
+            execution = session.bean(MigrateJob.class).run(parameters, stop, listed);
         } catch (JobRunner.AlreadyRunning e) {
             throw CliError.failed(e.getMessage());
         } catch (RuntimeException e) {

@@ -3,19 +3,14 @@ package dev.barge.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.JobRecords;
+import dev.barge.batch.ListingProgress;
 import dev.barge.batch.Outcome;
-import dev.barge.storage.ListPage;
-import dev.barge.storage.ListRequest;
-import dev.barge.storage.Location;
-import dev.barge.storage.ObjectStore;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -25,40 +20,33 @@ import me.tongfei.progressbar.ProgressBarBuilder;
  * ETA; bytes copied as its message), elsewhere a plain line every {@link Terminal#progressInterval()}.
  *
  * <p>Done counts are the committed totals of the execution ({@link JobRecords#totals}), polled from
- * a thread of its own while the job runs in the caller's thread. The job lists its source as it
- * goes, so its own counts give no total before the last chunk. The total therefore comes from a
- * second listing of the source, run beside the job: one request per 1000 objects, small next to
- * copying them. Until it finishes the bar is indeterminate and says how many objects are listed so
- * far; then it has a maximum and an ETA. Filtered objects count as done, so done reaches the total.
+ * a thread of its own while the job runs in the caller's thread. The total is what the job's own
+ * source listing has listed ({@link ListingProgress}): no second listing of the source. Until the
+ * listing reaches its end the bar is indeterminate and says how many objects are listed so far; then
+ * it has a maximum and an ETA. Filtered objects count as done, so done reaches the total.
  */
 final class ProgressReporter implements AutoCloseable {
     private final Terminal terminal;
     private final JobRecords records;
-    private final ObjectStore source;
-    private final Location from;
+    private final ListingProgress listed;
     private final ScheduledExecutorService threads;
-    private final AtomicLong listedObjects = new AtomicLong();
-    private final AtomicLong listedBytes = new AtomicLong();
-    private final AtomicBoolean listingDone = new AtomicBoolean();
     private final long startNanos = System.nanoTime();
     private volatile long executionId = -1;
     private ProgressBar bar;
 
-    ProgressReporter(Terminal terminal, JobRecords records, ObjectStore source, Location from) {
+    ProgressReporter(Terminal terminal, JobRecords records, ListingProgress listed) {
         this.terminal = requireNonNull(terminal, "terminal is null");
         this.records = requireNonNull(records, "records is null");
-        this.source = requireNonNull(source, "source is null");
-        this.from = requireNonNull(from, "from is null");
-        this.threads = Executors.newScheduledThreadPool(2, r -> {
+        this.listed = requireNonNull(listed, "listed is null");
+        this.threads = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "barge-progress");
             t.setDaemon(true);
             return t;
         });
     }
 
-    /** Starts counting the source and showing progress of {@code jobExecutionId} once it is known. */
+    /** Starts showing progress of {@code jobExecutionId} once it is known. */
     void start() {
-        threads.execute(this::countSource);
         if (terminal.interactive()) {
             bar = new ProgressBarBuilder()
                     .setTaskName("migrate")
@@ -77,26 +65,6 @@ final class ProgressReporter implements AutoCloseable {
 
     void executionStarted(long id) {
         this.executionId = id;
-    }
-
-    private void countSource() {
-        ListRequest request = ListRequest.of(from.bucket(), Preflight.directory(from.path()));
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
-                ListPage page = source.list(request);
-                page.objects().forEach(o -> {
-                    listedObjects.incrementAndGet();
-                    listedBytes.addAndGet(o.size());
-                });
-                if (!page.truncated()) {
-                    listingDone.set(true);
-                    return;
-                }
-                request = request.next(page);
-            }
-        } catch (RuntimeException e) {
-            // progress only: the job reports listing failures itself
-        }
     }
 
     private record Snapshot(long objectsDone, long bytesCopied, long bytesDone) {}
@@ -120,12 +88,12 @@ final class ProgressReporter implements AutoCloseable {
     private void updateBar() {
         try {
             Snapshot now = snapshot();
-            if (listingDone.get()) {
-                bar.maxHint(Math.max(listedObjects.get(), now.objectsDone()));
+            if (listed.complete()) {
+                bar.maxHint(Math.max(listed.objects(), now.objectsDone()));
             }
             bar.stepTo(now.objectsDone());
             bar.setExtraMessage(" " + Formats.bytes(now.bytesCopied()) + " copied"
-                    + (listingDone.get() ? "" : ", listing: " + listedObjects.get() + " objects so far"));
+                    + (listed.complete() ? "" : ", listing: " + listed.objects() + " objects so far"));
         } catch (RuntimeException e) {
             // a lost poll is not worth a failure
         }
@@ -142,20 +110,20 @@ final class ProgressReporter implements AutoCloseable {
     String line(Snapshot now) {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         StringBuilder line = new StringBuilder("[barge] ");
-        if (listingDone.get()) {
-            long total = Math.max(listedObjects.get(), now.objectsDone());
+        if (listed.complete()) {
+            long total = Math.max(listed.objects(), now.objectsDone());
             line.append(String.format(Locale.ROOT, "%d/%d objects, %s/%s", now.objectsDone(), total,
-                    Formats.bytes(now.bytesDone()), Formats.bytes(listedBytes.get())));
+                    Formats.bytes(now.bytesDone()), Formats.bytes(listed.bytes())));
         } else {
             line.append(String.format(Locale.ROOT, "%d objects, %s (total not known yet: %d listed so far)",
-                    now.objectsDone(), Formats.bytes(now.bytesDone()), listedObjects.get()));
+                    now.objectsDone(), Formats.bytes(now.bytesDone()), listed.objects()));
         }
         line.append(", copied ").append(Formats.bytes(now.bytesCopied())).append(" at ")
                 .append(Formats.rate(now.bytesCopied(), elapsed));
-        if (listingDone.get() && now.bytesDone() > 0 && listedBytes.get() > now.bytesDone()) {
+        if (listed.complete() && now.bytesDone() > 0 && listed.bytes() > now.bytesDone()) {
             double perByte = (double) elapsed.toNanos() / now.bytesDone();
             line.append(", ETA ").append(Formats.duration(
-                    Duration.ofNanos((long) (perByte * (listedBytes.get() - now.bytesDone())))));
+                    Duration.ofNanos((long) (perByte * (listed.bytes() - now.bytesDone())))));
         }
         return line.toString();
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.JobRecords;
 import dev.barge.batch.ListingMergeItemReader;
+import dev.barge.batch.ListingProgress;
 import dev.barge.batch.MigrationItemWriter;
 import dev.barge.batch.MigrationItemWriterBuilder;
 import dev.barge.batch.MigrationPlanner;
@@ -84,16 +85,25 @@ public final class MigrateJob {
      * @throws JobRunner.AlreadyRunning when the same migration runs in a live process
      */
     public JobExecution run(MigrateParameters parameters, StopRequest stop) throws Exception {
+        return run(parameters, stop, new ListingProgress());
+    }
+
+    /**
+     * {@link #run(MigrateParameters, StopRequest)}, counting what the source listing has listed in
+     * {@code listed}: a progress display's total, without a second listing.
+     */
+    public JobExecution run(MigrateParameters parameters, StopRequest stop, ListingProgress listed) throws Exception {
         requireNonNull(stop, "stop is null");
-        return runner.run(NAME, parameters::toJobParameters, p -> job(p, stop));
+        requireNonNull(listed, "listed is null");
+        return runner.run(NAME, parameters::toJobParameters, p -> job(p, stop, listed));
     }
 
     /** The job for one execution's parameters. */
     Job job(JobParameters jobParameters) {
-        return job(jobParameters, null);
+        return job(jobParameters, null, null);
     }
 
-    private Job job(JobParameters jobParameters, StopRequest stop) {
+    private Job job(JobParameters jobParameters, StopRequest stop, ListingProgress listed) {
         MigrateParameters p = MigrateParameters.from(jobParameters);
         Instant referenceTime = Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME));
         Location from = Location.parse(p.source());
@@ -125,7 +135,7 @@ public final class MigrateJob {
         ListingMergeItemReader reader = new ListingMergeItemReader(
                 new ObjectListingItemReaderBuilder().name("source").store(source).remote(from.remote())
                         .bucket(from.bucket())
-                        .prefix(sourcePrefix).build(),
+                        .prefix(sourcePrefix).progress(listed).build(),
                 sourcePrefix,
                 new ObjectListingItemReaderBuilder().name("target").store(target).remote(to.remote())
                         .bucket(to.bucket())

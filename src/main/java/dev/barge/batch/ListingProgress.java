@@ -1,0 +1,55 @@
+package dev.barge.batch;
+
+import dev.barge.storage.ObjectInfo;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * How far a listing reader has listed: objects and bytes so far, and whether it reached the end,
+ * so that a progress display learns the total from the job's own listing instead of listing the
+ * source a second time. Counts start where the reader starts: after the last committed key on a
+ * restart. Thread-safe; the reader writes, anyone reads.
+ */
+public final class ListingProgress {
+    private final AtomicLong objects = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private volatile boolean complete;
+
+    /** Counts one page as the reader received it. */
+    void listed(List<ObjectInfo> page) {
+        long size = 0;
+        for (ObjectInfo object : page) {
+            size += object.size();
+        }
+        bytes.addAndGet(size);
+        objects.addAndGet(page.size());
+    }
+
+    /** Uncounts the head of a page that an earlier execution already handed out. */
+    void resumedPast(List<ObjectInfo> done) {
+        long size = 0;
+        for (ObjectInfo object : done) {
+            size += object.size();
+        }
+        bytes.addAndGet(-size);
+        objects.addAndGet(-done.size());
+    }
+
+    /** The reader has received the last page. */
+    void completed() {
+        complete = true;
+    }
+
+    public long objects() {
+        return objects.get();
+    }
+
+    public long bytes() {
+        return bytes.get();
+    }
+
+    /** Whether {@link #objects()} and {@link #bytes()} are the totals. */
+    public boolean complete() {
+        return complete;
+    }
+}
