@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  *   <li>larger, on a target without multipart: streamed in one request and checked afterwards.</li>
  * </ul>
  *
- * Every byte read is checksummed (MD5, plus whatever algorithms either side reports) and compared
- * with what the source and the target report; a mismatch is a {@link ErrorKind#CHECKSUM_MISMATCH}
+ * Every byte read is checksummed, in the fewest algorithms that compare it with what the source and
+ * the target report ({@link StreamingChecksums#needed}), each byte hashed once; a mismatch is a {@link ErrorKind#CHECKSUM_MISMATCH}
  * failure and a target object already written with bad data is deleted. Content type and user
  * metadata go with the object; a multipart copy also records the source's MD5 in
  * {@value #MD5_METADATA}, since its etag cannot carry it.
@@ -247,16 +247,28 @@ public final class ObjectTransfer {
 
     // ---- checksums ----------------------------------------------------------------------
 
-    /** The algorithms worth computing: what either side reports. */
-    private static Set<Checksum.Algorithm> algorithms(TransferRequest r, ObjectInfo source) {
-        Set<Checksum.Algorithm> algorithms = EnumSet.noneOf(Checksum.Algorithm.class);
-        algorithms.addAll(r.target().capabilities().checksums());
-        source.checksums().forEach(c -> algorithms.add(c.algorithm()));
-        return algorithms;
+    /**
+     * The algorithms worth computing: the fewest that check the copy against the source and the target
+     * ({@link StreamingChecksums#needed}). Whether it goes multipart mirrors {@link #transfer}.
+     */
+    private Set<Checksum.Algorithm> algorithms(TransferRequest r, ObjectInfo source) {
+        Set<Checksum.Algorithm> reported = EnumSet.noneOf(Checksum.Algorithm.class);
+        source.checksums().forEach(c -> reported.add(c.algorithm()));
+        Capabilities target = r.target().capabilities();
+        boolean multipart = source.size() > settings.multipartThreshold() && target.multipart();
+        return StreamingChecksums.needed(reported, target.checksums(), multipart);
     }
 
-    private static List<Checksum> verifiableBy(ObjectStore target, List<Checksum> checksums) {
-        return checksums.stream().filter(c -> target.capabilities().checksums().contains(c.algorithm())).toList();
+    /**
+     * The checksums to announce to the target, which verifies them before the object becomes visible:
+     * those it knows, and of those only the MD5 when there is one (every driver checks an MD5 without
+     * hashing the bytes again; a second checksum of the same bytes would add nothing but work).
+     */
+    static List<Checksum> verifiableBy(ObjectStore target, List<Checksum> checksums) {
+        List<Checksum> known = checksums.stream()
+                .filter(c -> target.capabilities().checksums().contains(c.algorithm())).toList();
+        return known.stream().filter(c -> c.algorithm() == Checksum.Algorithm.MD5).findFirst()
+                .map(List::of).orElse(known);
     }
 
     /** Compares what was read with what the source says it holds: the bytes must not have changed in transit. */

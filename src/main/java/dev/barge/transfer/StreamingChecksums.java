@@ -1,6 +1,8 @@
 package dev.barge.transfer;
 
 import dev.barge.storage.Checksum;
+import dev.barge.storage.Crc64;
+import dev.barge.storage.Qetag;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -10,30 +12,103 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Computes checksums of bytes as they stream past, in every algorithm Barge compares across
- * stores, each in the textual form its vendor reports ({@link Checksum.Algorithm}).
- * Not thread-safe: feed it bytes in order from one thread.
+ * Computes checksums of bytes as they stream past, in the algorithms asked for and no others, each in
+ * the textual form its vendor reports ({@link Checksum.Algorithm}). {@link #needed} says which
+ * algorithms a transfer asks for. Not thread-safe: feed it bytes in order from one thread.
  */
 final class StreamingChecksums {
-    private static final int QETAG_BLOCK = 4 << 20;
+    /**
+     * Cheapest first, by CPU per byte. Measured here ({@code dev.barge.storage.ChecksumSpeed}, JDK 17, MB
+     * per CPU second): CRC-64 1,700, SHA-1 (qetag) 1,200, SHA-256 1,200, MD5 770. SHA-256 is that fast only
+     * on CPUs with SHA extensions; elsewhere it is the slowest.
+     */
+    private static final List<Checksum.Algorithm> BY_COST = List.of(Checksum.Algorithm.CRC64_ECMA,
+            Checksum.Algorithm.QETAG, Checksum.Algorithm.MD5, Checksum.Algorithm.SHA256);
 
     private final MessageDigest md5;
     private final MessageDigest sha256;
     private final Crc64 crc64;
-    private final QiniuEtag qetag;
+    private final Qetag qetag;
 
     private StreamingChecksums(Set<Checksum.Algorithm> algorithms) {
         md5 = algorithms.contains(Checksum.Algorithm.MD5) ? digest("MD5") : null;
         sha256 = algorithms.contains(Checksum.Algorithm.SHA256) ? digest("SHA-256") : null;
         crc64 = algorithms.contains(Checksum.Algorithm.CRC64_ECMA) ? new Crc64() : null;
-        qetag = algorithms.contains(Checksum.Algorithm.QETAG) ? new QiniuEtag() : null;
+        qetag = algorithms.contains(Checksum.Algorithm.QETAG) ? new Qetag() : null;
     }
 
-    /** Checksums in these algorithms; MD5 is always computed. */
+    /** Checksums in exactly these algorithms (none: the bytes are only counted). */
     static StreamingChecksums of(Set<Checksum.Algorithm> algorithms) {
-        EnumSet<Checksum.Algorithm> all = EnumSet.of(Checksum.Algorithm.MD5);
-        all.addAll(algorithms);
-        return new StreamingChecksums(all);
+        return new StreamingChecksums(algorithms);
+    }
+
+    /**
+     * The fewest algorithms that check a streamed copy end to end:
+     *
+     * <ul>
+     *   <li>one the source reports, so that the bytes read are the source's (when it reports any);</li>
+     *   <li>one the target will report for this kind of write, so that what it stored is what was sent
+     *       (when it reports any): one algorithm both report does both;</li>
+     *   <li>MD5 when a multipart write records the source's MD5 ({@link ObjectTransfer#MD5_METADATA}):
+     *       the value recorded is then one the bytes were checked against;</li>
+     *   <li>if still none, the cheapest the target reports at all (the local driver reports the MD5 of a
+     *       multipart object; S3 reports none, so this MD5 is then computed in vain: the SPI does not say
+     *       which stores report what after a multipart upload).</li>
+     * </ul>
+     *
+     * Among candidates, a single put takes MD5 first when the target reports it: every driver verifies an
+     * announced MD5 before the object becomes visible at no extra hashing (Content-MD5 on S3 and OSS; the
+     * local and Qiniu drivers hash MD5 anyway), where an announced CRC-64 would make the OSS driver hold and
+     * hash the bytes again. Otherwise the cheapest ({@link #BY_COST}).
+     *
+     * @param source what the source reports for the object
+     * @param target what the target reports ({@code Capabilities.checksums()})
+     * @param multipart whether the copy is a multipart upload, whose etag is no MD5 on any vendor: a
+     *     target's MD5 does not count for it
+     */
+    static Set<Checksum.Algorithm> needed(Set<Checksum.Algorithm> source, Set<Checksum.Algorithm> target,
+            boolean multipart) {
+        Set<Checksum.Algorithm> targetWill = EnumSet.noneOf(Checksum.Algorithm.class);
+        targetWill.addAll(target);
+        if (multipart) {
+            targetWill.remove(Checksum.Algorithm.MD5);
+        }
+        boolean md5First = !multipart && target.contains(Checksum.Algorithm.MD5);
+        Set<Checksum.Algorithm> result = EnumSet.noneOf(Checksum.Algorithm.class);
+        if (multipart && source.contains(Checksum.Algorithm.MD5)) {
+            result.add(Checksum.Algorithm.MD5);
+        }
+        boolean checksSource = source.isEmpty() || !java.util.Collections.disjoint(result, source);
+        boolean checksTarget = targetWill.isEmpty() || !java.util.Collections.disjoint(result, targetWill);
+        Set<Checksum.Algorithm> both = EnumSet.noneOf(Checksum.Algorithm.class);
+        both.addAll(source);
+        both.retainAll(targetWill);
+        if (!checksSource && !checksTarget && !both.isEmpty()) {
+            result.add(best(both, md5First));
+        } else {
+            if (!checksSource) {
+                result.add(best(source, md5First));
+            }
+            if (!checksTarget) {
+                result.add(best(targetWill, md5First));
+            }
+        }
+        if (result.isEmpty() && !target.isEmpty()) {
+            result.add(best(target, md5First));
+        }
+        return result;
+    }
+
+    private static Checksum.Algorithm best(Set<Checksum.Algorithm> candidates, boolean md5First) {
+        if (md5First && candidates.contains(Checksum.Algorithm.MD5)) {
+            return Checksum.Algorithm.MD5;
+        }
+        for (Checksum.Algorithm algorithm : BY_COST) {
+            if (candidates.contains(algorithm)) {
+                return algorithm;
+            }
+        }
+        return candidates.iterator().next();
     }
 
     void update(byte[] bytes, int offset, int length) {
@@ -61,10 +136,10 @@ final class StreamingChecksums {
             result.add(new Checksum(Checksum.Algorithm.SHA256, HexFormat.of().formatHex(sha256.digest())));
         }
         if (crc64 != null) {
-            result.add(new Checksum(Checksum.Algorithm.CRC64_ECMA, Long.toUnsignedString(crc64.value())));
+            result.add(crc64.checksum());
         }
         if (qetag != null) {
-            result.add(new Checksum(Checksum.Algorithm.QETAG, qetag.value()));
+            result.add(qetag.checksum());
         }
         return result;
     }
@@ -74,89 +149,6 @@ final class StreamingChecksums {
             return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(algorithm + " is part of every Java runtime", e);
-        }
-    }
-
-    /**
-     * CRC-64/ECMA-182 as Aliyun OSS computes it ({@code x-oss-hash-crc64ecma}): reflected
-     * polynomial 0xC96C5795D7870F42, initial value and final XOR all ones (the "CRC-64/XZ" variant).
-     */
-    static final class Crc64 {
-        private static final long[] TABLE = new long[256];
-
-        static {
-            for (int n = 0; n < 256; n++) {
-                long crc = n;
-                for (int k = 0; k < 8; k++) {
-                    crc = (crc & 1) != 0 ? (crc >>> 1) ^ 0xC96C5795D7870F42L : crc >>> 1;
-                }
-                TABLE[n] = crc;
-            }
-        }
-
-        private long crc = -1L;
-
-        void update(byte[] bytes, int offset, int length) {
-            long c = crc;
-            for (int i = offset; i < offset + length; i++) {
-                c = TABLE[(int) ((c ^ bytes[i]) & 0xff)] ^ (c >>> 8);
-            }
-            crc = c;
-        }
-
-        long value() {
-            return ~crc;
-        }
-    }
-
-    /**
-     * Qiniu's etag: SHA-1 of each 4 MiB block; one block gives {@code 0x16 + sha1(block)}, more
-     * give {@code 0x96 + sha1(sha1(block 1) + sha1(block 2) + ...)}; URL-safe base64.
-     */
-    static final class QiniuEtag {
-        private final MessageDigest blocks = digest("SHA-1");
-        private MessageDigest block = digest("SHA-1");
-        private long inBlock;
-        private int blockCount;
-        private byte[] firstBlock;
-
-        void update(byte[] bytes, int offset, int length) {
-            while (length > 0) {
-                int n = (int) Math.min(length, QETAG_BLOCK - inBlock);
-                block.update(bytes, offset, n);
-                inBlock += n;
-                offset += n;
-                length -= n;
-                if (inBlock == QETAG_BLOCK) {
-                    endBlock();
-                }
-            }
-        }
-
-        private void endBlock() {
-            byte[] sha1 = block.digest();
-            if (blockCount == 0) {
-                firstBlock = sha1;
-            }
-            blocks.update(sha1);
-            block = digest("SHA-1");
-            inBlock = 0;
-            blockCount++;
-        }
-
-        String value() {
-            byte[] result = new byte[21];
-            if (blockCount + (inBlock > 0 ? 1 : 0) <= 1) {
-                result[0] = 0x16;
-                System.arraycopy(blockCount == 1 ? firstBlock : block.digest(), 0, result, 1, 20);
-            } else {
-                if (inBlock > 0) {
-                    endBlock();
-                }
-                result[0] = (byte) 0x96;
-                System.arraycopy(blocks.digest(), 0, result, 1, 20);
-            }
-            return java.util.Base64.getUrlEncoder().encodeToString(result);
         }
     }
 }

@@ -14,15 +14,14 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The sidecar of an object file, in {@code dir/.barge.meta/<name>}: its MD5 and
- * {@link LocalAttributes}. The sidecar also records the size and modification time of the data
+ * The sidecar of an object file, in {@code dir/.barge.meta/<name>}: its MD5 ({@code null} when the
+ * file was not written by Barge, whose sidecar only holds attributes) and {@link LocalAttributes}. The sidecar also records the size and modification time of the data
  * it describes; a sidecar whose file has since been changed by another program no longer
  * matches and is ignored, so a stale checksum is never reported.
  */
 record LocalMetadata(String md5, long size, long modifiedNanos, LocalAttributes attributes) {
 
     LocalMetadata {
-        requireNonNull(md5, "md5 is null");
         requireNonNull(attributes, "attributes is null");
     }
 
@@ -51,7 +50,9 @@ record LocalMetadata(String md5, long size, long modifiedNanos, LocalAttributes 
     /** The sidecar's text. */
     String serialize() {
         Properties p = new Properties();
-        p.setProperty("md5", md5);
+        if (md5 != null) {
+            p.setProperty("md5", md5);
+        }
         p.setProperty("size", Long.toString(size));
         p.setProperty("modified-nanos", Long.toString(modifiedNanos));
         attributes.writeTo(p);

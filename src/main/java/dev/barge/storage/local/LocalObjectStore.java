@@ -55,8 +55,10 @@ import java.util.stream.Stream;
 /**
  * The local file system as an object store: a root directory, one subdirectory per bucket, one
  * file per object. Writes go to a temporary file that is flushed to disk and renamed into place.
- * Metadata lives in sidecars ({@link LocalMetadata}). Files written by other programs are objects
- * too: {@code stat} computes their MD5, listings and reads report no etag for them.
+ * Metadata lives in sidecars ({@link LocalMetadata}), with the MD5 computed while the file was
+ * written, so listings, stats and reads report it without reading the file. Files written by other
+ * programs are objects too, without etag or checksum: no operation reads a whole file just to hash
+ * it (a transfer hashes what it needs while it streams the file anyway).
  */
 final class LocalObjectStore implements ObjectStore {
     private static final int COPY_BUFFER = 64 * 1024;
@@ -137,8 +139,7 @@ final class LocalObjectStore implements ObjectStore {
         Path file = existingObject(Operation.STAT, bucket, key);
         BasicFileAttributes attributes = attributesOf(Operation.STAT, bucket, key, file);
         LocalMetadata meta = validSidecar(file, attributes);
-        String md5 = meta != null ? meta.md5() : md5Of(Operation.STAT, bucket, key, file);
-        return info(key, attributes, meta, md5, true);
+        return info(key, attributes, meta, meta != null ? meta.md5() : null, true);
     }
 
     @Override
@@ -268,7 +269,7 @@ final class LocalObjectStore implements ObjectStore {
         StorageClass target = storageClassOrDefault(Operation.SET_STORAGE_CLASS, bucket, key,
                 requireNonNull(storageClass, "storageClass is null"));
         LocalMetadata meta = validSidecar(file, attributes);
-        String md5 = meta != null ? meta.md5() : md5Of(Operation.SET_STORAGE_CLASS, bucket, key, file);
+        String md5 = meta != null ? meta.md5() : null; // a file Barge did not write is not read to hash it
         LocalAttributes kept = meta != null ? meta.attributes() : LocalAttributes.NONE;
         writeSidecar(Operation.SET_STORAGE_CLASS, bucket, key, file,
                 LocalMetadata.describing(attributes, md5, kept.withStorageClass(target)));
@@ -464,7 +465,7 @@ final class LocalObjectStore implements ObjectStore {
                 if (sha256 != null) {
                     digesting = new DigestInputStream(digesting, sha256);
                 }
-                written = copy(digesting, out);
+                written = copy(digesting, out, expectedLength);
                 out.flush();
                 if (sync) {
                     channel.force(true);
@@ -602,18 +603,6 @@ final class LocalObjectStore implements ObjectStore {
         return requested;
     }
 
-    private static String md5Of(Operation op, String bucket, String key, Path file) {
-        MessageDigest md5 = digest("MD5");
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), md5)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        } catch (NoSuchFileException e) {
-            throw LocalErrors.notFound(op, bucket, key);
-        } catch (IOException e) {
-            throw LocalErrors.io(op, bucket, key, e);
-        }
-        return HexFormat.of().formatHex(md5.digest());
-    }
-
     static MessageDigest digest(String algorithm) {
         try {
             return MessageDigest.getInstance(algorithm);
@@ -622,8 +611,15 @@ final class LocalObjectStore implements ObjectStore {
         }
     }
 
-    static long copy(InputStream in, OutputStream out) throws IOException {
-        byte[] buffer = new byte[COPY_BUFFER];
+    /**
+     * Copies {@code in} to {@code out}, through a buffer no larger than the data needs: a small object
+     * does not allocate (and zero) a 64 KiB buffer.
+     *
+     * @param expectedLength the length, or {@link Payload#UNKNOWN_LENGTH}
+     */
+    static long copy(InputStream in, OutputStream out, long expectedLength) throws IOException {
+        int size = expectedLength < 0 ? COPY_BUFFER : (int) Math.max(512, Math.min(COPY_BUFFER, expectedLength + 1));
+        byte[] buffer = new byte[size];
         long total = 0;
         int n;
         while ((n = in.read(buffer)) != -1) {
@@ -632,6 +628,7 @@ final class LocalObjectStore implements ObjectStore {
         }
         return total;
     }
+
 
     private static java.time.Instant createdAt(Path dir) {
         try {

@@ -111,7 +111,7 @@ final class LocalUpload {
             long written;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     OutputStream out = Channels.newOutputStream(channel)) {
-                written = LocalObjectStore.copy(new DigestInputStream(in, md5), out);
+                written = LocalObjectStore.copy(new DigestInputStream(in, md5), out, expectedLength);
                 if (sync) {
                     channel.force(true);
                 }

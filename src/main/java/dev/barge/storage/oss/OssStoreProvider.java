@@ -202,8 +202,17 @@ public final class OssStoreProvider implements StoreProvider {
         c.setRequestTimeoutEnabled(true);
         c.setRequestTimeout(millis(config.requestTimeout()));
         c.setMaxConnections(config.maxConnections());
-        // the SDK checks CRC-64 of uploads against x-oss-hash-crc64ecma; downloads are checked by OssObjectBody
-        c.setCrcCheckEnabled(true);
+        // The SDK's CRC check would hash every byte sent and received once more (CRC-64 of each request
+        // and response body), on top of Barge's own checks, which stay:
+        // - whole-object GETs (transfers and `barge cat` alike) are checked by OssObjectBody against
+        //   x-oss-hash-crc64ecma; the SDK never checks ranged GETs either;
+        // - puts carry the Content-MD5 of their bytes when their MD5 is expected (OSS refuses a mismatch
+        //   before the object becomes visible, where the SDK's check came after it had replaced the old
+        //   one); a put expecting a CRC-64 is held and checked before it is sent (OssStreamUpload), whose
+        //   parts carry their Content-MD5 and whose completion is compared with OSS's CRC-64;
+        // - the transfer layer compares the CRC-64 OSS reports after a multipart upload (parsed whether or
+        //   not the check is on) with the CRC-64 of the bytes it sent, and deletes a mismatching object.
+        c.setCrcCheckEnabled(false);
         // OSS holds keys starting with '?'; the strict check refuses them client-side
         c.setVerifyObjectStrictEnable(false);
         if (config.pathStyle()) {

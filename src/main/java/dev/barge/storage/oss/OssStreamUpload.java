@@ -3,7 +3,6 @@ package dev.barge.storage.oss;
 import static java.util.Objects.requireNonNull;
 
 import com.aliyun.oss.OSS;
-import com.aliyun.oss.common.utils.CRC64;
 import com.aliyun.oss.model.AbortMultipartUploadRequest;
 import com.aliyun.oss.model.CompleteMultipartUploadRequest;
 import com.aliyun.oss.model.CompleteMultipartUploadResult;
@@ -14,6 +13,7 @@ import com.aliyun.oss.model.PutObjectRequest;
 import com.aliyun.oss.model.PutObjectResult;
 import com.aliyun.oss.model.UploadPartRequest;
 import dev.barge.storage.Checksum;
+import dev.barge.storage.Crc64;
 import dev.barge.storage.ErrorKind;
 import dev.barge.storage.Operation;
 import dev.barge.storage.StorageException;
@@ -70,8 +70,8 @@ final class OssStreamUpload {
 
     private WriteResult putWhole(byte[] data, ObjectMetadata metadata, String expectedMd5, Long expectedCrc) {
         String md5 = HexFormat.of().formatHex(md5().digest(data));
-        CRC64 crc = new CRC64();
-        crc.update(data, data.length);
+        Crc64 crc = new Crc64();
+        crc.update(data, 0, data.length);
         checkExpected(md5, crc.getValue(), expectedMd5, expectedCrc, "nothing was written");
         metadata.setContentLength(data.length);
         metadata.setContentMD5(OssHeaders.contentMd5(md5));
@@ -96,13 +96,13 @@ final class OssStreamUpload {
         }
         try {
             MessageDigest md5 = md5();
-            CRC64 crc = new CRC64();
+            Crc64 crc = new Crc64();
             List<PartETag> parts = new ArrayList<>();
             byte[] part = first;
             int number = 1;
             while (true) {
                 md5.update(part);
-                crc.update(part, part.length);
+                crc.update(part, 0, part.length);
                 parts.add(uploadPart(uploadId, number, part));
                 if (atEnd(in)) {
                     break;

@@ -129,7 +129,7 @@ class LocalObjectStoreTest {
     }
 
     @Test
-    void filesWrittenByOtherProgramsAreObjectsWithComputedMd5() throws IOException {
+    void filesWrittenByOtherProgramsAreObjectsWithoutChecksums() throws IOException {
         Files.createDirectories(root.resolve("b/foreign"));
         Files.writeString(root.resolve("b/foreign/file.txt"), "hello");
 
@@ -137,8 +137,47 @@ class LocalObjectStoreTest {
         assertThat(listed.key()).isEqualTo("foreign/file.txt");
         assertThat(listed.etag()).as("not computed while listing").isNull();
         ObjectInfo stat = store.stat("b", "foreign/file.txt");
-        assertThat(stat.etag()).isEqualTo("5d41402abc4b2a76b9719d911017c592");
+        assertThat(stat.size()).isEqualTo(5);
+        assertThat(stat.etag()).as("not computed by stat either").isNull();
+        assertThat(stat.checksums()).isEmpty();
         assertThat(new String(read("foreign/file.txt"))).isEqualTo("hello");
+    }
+
+    @Test
+    void aFileBargeDidNotWriteIsNeverReadWholeToDescribeIt() throws IOException {
+        // 1 TiB, sparse: hashing it would take many minutes
+        Path huge = root.resolve("b/huge.bin");
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            file.setLength(1L << 40);
+        }
+
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            assertThat(store.stat("b", "huge.bin").size()).isEqualTo(1L << 40);
+            assertThat(store.list(ListRequest.of("b", "")).objects()).extracting(ObjectInfo::key).contains("huge.bin");
+            try (ObjectContent content = store.get("b", "huge.bin")) {
+                assertThat(content.length()).isEqualTo(1L << 40);
+                assertThat(content.body().readNBytes(10)).hasSize(10);
+            }
+            store.setStorageClass("b", "huge.bin", dev.barge.storage.StorageClass.of(
+                    dev.barge.storage.StorageClass.Family.ARCHIVE));
+            ObjectInfo archived = store.stat("b", "huge.bin");
+            assertThat(archived.storageClass().family()).isEqualTo(dev.barge.storage.StorageClass.Family.ARCHIVE);
+            assertThat(archived.checksums()).isEmpty();
+        });
+    }
+
+    @Test
+    void theMd5OfAFileBargeWroteIsReportedFromItsSidecar() {
+        store.put(PutRequest.builder("b", "doc").build(), Payload.ofBytes("hello".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(store.stat("b", "doc").etag()).isEqualTo("5d41402abc4b2a76b9719d911017c592");
+        assertThat(store.list(ListRequest.of("b", "")).objects().get(0).checksums())
+                .containsExactly(dev.barge.storage.Checksum.md5Hex("5d41402abc4b2a76b9719d911017c592"));
+        try (ObjectContent content = store.get("b", "doc")) {
+            assertThat(content.info().etag()).isEqualTo("5d41402abc4b2a76b9719d911017c592");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -147,7 +186,9 @@ class LocalObjectStoreTest {
         Files.writeString(root.resolve("b/doc"), "changed by hand");
 
         ObjectInfo info = store.stat("b", "doc");
-        assertThat(info.etag()).isEqualTo(md5Hex("changed by hand"));
+        assertThat(info.etag()).as("the recorded MD5 is stale, and the file is not hashed").isNull();
+        assertThat(info.checksums()).isEmpty();
+        assertThat(info.size()).isEqualTo("changed by hand".length());
         assertThat(info.contentType()).as("metadata of the old content is not reported").isNull();
         assertThat(store.list(ListRequest.of("b", "")).objects().get(0).etag()).isNull();
     }
@@ -237,10 +278,6 @@ class LocalObjectStoreTest {
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile).toList();
         }
-    }
-
-    private static String md5Hex(String s) {
-        return java.util.HexFormat.of().formatHex(LocalObjectStore.digest("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static StorageException expect(ErrorKind kind, ThrowingCallable call) {
