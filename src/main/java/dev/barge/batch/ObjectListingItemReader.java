@@ -8,6 +8,9 @@ import dev.barge.storage.ListRequest;
 import dev.barge.storage.ObjectInfo;
 import dev.barge.storage.ObjectStore;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
@@ -28,6 +31,11 @@ import org.springframework.batch.infrastructure.item.ItemStreamSupport;
  * before it (and than the key a restart resumes after). A page that breaks the order is refused
  * as a whole with a {@link ListingOrderException} before any of its objects is handed out, since
  * whoever compares this listing with another relies on the order.
+ *
+ * <p>Read-ahead: with an executor ({@link ObjectListingItemReaderBuilder#readAhead}) the next page
+ * is requested as soon as a page arrives, so that the step thread finds it there instead of waiting
+ * for the store. Only the request runs ahead: order checks, counts and the saved position still
+ * follow what is handed out, and a failed request surfaces when its page is needed.
  */
 public final class ObjectListingItemReader extends ItemStreamSupport implements ItemStreamReader<ObjectInfo> {
     static final String START_AFTER = "start.after";
@@ -42,6 +50,7 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
     private final ListingProgress progress;
     private final boolean saveState;
     private final boolean byKey;
+    private final Executor readAhead;
 
     private List<ObjectInfo> page = List.of();
     private int offset;
@@ -52,9 +61,11 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
     /** The last key of the listing so far, handed out or not: what the next page must start after. */
     private String lastListed;
     private boolean opened;
+    /** The next page, requested ahead; {@code null} when not requested. */
+    private CompletableFuture<ListPage> next;
 
     ObjectListingItemReader(String name, ObjectStore store, String remote, String bucket, String prefix, int pageSize,
-            boolean saveState, ListingProgress progress) {
+            boolean saveState, ListingProgress progress, Executor readAhead) {
         setName(requireNonNull(name, "name is null"));
         this.store = requireNonNull(store, "store is null");
         this.remote = requireNonNull(remote, "remote is null");
@@ -63,6 +74,7 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
         this.pageSize = pageSize;
         this.saveState = saveState;
         this.progress = progress;
+        this.readAhead = readAhead;
         this.byKey = store.capabilities().listStartAfter();
     }
 
@@ -118,7 +130,9 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
             if (lastPage) {
                 return null;
             }
-            fetch(request().withPageToken(nextPageToken));
+            ListPage listed = next != null ? await(next) : store.list(request().withPageToken(nextPageToken));
+            next = null;
+            received(request().withPageToken(nextPageToken), listed);
         }
         return page.get(offset);
     }
@@ -142,6 +156,10 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
 
     @Override
     public void close() {
+        if (next != null) {
+            next.cancel(false);
+            next = null;
+        }
         page = List.of();
         opened = false;
     }
@@ -151,7 +169,14 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
     }
 
     private void fetch(ListRequest request) {
-        ListPage listed = store.list(request);
+        if (next != null) {
+            next.cancel(false);
+            next = null;
+        }
+        received(request, store.list(request));
+    }
+
+    private void received(ListRequest request, ListPage listed) {
         checkOrder(listed.objects());
         page = listed.objects();
         offset = 0;
@@ -163,6 +188,25 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
             if (lastPage) {
                 progress.completed();
             }
+        }
+        if (readAhead != null && !lastPage) {
+            ListRequest following = request().withPageToken(nextPageToken);
+            next = CompletableFuture.supplyAsync(() -> store.list(following), readAhead);
+        }
+    }
+
+    /** The page requested ahead, or the failure of its request as the store raised it. */
+    private static ListPage await(CompletableFuture<ListPage> page) {
+        try {
+            return page.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.barge.batch;
 
 import dev.barge.storage.ListRequest;
 import dev.barge.storage.ObjectStore;
+import java.util.concurrent.Executor;
 
 /** Builds an {@link ObjectListingItemReader}; every setting is named after the property it sets. */
 public final class ObjectListingItemReaderBuilder {
@@ -13,6 +14,7 @@ public final class ObjectListingItemReaderBuilder {
     private int pageSize = ListRequest.MAX_PAGE_SIZE;
     private boolean saveState = true;
     private ListingProgress progress;
+    private Executor readAhead;
 
     /** The name under which the reader keeps its position in the execution context. Required. */
     public ObjectListingItemReaderBuilder name(String name) {
@@ -62,6 +64,12 @@ public final class ObjectListingItemReaderBuilder {
         return this;
     }
 
+    /** Requests the next page on {@code executor} as soon as a page arrives; default: when it is needed. */
+    public ObjectListingItemReaderBuilder readAhead(Executor executor) {
+        this.readAhead = executor;
+        return this;
+    }
+
     public ObjectListingItemReader build() {
         if (saveState && (name == null || name.isBlank())) {
             throw new IllegalStateException("a name is required when the reader saves its state");
@@ -80,6 +88,6 @@ public final class ObjectListingItemReaderBuilder {
         }
         return new ObjectListingItemReader(name == null ? "objectListingItemReader" : name, store,
                 remote == null ? "the store" : "remote '" + remote + "'", bucket, prefix,
-                pageSize, saveState, progress);
+                pageSize, saveState, progress, readAhead);
     }
 }

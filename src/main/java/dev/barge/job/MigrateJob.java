@@ -18,6 +18,7 @@ import dev.barge.storage.StoreRegistry;
 import dev.barge.transfer.ObjectTransfer;
 import dev.barge.transfer.TransferSettings;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -119,6 +120,8 @@ public final class MigrateJob {
         ExecutorService objects = Executors.newFixedThreadPool(p.concurrency(), threads("barge-copy"));
         ExecutorService parts = Executors.newFixedThreadPool(p.concurrency() * transferSettings.partsInFlight(),
                 threads("barge-part"));
+        // one request ahead on each listing, source and target at once
+        ExecutorService listings = Executors.newFixedThreadPool(2, threads("barge-list"));
         MigrationItemWriter writer = new MigrationItemWriterBuilder()
                 .transfer(new ObjectTransfer(transferSettings, parts))
                 .executor(objects)
@@ -135,11 +138,11 @@ public final class MigrateJob {
         ListingMergeItemReader reader = new ListingMergeItemReader(
                 new ObjectListingItemReaderBuilder().name("source").store(source).remote(from.remote())
                         .bucket(from.bucket())
-                        .prefix(sourcePrefix).progress(listed).build(),
+                        .prefix(sourcePrefix).progress(listed).readAhead(listings).build(),
                 sourcePrefix,
                 new ObjectListingItemReaderBuilder().name("target").store(target).remote(to.remote())
                         .bucket(to.bucket())
-                        .prefix(targetPrefix).build(),
+                        .prefix(targetPrefix).readAhead(listings).build(),
                 targetPrefix);
         Step step = new StepBuilder(NAME, repository)
                 .<ObjectPair, PlannedObject>chunk(p.chunkSize())
@@ -152,7 +155,7 @@ public final class MigrateJob {
                 .build();
         JobBuilder job = new JobBuilder(NAME, repository)
                 .listener(ownership)
-                .listener(new Totals(p, objects, parts));
+                .listener(new Totals(p, List.of(objects, parts, listings)));
         if (stop != null) {
             job.listener(stop);
         }
@@ -162,13 +165,11 @@ public final class MigrateJob {
     /** Sets up the totals, and at the end reports them and marks a run with failed objects. */
     private final class Totals implements JobExecutionListener {
         private final MigrateParameters parameters;
-        private final ExecutorService objects;
-        private final ExecutorService parts;
+        private final List<ExecutorService> pools;
 
-        Totals(MigrateParameters parameters, ExecutorService objects, ExecutorService parts) {
+        Totals(MigrateParameters parameters, List<ExecutorService> pools) {
             this.parameters = parameters;
-            this.objects = objects;
-            this.parts = parts;
+            this.pools = pools;
         }
 
         @Override
@@ -179,8 +180,7 @@ public final class MigrateJob {
 
         @Override
         public void afterJob(JobExecution execution) {
-            objects.shutdownNow();
-            parts.shutdownNow();
+            pools.forEach(ExecutorService::shutdownNow);
             Map<Outcome, JobRecords.Total> totals = records.totals(execution.getId());
             long failed = totals.get(Outcome.FAILED).objects();
             if (execution.getStatus() == BatchStatus.COMPLETED && failed > 0) {
