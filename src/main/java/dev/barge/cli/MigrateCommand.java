@@ -103,9 +103,10 @@ final class MigrateCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--chunk-size", paramLabel = "N", defaultValue = "100",
-            description = "Objects per commit, the unit of restart (default: ${DEFAULT-VALUE}).")
-    int chunkSize;
+    @Option(names = "--chunk-size", paramLabel = "N",
+            description = "Objects per commit, the unit of restart (default: 16 per object copied at once,"
+                    + " from 100 to 1000).")
+    Integer chunkSize;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Identity identity;
@@ -156,7 +157,7 @@ final class MigrateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--delete-extraneous needs --mode sync: it deletes"
                     + " target objects the source does not have, which only a sync does");
         }
-        if (concurrency < 1 || chunkSize < 1) {
+        if (concurrency < 1 || (chunkSize != null && chunkSize < 1)) {
             throw new ParameterException(spec.commandLine(), "--concurrency and --chunk-size must be at least 1");
         }
         if (tpsLimit != null && tpsLimit <= 0) {
@@ -178,7 +179,7 @@ final class MigrateCommand implements Callable<Integer> {
                     .identityCheck(identity != null && identity.sizeOnly ? IdentityCheck.SIZE_ONLY
                             : IdentityCheck.CHECKSUM)
                     .dryRun(dryRun)
-                    .chunkSize(chunkSize)
+                    .chunkSize(chunkSize != null ? chunkSize : MigrateParameters.defaultChunkSize(concurrency))
                     .concurrency(concurrency)
                     .build();
         } catch (IllegalArgumentException e) {
