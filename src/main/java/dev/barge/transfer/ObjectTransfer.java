@@ -58,6 +58,9 @@ public final class ObjectTransfer {
     /** User metadata holding the content's MD5 where the target's etag is not one. */
     public static final String MD5_METADATA = "barge-md5";
 
+    /** Reads of one part, the first included, before a transfer gives up on the object. */
+    static final int PART_READ_ATTEMPTS = 4;
+
     private static final Logger log = LoggerFactory.getLogger(ObjectTransfer.class);
 
     private final TransferSettings settings;
@@ -191,22 +194,38 @@ public final class ObjectTransfer {
         }
     }
 
+    /**
+     * Reads one part with a ranged GET and uploads it. A read that breaks off mid-part (a reset, a
+     * body cut short) is read again, up to {@value #PART_READ_ATTEMPTS} times, without touching the
+     * other parts: a failed part never restarts the object. The requests themselves (the GET, the
+     * upload) are retried by the store's retry layer.
+     */
     private Part copyPart(TransferRequest r, ObjectInfo source, MultipartUpload upload, int number, long first,
             long last) {
-        String key = source.key();
-        byte[] data;
-        try (ObjectContent content = r.source().get(r.sourceBucket(), key, ByteRange.of(first, last))) {
-            String etag = content.info().etag();
-            if (source.etag() != null && etag != null && !source.etag().equals(etag)) {
-                throw StorageException.builder(ErrorKind.TRANSIENT, Operation.GET).bucket(r.sourceBucket()).key(key)
-                        .detail("the object changed while it was being copied (etag " + source.etag() + ", now "
-                                + etag + "); it will be copied again").build();
-            }
-            data = readExactly(r, content);
-        } catch (IOException e) {
-            throw readFailure(r, e);
-        }
+        byte[] data = readPart(r, source, number, first, last);
         return new Part(number, data, r.target().uploadPart(upload, number, Payload.ofBytes(data)));
+    }
+
+    private byte[] readPart(TransferRequest r, ObjectInfo source, int number, long first, long last) {
+        String key = source.key();
+        for (int attempt = 1; ; attempt++) {
+            try (ObjectContent content = r.source().get(r.sourceBucket(), key, ByteRange.of(first, last))) {
+                String etag = content.info().etag();
+                if (source.etag() != null && etag != null && !source.etag().equals(etag)) {
+                    throw StorageException.builder(ErrorKind.TRANSIENT, Operation.GET).bucket(r.sourceBucket())
+                            .key(key).detail("the object changed while it was being copied (etag " + source.etag()
+                                    + ", now " + etag + "); it will be copied again").build();
+                }
+                return readExactly(r, content);
+            } catch (IOException e) {
+                StorageException failure = readFailure(r, e);
+                if (!failure.isRetryable() || attempt == PART_READ_ATTEMPTS) {
+                    throw failure;
+                }
+                log.debug("part {} of {}: reading bytes {}-{} failed ({}); reading the part again", number, key,
+                        first, last, e.getMessage());
+            }
+        }
     }
 
     private static void hashInOrder(Part part, StreamingChecksums sums, List<CompletedPart> parts) {
