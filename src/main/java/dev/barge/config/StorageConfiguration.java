@@ -1,7 +1,10 @@
 package dev.barge.config;
 
+import dev.barge.storage.ErrorKind;
 import dev.barge.storage.ObjectStore;
+import dev.barge.storage.Operation;
 import dev.barge.storage.RemoteConfig;
+import dev.barge.storage.StorageException;
 import dev.barge.storage.StoreProvider;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.layer.StoreLayers;
@@ -63,11 +66,29 @@ public class StorageConfiguration {
                 store = decorator.decorate(remote, store);
             }
             RemoteProperties settings = byName.get(remote.name());
-            StoreLayers.Builder layers = StoreLayers.builder(remote.name()).metrics(metrics);
+            StoreLayers.Builder layers = StoreLayers.builder(remote.name()).metrics(metrics)
+                    .walkListings(walkListings(remote));
             if (settings != null) {
                 layers.retry(settings.retrySettings()).rateLimit(settings.rateLimitSettings());
             }
             return layers.build().wrap(store);
         });
+    }
+
+    /**
+     * The {@code listing} option of a remote: {@code flat} (default: one recursive listing, fewest
+     * requests) or {@code walk} (directory by directory, as rclone lists by default: far cheaper for
+     * stores that walk their file system for every flat page, such as S3Proxy or MinIO on disks).
+     */
+    static boolean walkListings(RemoteConfig remote) {
+        String value = remote.options().get("listing");
+        if (value == null || value.equalsIgnoreCase("flat")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("walk")) {
+            return true;
+        }
+        throw StorageException.builder(ErrorKind.INVALID_ARGUMENT, Operation.RESOLVE)
+                .detail("remote '" + remote.name() + "': option listing=" + value + " must be flat or walk").build();
     }
 }

@@ -71,6 +71,13 @@ class RequestsPerObjectTest {
             registry.add("barge.remotes." + name + ".access-key-id", () -> S3ProxyServer.ACCESS_KEY);
             registry.add("barge.remotes." + name + ".secret-access-key", () -> S3ProxyServer.SECRET_KEY);
         }
+        registry.add("barge.remotes.walker.type", () -> "s3");
+        registry.add("barge.remotes.walker.endpoint", DOOR::endpoint);
+        registry.add("barge.remotes.walker.region", () -> "us-east-1");
+        registry.add("barge.remotes.walker.path-style", () -> "true");
+        registry.add("barge.remotes.walker.access-key-id", () -> S3ProxyServer.ACCESS_KEY);
+        registry.add("barge.remotes.walker.secret-access-key", () -> S3ProxyServer.SECRET_KEY);
+        registry.add("barge.remotes.walker.options.listing", () -> "walk");
         registry.add("barge.remotes.oss.type", () -> "oss");
         registry.add("barge.remotes.oss.endpoint", OSS::endpoint);
         registry.add("barge.remotes.oss.access-key-id", () -> "oss-ak");
@@ -153,6 +160,26 @@ class RequestsPerObjectTest {
             assertThat(e.request().method()).isEqualTo("PUT");
             assertThat(e.request().bucket()).isEqualTo(out);
         });
+    }
+
+    @Test
+    void aRemoteThatWalksListsDirectoryByDirectoryAndCopiesTheSame() throws Exception {
+        ObjectStore walker = stores.store("walker");
+        String in = bucket(walker);
+        String out = bucket(walker);
+        for (int i = 0; i < OBJECTS; i++) {
+            walker.put(PutRequest.builder(in, "d" + (i % 3) + "/sub/object-" + i).build(),
+                    Payload.ofBytes(("object " + i).getBytes()));
+        }
+        DOOR.clear();
+
+        JobExecution execution = migrate.run(MigrateParameters.builder("walker:" + in, "walker:" + out).build());
+
+        assertCopied(execution);
+        List<String> listings = DOOR.requests(r -> r.startsWith("GET ") && r.contains("list-type=2"));
+        assertThat(listings).isNotEmpty().allMatch(r -> r.contains("delimiter=%2F"));
+        assertThat(DOOR.requests(objectIn(out)).stream().filter(r -> r.startsWith("PUT ")).count())
+                .isEqualTo(OBJECTS);
     }
 
     private void assertCopied(JobExecution execution) {

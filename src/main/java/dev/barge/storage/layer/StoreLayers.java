@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The one place that decides how layers stack around a store. From the outside in:
  *
  * <ol>
+ *   <li><b>walking listing</b> ({@code listing: walk}): turns one recursive listing into the
+ *       directory listings below it, each of which goes through the layers below;</li>
  *   <li><b>metrics</b>: sees each call once, as the caller does: its whole latency (retries and
  *       rate-limit waits included) and its final outcome; counts every byte sent and received;</li>
  *   <li><b>retry</b>: sends retryable failures again with backoff; the only layer that retries,
@@ -25,12 +27,14 @@ public final class StoreLayers {
     private final RetrySettings retry;
     private final RateLimitSettings rateLimit;
     private final MeterRegistry metrics;
+    private final boolean walkListings;
 
     private StoreLayers(Builder b) {
         this.remote = b.remote;
         this.retry = b.retry;
         this.rateLimit = b.rateLimit;
         this.metrics = b.metrics;
+        this.walkListings = b.walkListings;
     }
 
     public static Builder builder(String remote) {
@@ -49,6 +53,9 @@ public final class StoreLayers {
         if (metrics != null) {
             wrapped = new MetricsObjectStore(wrapped, remote, metrics);
         }
+        if (walkListings) {
+            wrapped = new WalkingListing(wrapped);
+        }
         return wrapped;
     }
 
@@ -57,6 +64,7 @@ public final class StoreLayers {
         private RetrySettings retry = RetrySettings.DEFAULT;
         private RateLimitSettings rateLimit = RateLimitSettings.NONE;
         private MeterRegistry metrics;
+        private boolean walkListings;
 
         private Builder(String remote) {
             this.remote = requireNonNull(remote, "remote is null");
@@ -69,6 +77,12 @@ public final class StoreLayers {
 
         public Builder rateLimit(RateLimitSettings rateLimit) {
             this.rateLimit = requireNonNull(rateLimit, "rateLimit is null");
+            return this;
+        }
+
+        /** Answers recursive listings by walking directories ({@link WalkingListing}); default off. */
+        public Builder walkListings(boolean walk) {
+            this.walkListings = walk;
             return this;
         }
 
