@@ -38,7 +38,11 @@ public record RemoteConfig(
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(5);
-    public static final int DEFAULT_MAX_CONNECTIONS = 64;
+    /**
+     * Connections are opened as requests need them; the cap only protects the store. High enough
+     * that the threads of a job (objects x parts in flight, listings) never wait for a connection.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
 
     public RemoteConfig {
         requireNonNull(name, "name is null");
