@@ -165,7 +165,8 @@ bench:
   path-style: true
   access-key-id: $ACCESS_KEY
   secret-access-key: $SECRET_KEY
-  max-connections: 128
+  options:
+    listing: walk   # directory by directory, as rclone lists by default (--fast-list is flat)
 disk:
   type: local
   root: $DATA
