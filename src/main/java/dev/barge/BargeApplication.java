@@ -5,7 +5,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * Entry point of the {@code barge} executable: the command line ({@link BargeCli}), which starts
- * this Spring Boot application for the commands that need it.
+ * this Spring Boot application for the commands that work with jobs, and the smaller
+ * {@link dev.barge.config.StoresOnly} for those that only reach stores ({@code ls}, {@code cat},
+ * {@code stat}, {@code remotes}).
  */
 @SpringBootApplication
 public class BargeApplication {

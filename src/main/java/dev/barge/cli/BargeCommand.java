@@ -61,15 +61,27 @@ public final class BargeCommand implements Callable<Integer> {
         return ExitCode.USAGE;
     }
 
-    /** The context for a command, configured by the global options. */
-    Session open() {
-        return open(RateLimitSettings.NONE, Set.of());
+    /**
+     * The context of a command that only reaches stores ({@code ls}, {@code cat}...): the remotes,
+     * configured by the global options; no job repository.
+     */
+    Session openStores() {
+        return open(Launch.Needs.STORES, RateLimitSettings.NONE, Set.of());
+    }
+
+    /** The context of a command that works with jobs, configured by the global options. */
+    Session openJobs() {
+        return openJobs(RateLimitSettings.NONE, Set.of());
     }
 
     /** The context for a job whose remotes are limited by {@code --tps-limit}/{@code --bwlimit}. */
-    Session open(RateLimitSettings limit, Set<String> limitedRemotes) {
+    Session openJobs(RateLimitSettings limit, Set<String> limitedRemotes) {
+        return open(Launch.Needs.JOBS, limit, limitedRemotes);
+    }
+
+    private Session open(Launch.Needs needs, RateLimitSettings limit, Set<String> limitedRemotes) {
         try {
-            return starter.start(new Launch(config, dbUrl, limit, limitedRemotes));
+            return starter.start(new Launch(needs, config, dbUrl, limit, limitedRemotes));
         } catch (CliError e) {
             throw e;
         } catch (RuntimeException e) {

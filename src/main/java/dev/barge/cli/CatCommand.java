@@ -33,7 +33,7 @@ final class CatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Location where = ObjectLocations.object(location);
-        try (Session session = BargeCommand.root(spec).open();
+        try (Session session = BargeCommand.root(spec).openStores();
                 ObjectContent content = session.bean(StoreRegistry.class).store(where).get(where.bucket(),
                         where.path())) {
             content.body().transferTo(terminal.out());

@@ -91,7 +91,7 @@ final class JobsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (Session session = BargeCommand.root(spec).open()) {
+            try (Session session = BargeCommand.root(spec).openJobs()) {
                 JobRepository repository = session.bean(JobRepository.class);
                 List<JobExecution> executions = new ArrayList<>();
                 for (String name : repository.getJobNames()) {
@@ -133,7 +133,7 @@ final class JobsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (Session session = BargeCommand.root(spec).open()) {
+            try (Session session = BargeCommand.root(spec).openJobs()) {
                 JobExecution e = execution(session, id);
                 JobRecords records = session.bean(JobRecords.class);
                 PrintStream out = terminal.out();
@@ -199,7 +199,7 @@ final class JobsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (Session session = BargeCommand.root(spec).open()) {
+            try (Session session = BargeCommand.root(spec).openJobs()) {
                 JobExecution e = execution(session, id);
                 if (!MigrateJob.NAME.equals(e.getJobInstance().getJobName())) {
                     throw CliError.usage("execution " + id + " is a " + e.getJobInstance().getJobName()
@@ -239,7 +239,7 @@ final class JobsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            try (Session session = BargeCommand.root(spec).open()) {
+            try (Session session = BargeCommand.root(spec).openJobs()) {
                 JobExecution e = execution(session, id);
                 if (!ExecutionRecovery.isUnfinished(e)) {
                     throw CliError.usage("execution " + id + " is not running (" + e.getStatus() + ")");
@@ -287,7 +287,7 @@ final class JobsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            try (Session session = BargeCommand.root(spec).open()) {
+            try (Session session = BargeCommand.root(spec).openJobs()) {
                 JobExecution e = execution(session, id);
                 JobOperator operator = session.bean(JobOperator.class);
                 if (e.getStatus() == BatchStatus.COMPLETED || e.getStatus() == BatchStatus.ABANDONED) {
@@ -329,7 +329,7 @@ final class JobsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (Session session = BargeCommand.root(spec).open()) {
+            try (Session session = BargeCommand.root(spec).openJobs()) {
                 execution(session, id);
                 List<JobRecords.Failure> failures = session.bean(JobRecords.class).failures(id);
                 PrintStream out = terminal.out();

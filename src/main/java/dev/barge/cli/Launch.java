@@ -9,6 +9,7 @@ import java.util.Set;
 /**
  * What the command line asks of the context it runs in.
  *
+ * @param needs what the command works with: the stores alone, or jobs and their repository
  * @param config a remotes file given with {@code --config}, or {@code null} for the default
  *     {@code ~/.config/barge/remotes.yml} when it exists
  * @param dbUrl the job repository's JDBC URL from {@code --db-url}, or {@code null} for
@@ -16,13 +17,25 @@ import java.util.Set;
  * @param rateLimit limits from {@code --tps-limit} and {@code --bwlimit}
  * @param limitedRemotes the remotes the limits apply to (a job's source and target)
  */
-public record Launch(Path config, String dbUrl, RateLimitSettings rateLimit, Set<String> limitedRemotes) {
+public record Launch(Needs needs, Path config, String dbUrl, RateLimitSettings rateLimit, Set<String> limitedRemotes) {
     public Launch {
+        requireNonNull(needs, "needs is null");
         requireNonNull(rateLimit, "rateLimit is null");
         limitedRemotes = Set.copyOf(requireNonNull(limitedRemotes, "limitedRemotes is null"));
     }
 
     public Launch withRateLimit(RateLimitSettings limit, Set<String> remotes) {
-        return new Launch(config, dbUrl, limit, remotes);
+        return new Launch(needs, config, dbUrl, limit, remotes);
+    }
+
+    /** What a command's context must hold. */
+    public enum Needs {
+        /**
+         * The remotes and their stores ({@code ls}, {@code cat}, {@code stat}, {@code remotes}): no
+         * job repository, no DataSource, no Flyway, no Spring Batch.
+         */
+        STORES,
+        /** Everything: the job repository (migrated by Flyway first), Spring Batch, the jobs. */
+        JOBS
     }
 }

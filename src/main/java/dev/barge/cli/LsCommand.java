@@ -45,7 +45,7 @@ final class LsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Location where = Location.parse(location);
-        try (Session session = BargeCommand.root(spec).open()) {
+        try (Session session = BargeCommand.root(spec).openStores()) {
             ObjectStore store = session.bean(StoreRegistry.class).store(where);
             PrintStream out = terminal.out();
             if (!where.hasBucket()) {

@@ -145,7 +145,7 @@ final class MigrateCommand implements Callable<Integer> {
         Location from = Location.parse(source);
         Location to = Location.parse(target);
         RateLimitSettings limit = rateLimit();
-        try (Session session = BargeCommand.root(spec).open(limit, new HashSet<>(List.of(from.remote(), to.remote())))) {
+        try (Session session = BargeCommand.root(spec).openJobs(limit, new HashSet<>(List.of(from.remote(), to.remote())))) {
             Terminal shown = stats == null ? terminal
                     : new Terminal(terminal.out(), terminal.err(), terminal.interactive(), stats);
             return new MigrationRun(session, shown).preflightAndRun(parameters, json);

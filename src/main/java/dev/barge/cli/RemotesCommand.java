@@ -28,7 +28,7 @@ final class RemotesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Session session = BargeCommand.root(spec).open()) {
+        try (Session session = BargeCommand.root(spec).openStores()) {
             PrintStream out = terminal.out();
             var remotes = session.bean(StoreRegistry.class).remotes();
             if (remotes.isEmpty()) {

@@ -18,6 +18,11 @@ public final class Session implements AutoCloseable {
         return context.getBean(type);
     }
 
+    /** Whether the context has a bean of {@code type}, without creating it. */
+    public boolean has(Class<?> type) {
+        return context.getBeanNamesForType(type, true, false).length > 0;
+    }
+
     @Override
     public void close() {
         onClose.run();

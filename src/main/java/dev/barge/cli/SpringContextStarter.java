@@ -3,6 +3,7 @@ package dev.barge.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.BargeApplication;
+import dev.barge.config.StoresOnly;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,6 +26,10 @@ import org.springframework.core.env.StandardEnvironment;
  *   <li>the remotes file, {@code --config FILE} or {@code ~/.config/barge/remotes.yml} ({@link RemotesFile});</li>
  *   <li>{@code application.yml}.</li>
  * </ol>
+ * The sources are the same for every command; what differs is the application started on them:
+ * {@link BargeApplication} for a command that {@linkplain Launch.Needs#JOBS needs jobs}, and for one
+ * that {@linkplain Launch.Needs#STORES only reaches stores} {@link StoresOnly}, which has no job
+ * repository, no Flyway and no Spring Batch and so starts in a fraction of the time.
  * No banner, no web server, no log output on the console: logs go to {@code barge.home/barge.log}
  * so that the command's own output (and {@code --json}) stays clean. Spring's shutdown hook is
  * off: the command closes the context itself, after a Ctrl-C has stopped its job cleanly.
@@ -56,7 +61,8 @@ public final class SpringContextStarter implements ContextStarter {
         quiet.put("logging.threshold.console", "off");
         quiet.put("logging.file.name", "${barge.home}/barge.log");
 
-        SpringApplicationBuilder builder = new SpringApplicationBuilder(BargeApplication.class)
+        Class<?> application = launch.needs() == Launch.Needs.JOBS ? BargeApplication.class : StoresOnly.class;
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(application)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)

@@ -36,7 +36,7 @@ final class StatCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Location where = ObjectLocations.object(location);
-        try (Session session = BargeCommand.root(spec).open()) {
+        try (Session session = BargeCommand.root(spec).openStores()) {
             ObjectInfo info = session.bean(StoreRegistry.class).store(where).stat(where.bucket(), where.path());
             PrintStream out = terminal.out();
             out.println("key:           " + info.key());

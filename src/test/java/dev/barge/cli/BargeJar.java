@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,10 +46,33 @@ final class BargeJar {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
+        return start(command, home, Map.of(), stdout, stderr);
+    }
+
+    /**
+     * Runs {@code script args...} (a copy of {@code bin/barge}) to its end, with {@code environment}
+     * added to this JVM's, less {@code BARGE_JAVA} and {@code BARGE_JAVA_OPTS} unless given.
+     */
+    static Run runScript(Path script, Path home, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
+        Path stdout = TempDirs.file("barge-out-", ".txt");
+        Path stderr = TempDirs.file("barge-err-", ".txt");
+        List<String> command = new ArrayList<>(List.of("sh", script.toString()));
+        command.addAll(List.of(args));
+        Process process = start(command, home, environment, stdout, stderr);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("barge ended within 2 minutes").isTrue();
+        return new Run(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    }
+
+    private static Process start(List<String> command, Path home, Map<String, String> environment, Path stdout,
+            Path stderr) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile());
         builder.environment().put("BARGE_HOME", home.toString());
         builder.environment().remove("BARGE_DB_URL");
+        builder.environment().remove("BARGE_JAVA");
+        builder.environment().remove("BARGE_JAVA_OPTS");
+        builder.environment().putAll(environment);
         return builder.start();
     }
 

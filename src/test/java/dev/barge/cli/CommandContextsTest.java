@@ -1,0 +1,129 @@
+package dev.barge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.barge.storage.RemoteConfig;
+import dev.barge.storage.StoreRegistry;
+import dev.barge.storage.layer.RateLimitSettings;
+import dev.barge.test.TempDirs;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+
+/**
+ * The two contexts a command can start (issue 11, start-up): {@code ls}, {@code cat}, {@code stat}
+ * and {@code remotes} get the stores alone, with no DataSource, Flyway, job repository or Spring
+ * Batch, and leave no job database behind; the job commands get everything. Both read their
+ * settings from the same sources, in the same order.
+ */
+class CommandContextsTest {
+    private Path dir;
+    private Path home;
+    private Path remotesFile;
+    private SpringContextStarter starter;
+
+    @BeforeEach
+    void files() throws IOException {
+        dir = TempDirs.create("barge-contexts-");
+        home = dir.resolve("home");
+        Path data = Files.createDirectories(dir.resolve("data/photos/2024"));
+        Files.writeString(data.resolve("a.jpg"), "alpha");
+        Files.createDirectories(dir.resolve("env-root/photos"));
+        // the file says one root for "disk", the environment another: the environment wins
+        remotesFile = Files.writeString(dir.resolve("remotes.yml"), "disk:\n  type: local\n  root: " + dir.resolve("file-root")
+                + "\nfromfile:\n  type: local\n  root: " + dir.resolve("data") + "\n");
+        starter = new SpringContextStarter(Map.of(
+                "BARGE_REMOTE_DISK_ROOT", dir.resolve("data").toString(),
+                "BARGE_REMOTE_FROMENV_TYPE", "s3",
+                "BARGE_REMOTE_FROMENV_ACCESS_KEY_ID", "AKIAEXAMPLE",
+                "BARGE_REMOTE_FROMENV_SECRET_ACCESS_KEY", "very-secret"),
+                Map.of("barge.home", home.toString()));
+    }
+
+    /** With {@code --db-url} on the embedded default's file, whatever the developer's BARGE_DB_URL says. */
+    private Launch launch(Launch.Needs needs) {
+        return new Launch(needs, remotesFile, "jdbc:h2:file:" + home.resolve("jobs"), RateLimitSettings.NONE, Set.of());
+    }
+
+    private List<String> jobDatabaseFiles() throws IOException {
+        if (!Files.isDirectory(home)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(home)) {
+            return files.map(p -> p.getFileName().toString()).filter(name -> name.startsWith("jobs")).toList();
+        }
+    }
+
+    @Test
+    void theStoresContextHasNoJobRepositoryDataSourceFlywayOrBatch() throws IOException {
+        try (Session session = starter.start(launch(Launch.Needs.STORES))) {
+            assertThat(session.has(StoreRegistry.class)).isTrue();
+            assertThat(session.has(DataSource.class)).as("DataSource").isFalse();
+            assertThat(session.has(Flyway.class)).as("Flyway").isFalse();
+            assertThat(session.has(JobRepository.class)).as("JobRepository").isFalse();
+            assertThat(session.has(JobOperator.class)).as("JobOperator").isFalse();
+            assertThat(session.bean(StoreRegistry.class).remotes()).extracting(RemoteConfig::name)
+                    .contains("disk", "fromfile", "fromenv");
+        }
+        assertThat(jobDatabaseFiles()).isEmpty();
+    }
+
+    @Test
+    void theJobsContextHasTheJobRepositoryAndCreatesItsDatabase() throws IOException {
+        try (Session session = starter.start(launch(Launch.Needs.JOBS))) {
+            assertThat(session.has(DataSource.class)).isTrue();
+            assertThat(session.has(JobRepository.class)).isTrue();
+            session.bean(JobRepository.class).getJobNames();
+        }
+        assertThat(jobDatabaseFiles()).isNotEmpty();
+    }
+
+    @Test
+    void bothContextsSeeTheSameRemotesWithTheSamePrecedence() {
+        List<RemoteConfig> stores;
+        try (Session session = starter.start(launch(Launch.Needs.STORES))) {
+            stores = session.bean(StoreRegistry.class).remotes();
+        }
+        List<RemoteConfig> jobs;
+        try (Session session = starter.start(launch(Launch.Needs.JOBS))) {
+            jobs = session.bean(StoreRegistry.class).remotes();
+        }
+        assertThat(stores).usingRecursiveFieldByFieldElementComparator().containsExactlyInAnyOrderElementsOf(jobs);
+        assertThat(stores).filteredOn(r -> r.name().equals("disk")).singleElement()
+                .satisfies(disk -> assertThat(disk.root()).isEqualTo(dir.resolve("data")));
+    }
+
+    @Test
+    void lsStatCatAndRemotesLeaveNoJobDatabase() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Terminal terminal = new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false, Duration.ofHours(1));
+        String config = "--config=" + remotesFile;
+
+        BargeCli cli = new BargeCli(starter, terminal);
+        assertThat(cli.execute("ls", "-R", "disk:photos", config)).isZero();
+        assertThat(cli.execute("stat", "fromfile:photos/2024/a.jpg", config)).isZero();
+        assertThat(cli.execute("cat", "file://" + dir.resolve("data/photos/2024/a.jpg"), config)).isZero();
+        assertThat(cli.execute("remotes", config)).isZero();
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("2024/a.jpg", "size:          5", "alpha",
+                "fromenv", "AKIA****").doesNotContain("very-secret");
+        assertThat(jobDatabaseFiles()).as("files in barge.home").isEmpty();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.barge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.barge.cli.BargeJar.Run;
+import dev.barge.test.TempDirs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Start-up as a user meets it (issue 11): the store commands open no job database, and
+ * {@code bin/barge} runs the extracted jar from the class archive the build recorded in
+ * {@code target/app}, and without a word when that archive no longer fits the jar.
+ */
+class StartUpIT {
+    private static final Path APP = Path.of("target", "app");
+    private static final Path SCRIPT = Path.of("bin", "barge");
+    /** The JDK running the build made the CDS archive; this test runs on it too. */
+    private static final String THIS_JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    private Path root;
+    private Path home;
+    private String listing;
+
+    @BeforeEach
+    void files() throws IOException {
+        root = TempDirs.create("barge-startup-");
+        home = root.resolve("home");
+        Files.createDirectories(root.resolve("data/photos/2024"));
+        Files.writeString(root.resolve("data/photos/2024/a.jpg"), "alpha");
+        Files.writeString(root.resolve("data/photos/b.jpg"), "bravo");
+        listing = "2024/" + System.lineSeparator() + "b.jpg" + System.lineSeparator();
+    }
+
+    private List<String> jobDatabaseFiles() throws IOException {
+        if (!Files.isDirectory(home)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(home)) {
+            return files.map(p -> p.getFileName().toString()).filter(name -> name.startsWith("jobs")).toList();
+        }
+    }
+
+    @Test
+    void lsCatStatAndRemotesOpenNoJobDatabaseWhereMigrateDoes() throws Exception {
+        String photos = "file://" + root.resolve("data/photos");
+        Run ls = BargeJar.run(home, "ls", photos);
+        assertThat(ls.exitCode()).as(ls.err()).isZero();
+        assertThat(ls.out()).isEqualTo(listing);
+        assertThat(BargeJar.run(home, "cat", photos + "/b.jpg").out()).isEqualTo("bravo");
+        assertThat(BargeJar.run(home, "stat", photos + "/b.jpg").out()).contains("size:          5");
+        assertThat(BargeJar.run(home, "remotes").exitCode()).isZero();
+        assertThat(jobDatabaseFiles()).as("job database files in barge.home").isEmpty();
+
+        Run migrate = BargeJar.run(home, "migrate", photos, "file://" + root.resolve("copy"), "--json");
+        assertThat(migrate.exitCode()).as(migrate.err()).isZero();
+        assertThat(jobDatabaseFiles()).isNotEmpty();
+    }
+
+    @Test
+    void binBargeRunsFromTheClassArchiveOfTheBuild() throws Exception {
+        assertThat(APP.resolve("barge.jsa")).as("the package phase's training run wrote the CDS archive")
+                .isRegularFile();
+        // -Xshare:on: the JVM refuses to start unless it maps the archive
+        Run cds = BargeJar.runScript(SCRIPT, home, Map.of("BARGE_JAVA", THIS_JAVA, "BARGE_JAVA_OPTS", "-Xshare:on"),
+                "ls", "file://" + root.resolve("data/photos"));
+        assertThat(cds.exitCode()).as(cds.out() + cds.err()).isZero();
+        assertThat(cds.out()).isEqualTo(listing);
+        assertThat(cds.err()).isEmpty();
+
+        if (Files.isRegularFile(APP.resolve("barge.aot.java"))) {
+            // the build found a JDK 25+: bin/barge prefers it, and AOTMode=on fails unless its cache loads
+            Run aot = BargeJar.runScript(SCRIPT, home, Map.of("BARGE_JAVA_OPTS", "-XX:AOTMode=on"),
+                    "ls", "file://" + root.resolve("data/photos"));
+            assertThat(aot.exitCode()).as(aot.out() + aot.err()).isZero();
+            assertThat(aot.out()).isEqualTo(listing);
+            assertThat(aot.err()).isEmpty();
+        }
+    }
+
+    @Test
+    void aStaleArchiveIsIgnoredWithoutAWord() throws Exception {
+        // a checkout whose jar was rebuilt after the training: same archives, another jar
+        Path checkout = root.resolve("checkout");
+        Path app = Files.createDirectories(checkout.resolve("target/app"));
+        Files.createDirectories(checkout.resolve("bin"));
+        Files.copy(SCRIPT, checkout.resolve("bin/barge"));
+        Files.copy(APP.resolve("barge.jar"), app.resolve("barge.jar"));
+        Files.createSymbolicLink(app.resolve("lib"), APP.resolve("lib").toAbsolutePath());
+        try (Stream<Path> archives = Files.list(APP)) {
+            for (Path file : archives.filter(p -> p.getFileName().toString().matches("barge\\.(jsa|aot).*")).toList()) {
+                Files.copy(file, app.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        assertThat(app.resolve("barge.jsa")).isRegularFile();
+        Path script = checkout.resolve("bin/barge");
+        String photos = "file://" + root.resolve("data/photos");
+
+        Run strict = BargeJar.runScript(script, home, Map.of("BARGE_JAVA", THIS_JAVA, "BARGE_JAVA_OPTS", "-Xshare:on"),
+                "ls", photos);
+        assertThat(strict.exitCode()).as("the archive is stale: -Xshare:on refuses it").isNotZero();
+
+        Run cds = BargeJar.runScript(script, home, Map.of("BARGE_JAVA", THIS_JAVA), "ls", photos);
+        assertThat(cds.exitCode()).as(cds.err()).isZero();
+        assertThat(cds.out()).as("nothing but the listing on stdout").isEqualTo(listing);
+        assertThat(cds.err()).isEmpty();
+
+        if (Files.isRegularFile(app.resolve("barge.aot.java"))) {
+            Run aot = BargeJar.runScript(script, home, Map.of(), "ls", photos);
+            assertThat(aot.exitCode()).as(aot.err()).isZero();
+            assertThat(aot.out()).isEqualTo(listing);
+            assertThat(aot.err()).isEmpty();
+        }
+    }
+}
