@@ -19,6 +19,12 @@ import org.springframework.util.unit.DataSize;
 @Configuration(proxyBeanMethods = false)
 public class JobConfiguration {
 
+    /** No database connection held while a chunk copies: see {@link LazyJobConnections}. */
+    @Bean
+    static LazyJobConnections lazyJobConnections() {
+        return new LazyJobConnections();
+    }
+
     @Bean
     JobRecords jobRecords(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
         return new JobRecords(jdbc, transactionManager);

@@ -54,6 +54,7 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
     private final Map<String, Listing> listings = new ConcurrentHashMap<>();
     private final Map<String, List<String>> written = new ConcurrentHashMap<>();
     private final Map<String, List<String>> deleted = new ConcurrentHashMap<>();
+    private final Map<String, Runnable> beforeWrite = new ConcurrentHashMap<>();
 
     /** How a remote lists: in this order, this many objects a page at most. */
     private record Listing(Comparator<String> order, int pageSize) {}
@@ -70,7 +71,13 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
         listings.put(remote, new Listing(order, pageSize));
     }
 
+    /** Runs {@code action} in the writing thread before each write to a remote, as the copy is under way. */
+    void beforeWrite(String remote, Runnable action) {
+        beforeWrite.put(remote, action);
+    }
+
     void clear() {
+        beforeWrite.clear();
         armed.clear();
         listings.clear();
         written.clear();
@@ -129,6 +136,7 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
 
             @Override
             public WriteResult put(PutRequest request, Payload payload) {
+                beforeWrite.getOrDefault(name, () -> { }).run();
                 refuseWrite(Operation.PUT, request.bucket(), request.key());
                 WriteResult result = delegate.put(request, payload);
                 log(written, name, request.key());
