@@ -11,10 +11,7 @@ class PostgresJobRepositoryTest extends JobRepositoryContract {
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", SCHEMA::url);
-        registry.add("spring.datasource.username", SCHEMA::user);
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.flyway.schemas", SCHEMA::name);
+        SCHEMA.register(registry);
     }
 
     @AfterAll

@@ -51,10 +51,7 @@ class ChunkTransactionTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        registry.add("spring.datasource.url", SCHEMA::url);
-        registry.add("spring.datasource.username", SCHEMA::user);
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.flyway.schemas", SCHEMA::name);
+        SCHEMA.register(registry);
         MigrateJobContract.localRemotes(registry);
     }
 

@@ -83,22 +83,14 @@ class CrossStoreMigrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        registry.add("spring.datasource.url", SCHEMA::url);
-        registry.add("spring.datasource.username", SCHEMA::user);
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.flyway.schemas", SCHEMA::name);
+        SCHEMA.register(registry);
         Path root = TempDirs.create("barge-cross-");
         registry.add("barge.remotes.disk.type", () -> "local");
         registry.add("barge.remotes.disk.root", root::toString);
         registry.add("barge.remotes.disk.options.sync", () -> "false");
         registry.add("barge.remotes.disk.options.multipart-min-part-size", () -> "1MB");
         for (String name : List.of("s3a", "s3b")) {
-            registry.add("barge.remotes." + name + ".type", () -> "s3");
-            registry.add("barge.remotes." + name + ".endpoint", S3::endpoint);
-            registry.add("barge.remotes." + name + ".region", () -> "us-east-1");
-            registry.add("barge.remotes." + name + ".path-style", () -> "true");
-            registry.add("barge.remotes." + name + ".access-key-id", () -> S3ProxyServer.ACCESS_KEY);
-            registry.add("barge.remotes." + name + ".secret-access-key", () -> S3ProxyServer.SECRET_KEY);
+            S3ProxyServer.registerRemote(registry, name, S3::endpoint);
         }
         registry.add("barge.remotes.oss.type", () -> "oss");
         registry.add("barge.remotes.oss.endpoint", OSS::endpoint);

@@ -12,10 +12,7 @@ class PostgresMigrateJobTest extends MigrateJobContract {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        registry.add("spring.datasource.url", SCHEMA::url);
-        registry.add("spring.datasource.username", SCHEMA::user);
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.flyway.schemas", SCHEMA::name);
+        SCHEMA.register(registry);
         localRemotes(registry);
     }
 

@@ -56,27 +56,13 @@ class RequestsPerObjectTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", SCHEMA::url);
-        registry.add("spring.datasource.username", SCHEMA::user);
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.flyway.schemas", SCHEMA::name);
+        SCHEMA.register(registry);
         registry.add("barge.remotes.disk.type", () -> "local");
         registry.add("barge.remotes.disk.root", DISK::toString);
         registry.add("barge.remotes.disk.options.sync", () -> "false");
-        for (String name : List.of("s3a", "s3b")) {
-            registry.add("barge.remotes." + name + ".type", () -> "s3");
-            registry.add("barge.remotes." + name + ".endpoint", DOOR::endpoint);
-            registry.add("barge.remotes." + name + ".region", () -> "us-east-1");
-            registry.add("barge.remotes." + name + ".path-style", () -> "true");
-            registry.add("barge.remotes." + name + ".access-key-id", () -> S3ProxyServer.ACCESS_KEY);
-            registry.add("barge.remotes." + name + ".secret-access-key", () -> S3ProxyServer.SECRET_KEY);
+        for (String name : List.of("s3a", "s3b", "walker")) {
+            S3ProxyServer.registerRemote(registry, name, DOOR::endpoint);
         }
-        registry.add("barge.remotes.walker.type", () -> "s3");
-        registry.add("barge.remotes.walker.endpoint", DOOR::endpoint);
-        registry.add("barge.remotes.walker.region", () -> "us-east-1");
-        registry.add("barge.remotes.walker.path-style", () -> "true");
-        registry.add("barge.remotes.walker.access-key-id", () -> S3ProxyServer.ACCESS_KEY);
-        registry.add("barge.remotes.walker.secret-access-key", () -> S3ProxyServer.SECRET_KEY);
         registry.add("barge.remotes.walker.options.listing", () -> "walk");
         registry.add("barge.remotes.oss.type", () -> "oss");
         registry.add("barge.remotes.oss.endpoint", OSS::endpoint);

@@ -31,6 +31,15 @@ public final class TestPostgres {
 
     /** A schema of its own; {@link #close()} drops it. */
     public record Schema(String url, String user, String name, Server server) implements AutoCloseable {
+
+        /** Points a Spring test context's job repository (DataSource and Flyway) at this schema. */
+        public void register(org.springframework.test.context.DynamicPropertyRegistry registry) {
+            registry.add("spring.datasource.url", this::url);
+            registry.add("spring.datasource.username", this::user);
+            registry.add("spring.datasource.password", () -> "");
+            registry.add("spring.flyway.schemas", this::name);
+        }
+
         @Override
         public void close() {
             server.execute("drop schema if exists " + name + " cascade");

@@ -80,6 +80,21 @@ public final class S3ProxyServer implements AutoCloseable {
         return remote(name, SECRET_KEY, Map.of());
     }
 
+    /**
+     * Registers {@code barge.remotes.<name>}: a path-style s3 remote with this server's credentials at
+     * {@code endpoint} (this server's, or a proxy's in front of it).
+     */
+    public static void registerRemote(org.springframework.test.context.DynamicPropertyRegistry registry, String name,
+            java.util.function.Supplier<Object> endpoint) {
+        String at = "barge.remotes." + name + ".";
+        registry.add(at + "type", () -> "s3");
+        registry.add(at + "endpoint", endpoint);
+        registry.add(at + "region", () -> "us-east-1");
+        registry.add(at + "path-style", () -> "true");
+        registry.add(at + "access-key-id", () -> ACCESS_KEY);
+        registry.add(at + "secret-access-key", () -> SECRET_KEY);
+    }
+
     @Override
     public void close() throws Exception {
         proxy.stop();
