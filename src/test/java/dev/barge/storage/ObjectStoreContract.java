@@ -521,6 +521,29 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void copyOfAListedSourceReplacedSinceReportsWhatItCopiedNotWhatWasListed() {
+        assumeThat(caps.copy()).as("store copies server-side").isTrue();
+        put("src", bytes(2000, 3));
+        ObjectInfo listed = store.list(ListRequest.of(bucket, "src")).objects().get(0);
+        byte[] replacement = bytes(2000, 4);
+        put("src", replacement);
+
+        WriteResult written = store.copy(CopyRequest.of(bucket, "src", bucket, "dst").withListedSource(listed));
+
+        assertThat(readFrom(bucket, "dst")).isEqualTo(replacement);
+        ObjectInfo copy = store.stat(bucket, "dst");
+        for (Checksum old : listed.checksums()) {
+            assertThat(written.checksum(old.algorithm())).as("the copy reports %s, as the listing did, so that a "
+                    + "caller sees the source changed", old.algorithm()).isPresent();
+        }
+        for (Checksum reported : written.checksums()) {
+            copy.checksum(reported.algorithm()).ifPresent(stored -> assertThat(reported).isEqualTo(stored));
+            listed.checksum(reported.algorithm()).ifPresent(old -> assertThat(reported).as("a checksum of the "
+                    + "listed version would let a caller take the new bytes for the old").isNotEqualTo(old));
+        }
+    }
+
+    @Test
     void copyOfAListedSourceThatVanishedIsNotFound() {
         assumeThat(caps.copy()).as("store copies server-side").isTrue();
         put("gone", new byte[] {1, 2});

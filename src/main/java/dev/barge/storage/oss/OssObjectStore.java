@@ -311,8 +311,8 @@ final class OssObjectStore implements ObjectStore {
     }
 
     /**
-     * One CopyObject. The copy has the source's content: its CRC-64 (as the response reports it, else
-     * as the source did), and its MD5 when the copy's etag is that MD5.
+     * One CopyObject. The copy reports the CRC-64 the response gives (else the source's), and its
+     * etag as MD5 where the source's etag was one.
      */
     private WriteResult singleCopy(Operation op, CopyRequest request, List<Checksum> sourceChecksums) {
         CopyObjectRequest copy = new CopyObjectRequest(request.sourceBucket(), request.sourceKey(),
@@ -328,10 +328,12 @@ final class OssObjectStore implements ObjectStore {
         CopyObjectResult result = call(op, request.targetBucket(), request.targetKey(), () -> client.copyObject(copy));
         String etag = OssHeaders.unquote(result.getETag());
         List<Checksum> checksums = new ArrayList<>(2);
-        for (Checksum c : sourceChecksums) {
-            if (c.algorithm() == Checksum.Algorithm.MD5 && c.value().equalsIgnoreCase(etag)) {
-                checksums.add(c);
-            }
+        // the copy keeps the etag of what it copied: the MD5 of a normal object, which is what it
+        // was when the source's etag was an MD5 (a source replaced since it was listed then shows
+        // as another MD5, and the caller's comparison with the listing catches it)
+        boolean sourceEtagIsMd5 = sourceChecksums.stream().anyMatch(c -> c.algorithm() == Checksum.Algorithm.MD5);
+        if (sourceEtagIsMd5 && etag != null && etag.matches("[0-9a-fA-F]{32}")) {
+            checksums.add(Checksum.md5Hex(etag));
         }
         String crc = result.getResponse() == null ? null
                 : OssHeaders.header(new HashMap<String, Object>(result.getResponse().getHeaders()),
