@@ -34,6 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -45,6 +46,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * file system and on S3Proxy, where {@code s3a} and {@code s3b} are two remotes on one server
  * that {@link StoreRegistry#sameStore} tells apart (other host spelling and region).
  */
+// closed with the class, before the JVM's exit deletes its temporary directories: an H2 database
+// still open then writes a trace file into the deleted directory and leaves it behind
+@DirtiesContext
 @SpringBootTest
 class CliOverlapTest {
     private static final AtomicInteger RUNS = new AtomicInteger();

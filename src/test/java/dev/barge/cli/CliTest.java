@@ -34,6 +34,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -47,6 +48,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * with two local remotes ({@code src}, {@code dst}), an S3Proxy remote ({@code s3t}), the same
  * S3Proxy with a wrong secret ({@code s3bad}) and a Qiniu remote without credentials.
  */
+// closed with the class, before the JVM's exit deletes its temporary directories: an H2 database
+// still open then writes a trace file into the deleted directory and leaves it behind
+@DirtiesContext
 @SpringBootTest(properties = "barge.jobs.heartbeat-interval=200ms")
 @Import(CliTest.Faults.class)
 class CliTest {

@@ -16,6 +16,7 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -23,6 +24,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The job repository as Barge sets it up (Flyway-owned schema, Spring Batch on top), checked on
  * each database it supports by a subclass that points {@code spring.datasource.*} at it.
  */
+// closed with the class, before the JVM's exit deletes its temporary directories: an H2 database
+// still open then writes a trace file into the deleted directory and leaves it behind
+@DirtiesContext
 @SpringBootTest
 @Import(CountingJobConfiguration.class)
 abstract class JobRepositoryContract {

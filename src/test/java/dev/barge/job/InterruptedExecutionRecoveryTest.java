@@ -33,6 +33,7 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -42,6 +43,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * the execution is being created), built directly on the default H2 repository: the same
  * migration resumes each once the process that left it is gone, and refuses while it is alive.
  */
+// closed with the class, before the JVM's exit deletes its temporary directories: an H2 database
+// still open then writes a trace file into the deleted directory and leaves it behind
+@DirtiesContext
 @SpringBootTest(properties = "barge.jobs.heartbeat-interval=200ms")
 class InterruptedExecutionRecoveryTest {
     private static final AtomicInteger BUCKETS = new AtomicInteger();

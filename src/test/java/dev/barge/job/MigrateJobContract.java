@@ -38,6 +38,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -46,6 +47,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * The migrate job end to end between two local remotes, on the job repository a subclass
  * chooses. Each test works in buckets of its own.
  */
+// closed with the class, before the JVM's exit deletes its temporary directories: an H2 database
+// still open then writes a trace file into the deleted directory and leaves it behind
+@DirtiesContext
 @SpringBootTest(properties = {
         "barge.transfer.multipart-threshold=1MB",
         "barge.transfer.part-size=1MB",
