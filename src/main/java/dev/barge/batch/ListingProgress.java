@@ -17,22 +17,21 @@ public final class ListingProgress {
 
     /** Counts one page as the reader received it. */
     void listed(List<ObjectInfo> page) {
-        long size = 0;
-        for (ObjectInfo object : page) {
-            size += object.size();
-        }
-        bytes.addAndGet(size);
-        objects.addAndGet(page.size());
+        add(page, 1);
     }
 
     /** Uncounts the head of a page that an earlier execution already handed out. */
     void resumedPast(List<ObjectInfo> done) {
+        add(done, -1);
+    }
+
+    private void add(List<ObjectInfo> objects, int sign) {
         long size = 0;
-        for (ObjectInfo object : done) {
+        for (ObjectInfo object : objects) {
             size += object.size();
         }
-        bytes.addAndGet(-size);
-        objects.addAndGet(-done.size());
+        bytes.addAndGet(sign * size);
+        this.objects.addAndGet(sign * (long) objects.size());
     }
 
     /** The reader has received the last page. */
