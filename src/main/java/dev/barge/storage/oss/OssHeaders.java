@@ -171,10 +171,10 @@ final class OssHeaders {
     }
 
     /** A response header by name, ignoring case (the SDK keeps the case the server sent). */
-    static String header(Map<String, Object> raw, String name) {
+    static String header(Map<String, ?> raw, String name) {
         Object value = raw.get(name);
         if (value == null) {
-            for (Map.Entry<String, Object> entry : raw.entrySet()) {
+            for (Map.Entry<String, ?> entry : raw.entrySet()) {
                 if (entry.getKey().equalsIgnoreCase(name)) {
                     value = entry.getValue();
                     break;

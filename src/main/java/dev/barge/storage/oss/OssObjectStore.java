@@ -336,8 +336,7 @@ final class OssObjectStore implements ObjectStore {
             checksums.add(Checksum.md5Hex(etag));
         }
         String crc = result.getResponse() == null ? null
-                : OssHeaders.header(new HashMap<String, Object>(result.getResponse().getHeaders()),
-                        "x-oss-hash-crc64ecma");
+                : OssHeaders.header(result.getResponse().getHeaders(), "x-oss-hash-crc64ecma");
         if (crc != null && !crc.isBlank()) {
             checksums.add(OssHeaders.crc64(Long.parseUnsignedLong(crc.strip())));
         } else {
