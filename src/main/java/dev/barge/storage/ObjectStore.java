@@ -230,6 +230,16 @@ public interface ObjectStore extends AutoCloseable {
     }
 
     /**
+     * Starts a multipart upload whose parts the caller cuts at fixed offsets: part <i>n</i> holds the
+     * bytes from (<i>n</i> − 1) × {@code partSize}, and every part but the last is exactly
+     * {@code partSize} bytes. A store that can write each part in place (the local file system) uses
+     * the plan; the others start an ordinary upload, which is what this default does.
+     */
+    default MultipartUpload initiateMultipart(PutRequest request, long partSize) {
+        return initiateMultipart(request);
+    }
+
+    /**
      * Uploads one part. Parts may be uploaded in any order and concurrently; uploading a part
      * number again replaces that part. Every part but the last must be at least
      * {@link Capabilities#multipartMinPartSize()}; stores may only check that on completion.

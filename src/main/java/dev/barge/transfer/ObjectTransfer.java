@@ -161,7 +161,7 @@ public final class ObjectTransfer {
         Capabilities target = r.target().capabilities();
         long partSize = partSize(r, source.size(), target);
         int partCount = (int) Math.max(1, (source.size() + partSize - 1) / partSize);
-        MultipartUpload upload = r.target().initiateMultipart(putRequest(r, source, true).build());
+        MultipartUpload upload = r.target().initiateMultipart(putRequest(r, source, true).build(), partSize);
         Deque<Future<Part>> inFlight = new ArrayDeque<>();
         try {
             StreamingChecksums sums = StreamingChecksums.of(algorithms(r, source));
@@ -361,9 +361,10 @@ public final class ObjectTransfer {
 
     private static byte[] readExactly(TransferRequest r, ObjectContent content) throws IOException {
         InputStream body = content.body();
-        byte[] data = body.readNBytes(Math.toIntExact(content.length()));
-        if (data.length != content.length() || body.read() != -1) {
-            throw new IOException("the source sent " + (data.length == content.length() ? "more" : data.length)
+        byte[] data = new byte[Math.toIntExact(content.length())];
+        int read = body.readNBytes(data, 0, data.length); // into the array: no staging buffers, no copy
+        if (read != data.length || body.read() != -1) {
+            throw new IOException("the source sent " + (read == data.length ? "more" : read)
                     + " bytes where " + content.length() + " were announced");
         }
         return data;

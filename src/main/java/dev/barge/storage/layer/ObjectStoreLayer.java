@@ -156,6 +156,12 @@ public abstract class ObjectStoreLayer implements ObjectStore {
     }
 
     @Override
+    public MultipartUpload initiateMultipart(PutRequest request, long partSize) {
+        return invoke(call(Operation.MULTIPART_INITIATE, request.bucket(), request.key()),
+                () -> delegate.initiateMultipart(request, partSize));
+    }
+
+    @Override
     public CompletedPart uploadPart(MultipartUpload upload, int partNumber, Payload payload) {
         Call call = write(Operation.MULTIPART_UPLOAD_PART, upload.bucket(), upload.key(), payload);
         Payload wrapped = upload(call, payload);

@@ -14,20 +14,25 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The sidecar of an object file, in {@code dir/.barge.meta/<name>}: its MD5 ({@code null} when the
- * file was not written by Barge, whose sidecar only holds attributes) and {@link LocalAttributes}. The sidecar also records the size and modification time of the data
- * it describes; a sidecar whose file has since been changed by another program no longer
- * matches and is ignored, so a stale checksum is never reported.
+ * The sidecar of an object file, in {@code dir/.barge.meta/<name>}: its etag and MD5 and its
+ * {@link LocalAttributes}. The etag is the MD5, except for an object completed from multipart
+ * parts, which gets an S3-style etag and no MD5; both are {@code null} for a file that Barge did not
+ * write, whose sidecar only holds attributes. The sidecar also records the size and modification
+ * time of the data it describes; a sidecar whose file has since been changed by another program no
+ * longer matches and is ignored, so a stale checksum is never reported.
  */
-record LocalMetadata(String md5, long size, long modifiedNanos, LocalAttributes attributes) {
+record LocalMetadata(String etag, String md5, long size, long modifiedNanos, LocalAttributes attributes) {
 
     LocalMetadata {
         requireNonNull(attributes, "attributes is null");
+        if (etag == null) {
+            etag = md5;
+        }
     }
 
     /** The sidecar for a file as it is now. */
-    static LocalMetadata describing(BasicFileAttributes file, String md5, LocalAttributes attributes) {
-        return new LocalMetadata(md5, file.size(), file.lastModifiedTime().to(TimeUnit.NANOSECONDS), attributes);
+    static LocalMetadata describing(BasicFileAttributes file, String etag, String md5, LocalAttributes attributes) {
+        return new LocalMetadata(etag, md5, file.size(), file.lastModifiedTime().to(TimeUnit.NANOSECONDS), attributes);
     }
 
     /** Whether this sidecar describes the file as it is now. */
@@ -40,7 +45,7 @@ record LocalMetadata(String md5, long size, long modifiedNanos, LocalAttributes 
         Properties p = new Properties();
         try (Reader reader = Files.newBufferedReader(sidecar, StandardCharsets.UTF_8)) {
             p.load(reader);
-            return new LocalMetadata(p.getProperty("md5"), Long.parseLong(p.getProperty("size")),
+            return new LocalMetadata(p.getProperty("etag"), p.getProperty("md5"), Long.parseLong(p.getProperty("size")),
                     Long.parseLong(p.getProperty("modified-nanos")), LocalAttributes.readFrom(p));
         } catch (IOException | RuntimeException e) {
             return null; // missing or unreadable: the object is described from the file alone
@@ -52,6 +57,9 @@ record LocalMetadata(String md5, long size, long modifiedNanos, LocalAttributes 
         Properties p = new Properties();
         if (md5 != null) {
             p.setProperty("md5", md5);
+        }
+        if (etag != null && !etag.equals(md5)) {
+            p.setProperty("etag", etag);
         }
         p.setProperty("size", Long.toString(size));
         p.setProperty("modified-nanos", Long.toString(modifiedNanos));

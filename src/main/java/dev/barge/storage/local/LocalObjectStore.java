@@ -120,7 +120,7 @@ final class LocalObjectStore implements ObjectStore {
                     prefixes.add(entry.key());
                 } else {
                     LocalMetadata meta = validSidecar(entry.file(), entry.attributes());
-                    objects.add(info(entry.key(), entry.attributes(), meta, meta != null ? meta.md5() : null, false));
+                    objects.add(info(entry.key(), entry.attributes(), meta, false));
                 }
                 last = entry;
             }
@@ -139,7 +139,7 @@ final class LocalObjectStore implements ObjectStore {
         Path file = existingObject(Operation.STAT, bucket, key);
         BasicFileAttributes attributes = attributesOf(Operation.STAT, bucket, key, file);
         LocalMetadata meta = validSidecar(file, attributes);
-        return info(key, attributes, meta, meta != null ? meta.md5() : null, true);
+        return info(key, attributes, meta, true);
     }
 
     @Override
@@ -165,7 +165,7 @@ final class LocalObjectStore implements ObjectStore {
                 }
                 channel.position(offset);
                 LocalMetadata meta = validSidecar(file, attributes);
-                ObjectInfo info = info(key, attributes, meta, meta != null ? meta.md5() : null, true);
+                ObjectInfo info = info(key, attributes, meta, true);
                 return new ObjectContent(info, offset, length, new LimitedInputStream(Channels.newInputStream(channel), length));
             } catch (RuntimeException | IOException e) {
                 channel.close();
@@ -269,10 +269,12 @@ final class LocalObjectStore implements ObjectStore {
         StorageClass target = storageClassOrDefault(Operation.SET_STORAGE_CLASS, bucket, key,
                 requireNonNull(storageClass, "storageClass is null"));
         LocalMetadata meta = validSidecar(file, attributes);
-        String md5 = meta != null ? meta.md5() : null; // a file Barge did not write is not read to hash it
+        // a file Barge did not write is not read to hash it: it keeps no etag and no MD5
+        String etag = meta != null ? meta.etag() : null;
+        String md5 = meta != null ? meta.md5() : null;
         LocalAttributes kept = meta != null ? meta.attributes() : LocalAttributes.NONE;
         writeSidecar(Operation.SET_STORAGE_CLASS, bucket, key, file,
-                LocalMetadata.describing(attributes, md5, kept.withStorageClass(target)));
+                LocalMetadata.describing(attributes, etag, md5, kept.withStorageClass(target)));
     }
 
     // ---- deleting -----------------------------------------------------------------------
@@ -371,12 +373,18 @@ final class LocalObjectStore implements ObjectStore {
 
     @Override
     public MultipartUpload initiateMultipart(PutRequest request) {
+        return initiateMultipart(request, 0);
+    }
+
+    /** Parts that follow the plan are written in place, so completing writes no byte again. */
+    @Override
+    public MultipartUpload initiateMultipart(PutRequest request, long partSize) {
         Path bucketDir = paths.existingBucket(Operation.MULTIPART_INITIATE, request.bucket(), request.key());
         paths.object(Operation.MULTIPART_INITIATE, request.bucket(), bucketDir, request.key());
         StorageClass storageClass = storageClassOrDefault(Operation.MULTIPART_INITIATE, request.bucket(), request.key(),
                 request.storageClass());
         LocalUpload upload = LocalUpload.create(bucketDir, request.key(),
-                new LocalAttributes(request.contentType(), request.userMetadata(), storageClass), sync);
+                new LocalAttributes(request.contentType(), request.userMetadata(), storageClass), Math.max(0, partSize));
         return new MultipartUpload(request.bucket(), request.key(), upload.id());
     }
 
@@ -403,10 +411,22 @@ final class LocalObjectStore implements ObjectStore {
         LocalUpload staged = existingUpload(Operation.MULTIPART_COMPLETE, upload);
         Path bucketDir = paths.existingBucket(Operation.MULTIPART_COMPLETE, upload.bucket(), upload.key());
         Path file = paths.object(Operation.MULTIPART_COMPLETE, upload.bucket(), bucketDir, upload.key());
-        List<CompletedPart> ordered = staged.checkParts(parts, capabilities.multipartMinPartSize());
-        try (InputStream in = staged.assemble(ordered)) {
-            WriteResult result = write(Operation.MULTIPART_COMPLETE, upload.bucket(), upload.key(), bucketDir, file, in,
-                    Payload.UNKNOWN_LENGTH, staged.attributes(), List.of());
+        List<LocalUpload.StagedPart> ordered = staged.checkParts(parts, capabilities.multipartMinPartSize());
+        Stored stored = new Stored(LocalUpload.objectEtag(ordered), null);
+        try {
+            WriteResult result = place(Operation.MULTIPART_COMPLETE, upload.bucket(), upload.key(), bucketDir, file,
+                    staged.attributes(), temp -> {
+                        if (staged.inPlace(ordered)) {
+                            staged.moveInPlaceTo(ordered, temp);
+                            flush(temp);
+                        } else {
+                            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                                staged.assembleInto(ordered, channel);
+                                flush(channel);
+                            }
+                        }
+                        return stored;
+                    });
             staged.delete();
             return result;
         } catch (IOException e) {
@@ -417,7 +437,7 @@ final class LocalObjectStore implements ObjectStore {
     @Override
     public void abortMultipart(MultipartUpload upload) {
         Path bucketDir = paths.existingBucket(Operation.MULTIPART_ABORT, upload.bucket(), upload.key());
-        LocalUpload staged = LocalUpload.find(bucketDir, upload, sync);
+        LocalUpload staged = LocalUpload.find(bucketDir, upload);
         if (staged != null) {
             staged.delete();
         }
@@ -425,7 +445,7 @@ final class LocalObjectStore implements ObjectStore {
 
     private LocalUpload existingUpload(Operation op, MultipartUpload upload) {
         Path bucketDir = paths.existingBucket(op, upload.bucket(), upload.key());
-        LocalUpload staged = LocalUpload.find(bucketDir, upload, sync);
+        LocalUpload staged = LocalUpload.find(bucketDir, upload);
         if (staged == null) {
             throw StorageException.builder(ErrorKind.NOT_FOUND, op).bucket(upload.bucket()).key(upload.key())
                     .detail("no such multipart upload: " + upload.uploadId()).build();
@@ -447,29 +467,20 @@ final class LocalObjectStore implements ObjectStore {
      */
     private WriteResult write(Operation op, String bucket, String key, Path bucketDir, Path file, InputStream in,
             long expectedLength, LocalAttributes attributes, List<Checksum> expectedChecksums) throws IOException {
-        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw StorageException.builder(ErrorKind.CONFLICT, op).bucket(bucket).key(key)
-                    .detail("other keys continue this one with '/', so it is a directory on the file system "
-                            + "and cannot also be an object").build();
-        }
-        Path temp = null;
-        try {
-            temp = createTemp(op, bucket, key, bucketDir, file);
+        return place(op, bucket, key, bucketDir, file, attributes, temp -> {
             MessageDigest md5 = digest("MD5");
             MessageDigest sha256 = expectedChecksums.stream()
                     .anyMatch(c -> c.algorithm() == Checksum.Algorithm.SHA256) ? digest("SHA-256") : null;
             long written;
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-                    OutputStream out = Channels.newOutputStream(channel)) {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                OutputStream out = Channels.newOutputStream(channel);
                 InputStream digesting = new DigestInputStream(in, md5);
                 if (sha256 != null) {
                     digesting = new DigestInputStream(digesting, sha256);
                 }
                 written = copy(digesting, out, expectedLength);
                 out.flush();
-                if (sync) {
-                    channel.force(true);
-                }
+                flush(channel);
             }
             if (expectedLength != Payload.UNKNOWN_LENGTH && written != expectedLength) {
                 throw StorageException.invalidArgument(op, bucket, key, "the payload held " + written
@@ -485,15 +496,60 @@ final class LocalObjectStore implements ObjectStore {
                                     + actual + "; nothing was written").build();
                 }
             }
+            return new Stored(md5Hex, md5Hex);
+        });
+    }
+
+    /** What a write stored: the object's etag, and its MD5 where the write computed one. */
+    private record Stored(String etag, String md5) {}
+
+    /** Fills the (empty) temporary file of a write with the object's bytes, flushed with {@link #flush}. */
+    @FunctionalInterface
+    private interface Filler {
+        Stored fill(Path temp) throws IOException;
+    }
+
+    /**
+     * Places an object atomically: {@code filler} fills a temporary file beside the target, which is
+     * then renamed over the target, and the object's sidecar is written. On any failure the temporary
+     * file is removed and the previous object is untouched.
+     */
+    private WriteResult place(Operation op, String bucket, String key, Path bucketDir, Path file,
+            LocalAttributes attributes, Filler filler) throws IOException {
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw StorageException.builder(ErrorKind.CONFLICT, op).bucket(bucket).key(key)
+                    .detail("other keys continue this one with '/', so it is a directory on the file system "
+                            + "and cannot also be an object").build();
+        }
+        Path temp = null;
+        try {
+            temp = createTemp(op, bucket, key, bucketDir, file);
+            Stored stored = filler.fill(temp);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temp = null;
             syncDirectory(file.getParent());
-            BasicFileAttributes stored = attributesOf(op, bucket, key, file);
-            writeSidecar(op, bucket, key, file, LocalMetadata.describing(stored, md5Hex, attributes));
-            return new WriteResult(md5Hex, List.of(Checksum.md5Hex(md5Hex)));
+            BasicFileAttributes now = attributesOf(op, bucket, key, file);
+            writeSidecar(op, bucket, key, file, LocalMetadata.describing(now, stored.etag(), stored.md5(), attributes));
+            return new WriteResult(stored.etag(),
+                    stored.md5() != null ? List.of(Checksum.md5Hex(stored.md5())) : List.of());
         } finally {
             if (temp != null) {
                 Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /** Makes a written file's data durable, when this store syncs. */
+    private void flush(FileChannel channel) throws IOException {
+        if (sync) {
+            channel.force(true);
+        }
+    }
+
+    private void flush(Path file) throws IOException {
+        if (sync) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.force(true);
             }
         }
     }
@@ -581,10 +637,12 @@ final class LocalObjectStore implements ObjectStore {
         return meta != null && meta.matches(attributes) ? meta : null;
     }
 
-    private static ObjectInfo info(String key, BasicFileAttributes attributes, LocalMetadata meta, String md5,
+    private static ObjectInfo info(String key, BasicFileAttributes attributes, LocalMetadata meta,
             boolean withHeaders) {
         LocalAttributes kept = meta != null ? meta.attributes() : LocalAttributes.NONE;
-        return new ObjectInfo(key, attributes.size(), attributes.lastModifiedTime().toInstant(), md5,
+        String md5 = meta != null ? meta.md5() : null;
+        return new ObjectInfo(key, attributes.size(), attributes.lastModifiedTime().toInstant(),
+                meta != null ? meta.etag() : null,
                 kept.storageClass(),
                 withHeaders ? kept.contentType() : null,
                 withHeaders ? kept.userMetadata() : Map.of(),

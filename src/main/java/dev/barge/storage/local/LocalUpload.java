@@ -3,12 +3,12 @@ package dev.barge.storage.local;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.storage.CompletedPart;
+import dev.barge.storage.ErrorKind;
 import dev.barge.storage.MultipartUpload;
 import dev.barge.storage.Operation;
 import dev.barge.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -20,41 +20,60 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 
 /**
- * A multipart upload staged in {@code <bucket>/.barge.uploads/<uploadId>/}: a descriptor with
- * the key and the object's attributes, and one file per part ({@code part.00001}).
+ * A multipart upload staged in {@code <bucket>/.barge.uploads/<uploadId>/}: a descriptor with the
+ * key, the object's attributes and the planned part size; the parts' bytes; and one record per part
+ * ({@code part.00001}) saying where its bytes are, how many there are and their CRC-32, which is the
+ * part's etag.
+ *
+ * <p>When the caller planned a part size ({@link dev.barge.storage.ObjectStore#initiateMultipart(
+ * dev.barge.storage.PutRequest, long)}), part <i>n</i> is written in place, at (<i>n</i> − 1) × part
+ * size of one file, {@code data}, and completing renames that file into the object: each byte is
+ * written once. Any other part (no plan, or a part larger than planned) gets a file of its own,
+ * and completing has the kernel copy the parts into the object ({@link FileChannel#transferTo}).
+ * Either way no byte is read back into the JVM or hashed a second time, and the object gets an
+ * S3-style etag (the MD5 of the part etags, a dash and the part count), not an MD5.
+ *
+ * <p>A part's record is replaced last, by a rename, so the last upload of a part number wins, as on
+ * S3; rewriting a part in place first removes its record, so a rewrite that fails leaves that part
+ * "not uploaded", never an old record over new bytes. Two uploads of one part number at the same
+ * time, with different bytes, are not supported (Barge uploads a part again only after a failure).
  */
 final class LocalUpload {
     private static final Pattern UPLOAD_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final String DESCRIPTOR = "upload.properties";
+    private static final String DATA = "data";
+    private static final Pattern PART_FILE = Pattern.compile("data|bytes\\." + UPLOAD_ID.pattern());
 
     private final String bucket;
     private final String key;
     private final String id;
     private final Path dir;
     private final LocalAttributes attributes;
-    private final boolean sync;
+    private final long partSize;
 
-    private LocalUpload(String bucket, String key, String id, Path dir, LocalAttributes attributes,
-            boolean sync) {
+    /** Where one uploaded part's bytes are: {@code length} bytes at {@code offset} of {@code file}. */
+    record StagedPart(int partNumber, Path file, long offset, long length, String etag) {}
+
+    private LocalUpload(String bucket, String key, String id, Path dir, LocalAttributes attributes, long partSize) {
         this.bucket = bucket;
         this.key = key;
         this.id = id;
         this.dir = dir;
         this.attributes = attributes;
-        this.sync = sync;
+        this.partSize = partSize;
     }
 
     String id() {
@@ -65,12 +84,14 @@ final class LocalUpload {
         return attributes;
     }
 
-    static LocalUpload create(Path bucketDir, String key, LocalAttributes attributes, boolean sync) {
+    /** @param partSize the size of every part but the last, as the caller planned it; 0 when unknown */
+    static LocalUpload create(Path bucketDir, String key, LocalAttributes attributes, long partSize) {
         String bucket = bucketDir.getFileName().toString();
         String id = UUID.randomUUID().toString();
         Path dir = bucketDir.resolve(LocalPaths.UPLOADS_DIR).resolve(id);
         Properties p = new Properties();
         p.setProperty("key", key);
+        p.setProperty("part-size", Long.toString(partSize));
         attributes.writeTo(p);
         try {
             Files.createDirectories(dir);
@@ -80,11 +101,11 @@ final class LocalUpload {
         } catch (IOException e) {
             throw LocalErrors.io(Operation.MULTIPART_INITIATE, bucket, key, e);
         }
-        return new LocalUpload(bucket, key, id, dir, attributes, sync);
+        return new LocalUpload(bucket, key, id, dir, attributes, partSize);
     }
 
     /** The staged upload, or {@code null} if there is none with this id for this key. */
-    static LocalUpload find(Path bucketDir, MultipartUpload upload, boolean sync) {
+    static LocalUpload find(Path bucketDir, MultipartUpload upload) {
         if (!UPLOAD_ID.matcher(upload.uploadId()).matches()) {
             return null;
         }
@@ -100,111 +121,147 @@ final class LocalUpload {
         if (!upload.key().equals(p.getProperty("key"))) {
             return null;
         }
-        return new LocalUpload(upload.bucket(), upload.key(), upload.uploadId(), dir, LocalAttributes.readFrom(p), sync);
+        long partSize = Long.parseLong(p.getProperty("part-size", "0"));
+        return new LocalUpload(upload.bucket(), upload.key(), upload.uploadId(), dir, LocalAttributes.readFrom(p),
+                partSize);
     }
 
+    /**
+     * Stages one part, in place when it fits the planned part size, else in a file of its own; then
+     * records it. Parts are not flushed to disk: until the upload completes nothing refers to them,
+     * and completing makes the object durable as a whole.
+     */
     CompletedPart writePart(int partNumber, InputStream in, long expectedLength) throws IOException {
-        Path part = partFile(partNumber);
-        Path temp = LocalPaths.tempNextTo(part);
+        Path record = recordFile(partNumber);
+        boolean inPlace = partSize > 0 && expectedLength >= 0 && expectedLength <= partSize;
+        Path file = inPlace ? dir.resolve(DATA) : dir.resolve("bytes." + UUID.randomUUID());
+        long offset = inPlace ? (partNumber - 1) * partSize : 0;
+        boolean recorded = false;
         try {
-            MessageDigest md5 = LocalObjectStore.digest("MD5");
+            if (inPlace) {
+                Files.deleteIfExists(record); // from here until the new record, the part is "not uploaded"
+            }
+            CRC32 crc = new CRC32();
             long written;
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    OutputStream out = Channels.newOutputStream(channel)) {
-                written = LocalObjectStore.copy(new DigestInputStream(in, md5), out, expectedLength);
-                if (sync) {
-                    channel.force(true);
-                }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    CheckedOutputStream out = new CheckedOutputStream(Channels.newOutputStream(channel.position(offset)),
+                            crc)) {
+                written = in.transferTo(out); // an in-memory part goes to the file in one write
             }
             if (expectedLength >= 0 && written != expectedLength) {
                 throw StorageException.invalidArgument(Operation.MULTIPART_UPLOAD_PART, bucket, key, "part " + partNumber
                         + " held " + written + " bytes but " + expectedLength + " were announced");
             }
-            Files.move(temp, part, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new CompletedPart(partNumber, HexFormat.of().formatHex(md5.digest()), written);
+            StagedPart staged = new StagedPart(partNumber, file, offset, written, etag((int) crc.getValue()));
+            writeRecord(record, staged);
+            recorded = true;
+            return new CompletedPart(partNumber, staged.etag(), written);
         } catch (NoSuchFileException e) {
-            throw StorageException.builder(dev.barge.storage.ErrorKind.NOT_FOUND, Operation.MULTIPART_UPLOAD_PART)
+            throw StorageException.builder(ErrorKind.NOT_FOUND, Operation.MULTIPART_UPLOAD_PART)
                     .bucket(bucket).key(key).detail("the multipart upload " + id + " was aborted or completed").build();
         } finally {
-            Files.deleteIfExists(temp);
+            if (!recorded && !inPlace) {
+                Files.deleteIfExists(file);
+            }
         }
     }
 
     /**
-     * The parts in part-number order, after checking that each was uploaded and that all but the
-     * last reach the minimum size. Etags are checked while assembling.
+     * The listed parts in part-number order, after checking that each was uploaded, that its staged
+     * etag is the one listed, and that all but the last reach the minimum size.
      */
-    List<CompletedPart> checkParts(List<CompletedPart> parts, long minPartSize) {
+    List<StagedPart> checkParts(List<CompletedPart> parts, long minPartSize) {
         if (parts.isEmpty()) {
             throw invalid("a multipart upload needs at least one part");
         }
-        List<CompletedPart> ordered = new ArrayList<>(parts);
-        ordered.sort(Comparator.comparingInt(CompletedPart::partNumber));
-        for (int i = 0; i < ordered.size(); i++) {
-            CompletedPart part = ordered.get(i);
-            if (i > 0 && ordered.get(i - 1).partNumber() == part.partNumber()) {
+        List<CompletedPart> listed = new ArrayList<>(parts);
+        listed.sort(Comparator.comparingInt(CompletedPart::partNumber));
+        List<StagedPart> ordered = new ArrayList<>(listed.size());
+        for (int i = 0; i < listed.size(); i++) {
+            CompletedPart part = listed.get(i);
+            if (i > 0 && listed.get(i - 1).partNumber() == part.partNumber()) {
                 throw invalid("part " + part.partNumber() + " is listed twice");
             }
-            long size;
-            try {
-                size = Files.size(partFile(part.partNumber()));
-            } catch (NoSuchFileException e) {
-                throw invalid("part " + part.partNumber() + " was not uploaded");
-            } catch (IOException e) {
-                throw LocalErrors.io(Operation.MULTIPART_COMPLETE, bucket, key, e);
+            StagedPart staged = readRecord(part.partNumber());
+            if (!staged.etag().equals(part.etag())) {
+                throw invalid("part " + part.partNumber() + " has etag " + staged.etag() + ", not " + part.etag()
+                        + " (it was uploaded again since)");
             }
-            if (i < ordered.size() - 1 && size < minPartSize) {
-                throw invalid("part " + part.partNumber() + " is " + size + " bytes, smaller than the minimum of "
-                        + minPartSize + " for all parts but the last");
+            if (i < listed.size() - 1 && staged.length() < minPartSize) {
+                throw invalid("part " + part.partNumber() + " is " + staged.length()
+                        + " bytes, smaller than the minimum of " + minPartSize + " for all parts but the last");
             }
+            ordered.add(staged);
         }
         return ordered;
     }
 
-    /** The parts' bytes one after the other; fails with INVALID_ARGUMENT at the end of a part whose etag differs. */
-    InputStream assemble(List<CompletedPart> ordered) {
-        Iterator<CompletedPart> parts = ordered.iterator();
-        return new InputStream() {
-            private CompletedPart current;
-            private MessageDigest md5;
-            private InputStream in = InputStream.nullInputStream();
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
+    /**
+     * Whether the checked parts already lie in {@code data} as the object: parts 1 to N, each in
+     * place, all but the last of the planned size.
+     */
+    boolean inPlace(List<StagedPart> ordered) {
+        for (int i = 0; i < ordered.size(); i++) {
+            StagedPart part = ordered.get(i);
+            boolean last = i == ordered.size() - 1;
+            if (part.partNumber() != i + 1 || !part.file().equals(dir.resolve(DATA))
+                    || (!last && part.length() != partSize)) {
+                return false;
             }
+        }
+        return true;
+    }
 
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                while (true) {
-                    int n = in.read(b, off, len);
-                    if (n >= 0) {
-                        return n;
+    /**
+     * Makes {@code target} the object when {@link #inPlace} holds: {@code data}, cut to the parts'
+     * length, is moved onto it.
+     *
+     * @return the object's length
+     */
+    long moveInPlaceTo(List<StagedPart> ordered, Path target) throws IOException {
+        StagedPart last = ordered.get(ordered.size() - 1);
+        long length = last.offset() + last.length();
+        Path data = dir.resolve(DATA);
+        try (FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE)) {
+            channel.truncate(length); // a part uploaded again, shorter, may have left bytes beyond the end
+        }
+        Files.move(data, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return length;
+    }
+
+    /**
+     * Writes the checked parts one after the other into {@code target}; the kernel copies the bytes
+     * ({@link FileChannel#transferTo}), so none passes through the JVM again.
+     *
+     * @return the bytes written
+     */
+    long assembleInto(List<StagedPart> ordered, FileChannel target) throws IOException {
+        long written = 0;
+        for (StagedPart part : ordered) {
+            try (FileChannel in = FileChannel.open(part.file(), StandardOpenOption.READ)) {
+                for (long done = 0; done < part.length(); ) {
+                    long n = in.transferTo(part.offset() + done, part.length() - done, target);
+                    if (n <= 0) {
+                        throw invalid("part " + part.partNumber() + " lost bytes in the staging directory " + dir);
                     }
-                    in.close();
-                    if (current != null) {
-                        String actual = HexFormat.of().formatHex(md5.digest());
-                        if (!actual.equals(current.etag())) {
-                            throw invalid("part " + current.partNumber() + " has etag " + actual + ", not "
-                                    + current.etag());
-                        }
-                    }
-                    if (!parts.hasNext()) {
-                        return -1;
-                    }
-                    current = parts.next();
-                    md5 = LocalObjectStore.digest("MD5");
-                    in = new DigestInputStream(Files.newInputStream(partFile(current.partNumber())), md5);
+                    done += n;
                 }
+                written += part.length();
             }
+        }
+        return written;
+    }
 
-            @Override
-            public void close() throws IOException {
-                in.close();
-            }
-        };
+    /**
+     * The completed object's etag, S3-style: the MD5 of the parts' etags, a dash and the part count.
+     * Like S3's, it names this content but is not its MD5.
+     */
+    static String objectEtag(List<StagedPart> ordered) {
+        MessageDigest md5 = LocalObjectStore.digest("MD5");
+        for (StagedPart part : ordered) {
+            md5.update(part.etag().getBytes(StandardCharsets.US_ASCII));
+        }
+        return HexFormat.of().formatHex(md5.digest()) + "-" + ordered.size();
     }
 
     void delete() {
@@ -220,7 +277,51 @@ final class LocalUpload {
         }
     }
 
-    private Path partFile(int partNumber) {
+    // ---- part records -------------------------------------------------------------------
+
+    private void writeRecord(Path record, StagedPart part) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("file", part.file().getFileName().toString());
+        p.setProperty("offset", Long.toString(part.offset()));
+        p.setProperty("length", Long.toString(part.length()));
+        p.setProperty("etag", part.etag());
+        Path temp = LocalPaths.tempNextTo(record);
+        try {
+            try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                p.store(out, null);
+            }
+            Files.move(temp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private StagedPart readRecord(int partNumber) {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(recordFile(partNumber), StandardCharsets.UTF_8)) {
+            p.load(in);
+            String name = p.getProperty("file");
+            if (!PART_FILE.matcher(name).matches()) {
+                throw new IllegalArgumentException("not a part file: " + name);
+            }
+            Path file = dir.resolve(name);
+            return new StagedPart(partNumber, file, Long.parseLong(p.getProperty("offset")),
+                    Long.parseLong(p.getProperty("length")), requireNonNull(p.getProperty("etag")));
+        } catch (NoSuchFileException e) {
+            throw invalid("part " + partNumber + " was not uploaded");
+        } catch (IOException e) {
+            throw LocalErrors.io(Operation.MULTIPART_COMPLETE, bucket, key, e);
+        } catch (RuntimeException e) {
+            throw invalid("the record of part " + partNumber + " in the staging directory " + dir + " is damaged");
+        }
+    }
+
+    private static String etag(int crc) {
+        return String.format("%08x", crc);
+    }
+
+    private Path recordFile(int partNumber) {
         return dir.resolve(String.format("part.%05d", partNumber));
     }
 
