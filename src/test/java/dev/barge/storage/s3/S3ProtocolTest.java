@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.barge.storage.ByteRange;
 import dev.barge.storage.Checksum;
+import dev.barge.storage.CompletedPart;
+import dev.barge.storage.MultipartUpload;
 import dev.barge.storage.CopyRequest;
 import dev.barge.storage.DeleteResult;
 import dev.barge.storage.ErrorKind;
@@ -440,6 +442,28 @@ final class S3ProtocolTest {
         assertThat(requests.get(1).header("x-amz-content-sha256")).as("a body without Content-MD5 stays signed")
                 .isNotEqualTo("UNSIGNED-PAYLOAD");
         assertThat(requests.get(2).header("x-amz-content-sha256")).isNotEqualTo("UNSIGNED-PAYLOAD");
+    }
+
+    @Test
+    void aPartInMemoryCarriesItsMd5AndGoesUnsignedAndAStreamedPartStaysSigned() {
+        byte[] data = "one part of many".getBytes(StandardCharsets.UTF_8);
+        String md5 = md5Hex(data);
+        Response ok = Response.of(200).with("ETag", "\"" + md5 + "\"");
+        server.enqueue(ok, ok);
+        MultipartUpload upload = new MultipartUpload("bucket", "big", "upload-1");
+
+        CompletedPart inMemory = store.uploadPart(upload, 1, Payload.ofBytes(data));
+        store.uploadPart(upload, 2, Payload.ofStream(new ByteArrayInputStream(data), data.length));
+
+        assertThat(inMemory.etag()).isEqualTo(md5);
+        List<Request> requests = server.requests();
+        assertThat(requests).hasSize(2);
+        assertThat(requests.get(0).header("content-md5")).as("the store checks the part")
+                .isEqualTo(java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(md5)));
+        assertThat(requests.get(0).header("x-amz-content-sha256")).isEqualTo("UNSIGNED-PAYLOAD");
+        assertThat(requests.get(1).header("content-md5")).as("a one-shot stream cannot be hashed before it is sent")
+                .isNull();
+        assertThat(requests.get(1).header("x-amz-content-sha256")).isNotEqualTo("UNSIGNED-PAYLOAD");
     }
 
     @Test
