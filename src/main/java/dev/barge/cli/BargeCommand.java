@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         description = "Moves objects in bulk between object stores: S3 and S3-compatible stores, Aliyun OSS,"
                 + " Qiniu Kodo and the local file system, as restartable jobs.",
         subcommands = {MigrateCommand.class, LsCommand.class, CatCommand.class, StatCommand.class,
+                RmCommand.class, MbCommand.class, RbCommand.class,
                 JobsCommand.class, RemotesCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
