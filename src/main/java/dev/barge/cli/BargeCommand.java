@@ -21,11 +21,13 @@ import picocli.CommandLine.Spec;
         description = "Moves objects in bulk between object stores: S3 and S3-compatible stores, Aliyun OSS,"
                 + " Qiniu Kodo and the local file system, as restartable jobs.",
         subcommands = {MigrateCommand.class, LsCommand.class, CatCommand.class, StatCommand.class,
+                CpCommand.class, AppendCommand.class, RmCommand.class, MbCommand.class, RbCommand.class,
                 JobsCommand.class, RemotesCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  barge migrate file:///data/photos s3-backup:photos --mode sync",
                 "  barge ls s3-backup:photos/2024/ --long",
+                "  barge cp report.pdf s3-backup:docs/report.pdf",
                 "  barge jobs list --status FAILED",
                 "",
                 "Locations: remote:bucket/prefix (a configured remote), s3://bucket/prefix,",

@@ -1,30 +1,51 @@
 package dev.barge.cli;
 
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
 
-/** A flat JSON object from strings, numbers, booleans and nulls: all {@code --json} needs. */
+/**
+ * A JSON object on one line from strings, numbers, booleans and nulls, and maps (objects) and
+ * collections (arrays) of them: all {@code --json} needs. Anything else is written as its string.
+ */
 final class Json {
     private Json() {}
 
     static String object(Map<String, ?> fields) {
-        StringBuilder json = new StringBuilder("{");
-        Iterator<? extends Map.Entry<String, ?>> entries = fields.entrySet().iterator();
-        while (entries.hasNext()) {
-            Map.Entry<String, ?> entry = entries.next();
-            string(json, entry.getKey());
-            json.append(':');
-            Object value = entry.getValue();
-            if (value == null || value instanceof Number || value instanceof Boolean) {
-                json.append(value);
-            } else {
-                string(json, value.toString());
+        StringBuilder json = new StringBuilder();
+        value(json, fields);
+        return json.toString();
+    }
+
+    private static void value(StringBuilder json, Object value) {
+        if (value == null || value instanceof Number || value instanceof Boolean) {
+            json.append(value);
+        } else if (value instanceof Map<?, ?> map) {
+            json.append('{');
+            Iterator<? extends Map.Entry<?, ?>> entries = map.entrySet().iterator();
+            while (entries.hasNext()) {
+                Map.Entry<?, ?> entry = entries.next();
+                string(json, String.valueOf(entry.getKey()));
+                json.append(':');
+                value(json, entry.getValue());
+                if (entries.hasNext()) {
+                    json.append(',');
+                }
             }
-            if (entries.hasNext()) {
-                json.append(',');
+            json.append('}');
+        } else if (value instanceof Collection<?> items) {
+            json.append('[');
+            Iterator<?> it = items.iterator();
+            while (it.hasNext()) {
+                value(json, it.next());
+                if (it.hasNext()) {
+                    json.append(',');
+                }
             }
+            json.append(']');
+        } else {
+            string(json, value.toString());
         }
-        return json.append('}').toString();
     }
 
     private static void string(StringBuilder json, String s) {

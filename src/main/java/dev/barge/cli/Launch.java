@@ -31,7 +31,8 @@ public record Launch(Needs needs, Path config, String dbUrl, RateLimitSettings r
     /** What a command's context must hold. */
     public enum Needs {
         /**
-         * The remotes and their stores ({@code ls}, {@code cat}, {@code stat}, {@code remotes}): no
+         * The remotes and their stores ({@code ls}, {@code cat}, {@code stat}, {@code cp}, {@code append},
+         * {@code rm}, {@code mb}, {@code rb}, {@code remotes}): no
          * job repository, no DataSource, no Flyway, no Spring Batch.
          */
         STORES,

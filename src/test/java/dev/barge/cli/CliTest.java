@@ -311,7 +311,7 @@ class CliTest {
 
         Result stat = barge("stat", "s3t:cli-" + in + "/backup/docs/img/logo.svg");
         assertThat(stat.exitCode()).isZero();
-        assertThat(stat.out()).contains("key:           backup/docs/img/logo.svg", "size:          6");
+        assertThat(stat.out()).contains("Key            backup/docs/img/logo.svg", "Size           6 B");
 
         Result buckets = barge("ls", "s3t:");
         assertThat(buckets.out().lines().toList()).contains("cli-" + in);

@@ -122,7 +122,7 @@ class CommandContextsTest {
         assertThat(cli.execute("remotes", config)).isZero();
 
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("2024/a.jpg", "size:          5", "alpha",
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("2024/a.jpg", "Size           5 B", "alpha",
                 "fromenv", "AKIA****").doesNotContain("very-secret");
         assertThat(jobDatabaseFiles()).as("files in barge.home").isEmpty();
     }

@@ -55,7 +55,7 @@ class StartUpIT {
         assertThat(ls.exitCode()).as(ls.err()).isZero();
         assertThat(ls.out()).isEqualTo(listing);
         assertThat(BargeJar.run(home, "cat", photos + "/b.jpg").out()).isEqualTo("bravo");
-        assertThat(BargeJar.run(home, "stat", photos + "/b.jpg").out()).contains("size:          5");
+        assertThat(BargeJar.run(home, "stat", photos + "/b.jpg").out()).contains("Size           5 B");
         assertThat(BargeJar.run(home, "remotes").exitCode()).isZero();
         assertThat(jobDatabaseFiles()).as("job database files in barge.home").isEmpty();
 
