@@ -63,7 +63,7 @@ final class MigrationRun {
         Thread stopOnShutdown = new Thread(() -> stopAndWait(stop, finished), "barge-stop");
         Runtime.getRuntime().addShutdownHook(stopOnShutdown);
         try {
-            List<String> problems = new Preflight(session.bean(StoreRegistry.class)).migration(
+            List<String> problems = Preflight.of(session).migration(
                     parameters.source(), parameters.target(), parameters.excludes(), !parameters.dryRun());
             if (!problems.isEmpty()) {
                 problems.forEach(p -> terminal.err().println("barge: " + p));

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.storage.RemoteConfig;
 import dev.barge.storage.StoreRegistry;
 import java.io.PrintStream;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +39,7 @@ final class RemotesCommand implements Callable<Integer> {
             }
             out.println(String.format("%-16s %-6s %-40s %-14s %s", "NAME", "TYPE", "ENDPOINT / ROOT", "REGION",
                     "CREDENTIALS"));
-            for (RemoteConfig remote : remotes) {
+            for (RemoteConfig remote : remotes.stream().sorted(Comparator.comparing(RemoteConfig::name)).toList()) {
                 out.println(String.format("%-16s %-6s %-40s %-14s %s", remote.name(), remote.type(), where(remote),
                         remote.region() == null ? "-" : remote.region(), credentials(remote)));
             }
