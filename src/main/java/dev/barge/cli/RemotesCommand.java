@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code barge remotes}: the configured remotes, credentials masked. */
 @Command(name = "remotes", mixinStandardHelpOptions = true,
-        description = {"Lists the configured remotes (remotes file, BARGE_REMOTE_* variables, application.yml)",
-                "with their credentials masked. s3://, oss://, qiniu:// and file:// work without one."},
+        description = {"Lists the configured remotes, sorted by name, with their credentials masked.",
+                "Remotes come from the remotes file, BARGE_REMOTE_* variables and application.yml;"
+                        + " s3://, oss://, qiniu:// and file:// work without one."},
         footerHeading = "%nExamples:%n",
         footer = {"  barge remotes", "  barge remotes --config ./remotes.yml"})
 final class RemotesCommand implements Callable<Integer> {
