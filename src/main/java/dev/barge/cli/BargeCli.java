@@ -6,6 +6,7 @@ import dev.barge.storage.StorageException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -30,10 +31,18 @@ public final class BargeCli {
 
     /** Runs one command line and returns its exit code. */
     public int execute(String... args) {
-        return commandLine().execute(args);
+        return commandLine(java.util.Arrays.asList(args).contains("--json")).execute(args);
     }
 
     CommandLine commandLine() {
+        return commandLine(false);
+    }
+
+    /**
+     * @param json whether {@code --json} was asked for: errors are then also one JSON object on
+     *     stdout (usage errors included, which picocli reports before any option is known)
+     */
+    CommandLine commandLine(boolean json) {
         CommandLine cli = new CommandLine(new BargeCommand(starter), new CommandFactory(terminal));
         cli.setOut(writer(terminal.out()));
         cli.setErr(writer(terminal.err()));
@@ -42,30 +51,43 @@ public final class BargeCli {
             CommandLine command = e.getCommandLine();
             PrintWriter err = command.getErr();
             String message = e.getMessage() == null ? "" : e.getMessage();
-            err.println("barge: " + (message.startsWith("Error: ") ? message.substring(7) : message));
+            message = message.startsWith("Error: ") ? message.substring(7) : message;
+            err.println("barge: " + message);
             err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for the options and examples.");
             err.flush();
+            if (json) {
+                printJson(Json.error("USAGE_ERROR", ExitCode.USAGE, message, List.of()));
+            }
             return ExitCode.USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             int code;
+            String message;
             if (e instanceof CliError error) {
-                err.println("barge: " + error.getMessage());
+                message = error.getMessage();
                 code = error.exitCode();
             } else if (Errors.storageCause(e) != null) {
                 StorageException storage = Errors.storageCause(e);
-                err.println("barge: " + Errors.message(storage));
+                message = Errors.message(storage);
                 code = Errors.exitCode(storage);
             } else {
-                err.println("barge: unexpected failure: " + Errors.rootMessage(e) + " (details in the log under"
-                        + " $BARGE_HOME)");
+                message = "unexpected failure: " + Errors.rootMessage(e) + " (details in the log under $BARGE_HOME)";
                 code = ExitCode.FAILED;
             }
+            err.println("barge: " + message);
             err.flush();
+            if (json) {
+                printJson(Json.error(code == ExitCode.USAGE ? "USAGE_ERROR" : "FAILED", code, message, List.of()));
+            }
             return code;
         });
         return cli;
+    }
+
+    private void printJson(String json) {
+        terminal.out().println(json);
+        terminal.out().flush();
     }
 
     private static PrintWriter writer(PrintStream stream) {

@@ -14,6 +14,11 @@ final class Formats {
 
     private Formats() {}
 
+    /** A count and its noun, singular for one: {@code 1 object}, {@code 2 objects}. */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     static String bytes(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";

@@ -178,8 +178,8 @@ final class JobsCommand implements Callable<Integer> {
     }
 
     @Command(name = "restart", mixinStandardHelpOptions = true,
-            description = {"Continues a failed or stopped migration where its last chunk committed,",
-                    "as running its migrate command again would."},
+            description = {"Continues a failed or stopped migration where its last chunk committed.",
+                    "It does what running its migrate command again would."},
             footerHeading = "%nExamples:%n", footer = {"  barge jobs restart 42"})
     static final class Restart implements Callable<Integer> {
         private final Terminal terminal;
@@ -221,8 +221,8 @@ final class JobsCommand implements Callable<Integer> {
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
-            description = {"Asks a running execution to stop after the chunk in flight (it ends STOPPED and",
-                    "resumes with its migrate command or barge jobs restart)."},
+            description = {"Asks a running execution to stop after the chunk in flight.",
+                    "It ends STOPPED, and its migrate command or barge jobs restart resumes it."},
             footerHeading = "%nExamples:%n", footer = {"  barge jobs stop 42"})
     static final class Stop implements Callable<Integer> {
         private final Terminal terminal;
@@ -269,8 +269,8 @@ final class JobsCommand implements Callable<Integer> {
     }
 
     @Command(name = "abandon", mixinStandardHelpOptions = true,
-            description = {"Marks a stopped or failed execution as never to be resumed: the same migrate command",
-                    "then starts a new run."},
+            description = {"Marks a stopped or failed execution as never to be resumed.",
+                    "The same migrate command then starts a new run."},
             footerHeading = "%nExamples:%n", footer = {"  barge jobs abandon 42"})
     static final class Abandon implements Callable<Integer> {
         private final Terminal terminal;

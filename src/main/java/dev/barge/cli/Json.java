@@ -48,6 +48,18 @@ final class Json {
         }
     }
 
+    /** One JSON object saying why a command did nothing or failed, for {@code --json}. */
+    static String error(String status, int exitCode, String message, java.util.List<String> problems) {
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("status", status);
+        fields.put("exitCode", exitCode);
+        fields.put("message", message);
+        if (!problems.isEmpty()) {
+            fields.put("problems", problems);
+        }
+        return object(fields);
+    }
+
     private static void string(StringBuilder json, String s) {
         json.append('"');
         for (int i = 0; i < s.length(); i++) {

@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code barge ls LOCATION}: the objects under a prefix, or a remote's buckets. */
 @Command(name = "ls", mixinStandardHelpOptions = true,
-        description = {"Lists the objects and directories under LOCATION, names relative to it;",
-                "with a remote alone (remote:), its buckets."},
+        description = {"Lists the objects and directories under LOCATION, with names relative to it.",
+                "With a remote alone (remote:), lists its buckets."},
         footerHeading = "%nExamples:%n",
         footer = {"  barge ls prod:photos/2024/", "  barge ls -R --long file:///tmp/barge-demo/dst", "  barge ls prod:"})
 final class LsCommand implements Callable<Integer> {

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code barge migrate SRC DST}: parse, preflight, run the migrate job with progress, summarise. */
 @Command(name = "migrate", sortOptions = false, mixinStandardHelpOptions = true,
@@ -43,6 +44,9 @@ import picocli.CommandLine.Spec;
                 "2 usage or configuration error (nothing started);",
                 "3 completed with skipped objects (see barge jobs failures ID)."})
 final class MigrateCommand implements Callable<Integer> {
+    /** The most objects copied at once: each holds a thread and, for large objects, parts in memory. */
+    static final int MAX_CONCURRENCY = 256;
+
     private final Terminal terminal;
 
     @Spec
@@ -72,7 +76,8 @@ final class MigrateCommand implements Callable<Integer> {
     List<String> excludes = new ArrayList<>();
 
     @Option(names = "--min-size", paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "Take only objects at least this big, e.g. 100, 10KB, 5MB, 1GB.")
+            description = "Take only objects at least this big: bytes, or with a unit (powers of 1024), e.g. 100,"
+                    + " 10KB, 5MB, 1GiB.")
     DataSize minSize;
 
     @Option(names = "--max-size", paramLabel = "SIZE", converter = SizeConverter.class,
@@ -99,8 +104,9 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Show what would be done; write and delete nothing.")
     boolean dryRun;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8", description = "Objects copied at once"
-            + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8", description = "Objects copied at once,"
+            + " from 1 to " + MAX_CONCURRENCY + " (default: ${DEFAULT-VALUE}); more is capped at " + MAX_CONCURRENCY
+            + " with a warning.")
     int concurrency;
 
     @Option(names = "--chunk-size", paramLabel = "N",
@@ -157,8 +163,18 @@ final class MigrateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--delete-extraneous needs --mode sync: it deletes"
                     + " target objects the source does not have, which only a sync does");
         }
-        if (concurrency < 1 || (chunkSize != null && chunkSize < 1)) {
-            throw new ParameterException(spec.commandLine(), "--concurrency and --chunk-size must be at least 1");
+        if (concurrency < 1) {
+            throw new ParameterException(spec.commandLine(), "--concurrency must be a whole number from 1 to "
+                    + MAX_CONCURRENCY + " (objects copied at once), e.g. --concurrency 16; " + concurrency + " is not");
+        }
+        if (concurrency > MAX_CONCURRENCY) {
+            terminal.err().println("barge: --concurrency " + concurrency + " is above the maximum of " + MAX_CONCURRENCY
+                    + "; copying " + MAX_CONCURRENCY + " objects at once");
+            concurrency = MAX_CONCURRENCY;
+        }
+        if (chunkSize != null && chunkSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--chunk-size must be a whole number of at least 1"
+                    + " (objects per commit), e.g. --chunk-size 500; " + chunkSize + " is not");
         }
         if (tpsLimit != null && tpsLimit <= 0) {
             throw new ParameterException(spec.commandLine(), "--tps-limit must be above 0: " + tpsLimit);
@@ -200,15 +216,25 @@ final class MigrateCommand implements Callable<Integer> {
         return families;
     }
 
-    /** Sizes as {@code 100}, {@code 10KB}, {@code 5MB} (powers of 1024). */
+    /** Sizes as {@code 100}, {@code 10KB}, {@code 5MB}, {@code 1GiB} (powers of 1024 either way). */
     static final class SizeConverter implements ITypeConverter<DataSize> {
         @Override
         public DataSize convert(String value) {
-            DataSize size = DataSize.parse(value.trim().toUpperCase(java.util.Locale.ROOT));
-            if (size.isNegative()) {
-                throw new IllegalArgumentException("a size must not be negative");
+            String size = value.trim().toUpperCase(java.util.Locale.ROOT);
+            if (size.matches("\\d+[KMGT]IB")) {
+                size = size.substring(0, size.length() - 2) + "B";
             }
-            return size;
+            try {
+                DataSize parsed = DataSize.parse(size);
+                if (!parsed.isNegative()) {
+                    return parsed;
+                }
+            } catch (IllegalArgumentException e) {
+                // below
+            }
+            throw new TypeConversionException("'" + value + "' is not a size: give bytes, or a whole number with a"
+                    + " unit, e.g. 100, 10KB, 10MB, 1GB or 1GiB (KB, MB, GB, TB and KiB, MiB, GiB, TiB are all powers"
+                    + " of 1024)");
         }
     }
 
@@ -216,9 +242,9 @@ final class MigrateCommand implements Callable<Integer> {
     static final class IntervalConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            Duration interval = DurationStyle.detectAndParse(value.trim());
+            Duration interval = duration(value, "an interval", "10s, 30s, 1m or 1h");
             if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("an interval must be longer than zero");
+                throw new TypeConversionException("an interval must be longer than zero, e.g. 10s, 30s or 1m");
             }
             return interval;
         }
@@ -228,11 +254,20 @@ final class MigrateCommand implements Callable<Integer> {
     static final class AgeConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            Duration age = DurationStyle.detectAndParse(value.trim());
+            Duration age = duration(value, "an age", "90d, 12h, 30m, 45s or ISO-8601 P1DT2H");
             if (age.isNegative()) {
-                throw new IllegalArgumentException("an age must not be negative");
+                throw new TypeConversionException("an age must not be negative, e.g. 90d, 12h or 30m");
             }
             return age;
+        }
+    }
+
+    private static Duration duration(String value, String what, String examples) {
+        try {
+            return DurationStyle.detectAndParse(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException("'" + value + "' is not " + what + ": give a whole number with a unit"
+                    + " (d, h, m, s, ms), e.g. " + examples);
         }
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.JobRecords;
 import dev.barge.batch.ListingProgress;
+import dev.barge.batch.Outcome;
 import dev.barge.job.ExecutionOwnership;
 import dev.barge.job.JobRunner;
 import dev.barge.job.MigrateJob;
@@ -63,11 +64,16 @@ final class MigrationRun {
         Thread stopOnShutdown = new Thread(() -> stopAndWait(stop, finished), "barge-stop");
         Runtime.getRuntime().addShutdownHook(stopOnShutdown);
         try {
-            List<String> problems = new Preflight(session.bean(StoreRegistry.class)).migration(
+            List<String> problems = Preflight.of(session).migration(
                     parameters.source(), parameters.target(), parameters.excludes(), !parameters.dryRun());
             if (!problems.isEmpty()) {
                 problems.forEach(p -> terminal.err().println("barge: " + p));
                 terminal.err().println("barge: nothing was started");
+                if (json) {
+                    terminal.out().println(Json.error("NOT_STARTED", ExitCode.USAGE, "the checks before the start failed;"
+                            + " nothing was started", problems));
+                    terminal.out().flush();
+                }
                 return ExitCode.USAGE;
             }
             MigrationSummary summary = runWithProgress(parameters, json, stop, finished);
@@ -121,7 +127,7 @@ final class MigrationRun {
         JobRecords records = session.bean(JobRecords.class);
         ListingProgress listed = new ListingProgress();
         JobExecution execution;
-        try (ProgressReporter progress = json ? null : new ProgressReporter(terminal, records, listed)) {
+        try (ProgressReporter progress = json ? null : new ProgressReporter(terminal, records, listed, parameters.dryRun())) {
             if (progress != null) {
                 progress.start();
                 // the execution appears in the repository once the job starts; this thread finds it
@@ -137,8 +143,35 @@ final class MigrationRun {
         } catch (Exception e) {
             throw CliError.failed("the migration could not start: " + Errors.rootMessage(e));
         }
-        return MigrationSummary.of(repository.getJobExecution(execution.getId()), records.totals(execution.getId()),
-                parameters.dryRun());
+        JobExecution ended = repository.getJobExecution(execution.getId());
+        return MigrationSummary.of(ended, records.totals(execution.getId()), parameters.dryRun(),
+                resumed(ended).orElse(null));
+    }
+
+    /**
+     * The execution {@code execution} resumes, and what the executions of its job instance before it
+     * had done; empty for a first run.
+     */
+    private Optional<MigrationSummary.Resumed> resumed(JobExecution execution) {
+        JobRepository repository = session.bean(JobRepository.class);
+        JobRecords records = session.bean(JobRecords.class);
+        List<JobExecution> earlier = repository.getJobExecutions(execution.getJobInstance()).stream()
+                .filter(e -> e.getId() < execution.getId())
+                .toList();
+        if (earlier.isEmpty()) {
+            return Optional.empty();
+        }
+        long objects = 0;
+        long bytes = 0;
+        for (JobExecution e : earlier) {
+            Map<Outcome, JobRecords.Total> totals = records.totals(e.getId());
+            for (Outcome outcome : List.of(Outcome.COPIED, Outcome.SKIPPED_IDENTICAL, Outcome.SKIPPED_FILTERED)) {
+                objects += totals.get(outcome).objects();
+                bytes += totals.get(outcome).bytes();
+            }
+        }
+        long last = earlier.stream().mapToLong(JobExecution::getId).max().orElseThrow();
+        return Optional.of(new MigrationSummary.Resumed(last, new JobRecords.Total(objects, bytes)));
     }
 
     /** Tells the reporter which execution is this process's run of {@code parameters}. */
@@ -148,6 +181,10 @@ final class MigrationRun {
                 Optional<JobExecution> running = running(parameters);
                 if (running.isPresent()) {
                     progress.executionStarted(running.get().getId());
+                    resumed(running.get()).ifPresent(r -> {
+                        terminal.err().println("barge: execution " + running.get().getId() + " " + r.text());
+                        terminal.err().flush();
+                    });
                     return;
                 }
                 finished.await(100, TimeUnit.MILLISECONDS);

@@ -21,9 +21,23 @@ import org.springframework.batch.core.job.JobExecution;
  * @param elapsed how long the execution ran
  * @param dryRun whether nothing was written
  * @param message what to do next, or {@code null}
+ * @param resumed the earlier execution this one resumed and what those before had done, or {@code null}
  */
 record MigrationSummary(long jobExecutionId, BatchStatus status, int exitCode, Map<Outcome, JobRecords.Total> totals,
-        Duration elapsed, boolean dryRun, String message) {
+        Duration elapsed, boolean dryRun, String message, Resumed resumed) {
+
+    /**
+     * A run that continued an earlier execution of the same migration.
+     *
+     * @param executionId the execution it resumed (the last before it)
+     * @param done objects and bytes the executions before it had finished (copied, skipped, filtered)
+     */
+    record Resumed(long executionId, JobRecords.Total done) {
+        String text() {
+            return "resumes execution " + executionId + ", which had already done " + Formats.count(done.objects(),
+                    "object") + " (" + Formats.bytes(done.bytes()) + ")";
+        }
+    }
 
     MigrationSummary {
         requireNonNull(status, "status is null");
@@ -31,7 +45,8 @@ record MigrationSummary(long jobExecutionId, BatchStatus status, int exitCode, M
         requireNonNull(elapsed, "elapsed is null");
     }
 
-    static MigrationSummary of(JobExecution execution, Map<Outcome, JobRecords.Total> totals, boolean dryRun) {
+    static MigrationSummary of(JobExecution execution, Map<Outcome, JobRecords.Total> totals, boolean dryRun,
+            Resumed resumed) {
         long id = execution.getId();
         BatchStatus status = execution.getStatus();
         boolean skips = MigrateJob.COMPLETED_WITH_SKIPS.equals(execution.getExitStatus().getExitCode());
@@ -39,7 +54,8 @@ record MigrationSummary(long jobExecutionId, BatchStatus status, int exitCode, M
         String message;
         if (status == BatchStatus.COMPLETED && skips) {
             exitCode = ExitCode.COMPLETED_WITH_SKIPS;
-            message = totals.get(Outcome.FAILED).objects() + " objects failed and were skipped: see them with"
+            message = Formats.count(totals.get(Outcome.FAILED).objects(), "object") + " failed and"
+                    + " were skipped: see them with"
                     + " 'barge jobs failures " + id + "'; run the same command again to retry them";
         } else if (status == BatchStatus.COMPLETED) {
             exitCode = ExitCode.OK;
@@ -54,7 +70,7 @@ record MigrationSummary(long jobExecutionId, BatchStatus status, int exitCode, M
             message = "failed" + why + "; see 'barge jobs show " + id + "', then run the same command again to resume";
         }
         return new MigrationSummary(id, status, exitCode, totals,
-                Formats.between(execution.getStartTime(), execution.getEndTime()), dryRun, message);
+                Formats.between(execution.getStartTime(), execution.getEndTime()), dryRun, message, resumed);
     }
 
     private JobRecords.Total total(Outcome outcome) {
@@ -66,17 +82,27 @@ record MigrationSummary(long jobExecutionId, BatchStatus status, int exitCode, M
         StringBuilder out = new StringBuilder();
         out.append(String.format("%s execution %d in %s%s%n", statusWord(), jobExecutionId, Formats.duration(elapsed),
                 dryRun ? " (dry run: nothing was written; counts are what would be done)" : ""));
-        out.append(String.format("  copied              %10d objects  %12s  (%s)%n", copied.objects(),
-                Formats.bytes(copied.bytes()), Formats.rate(copied.bytes(), elapsed)));
-        out.append(String.format("  skipped, identical  %10d objects  %12s%n", total(Outcome.SKIPPED_IDENTICAL).objects(),
-                Formats.bytes(total(Outcome.SKIPPED_IDENTICAL).bytes())));
-        out.append(String.format("  filtered out        %10d objects%n", total(Outcome.SKIPPED_FILTERED).objects()));
-        out.append(String.format("  failed              %10d objects%n", total(Outcome.FAILED).objects()));
-        out.append(String.format("  deleted             %10d objects%n", total(Outcome.DELETED).objects()));
+        if (resumed != null) {
+            out.append("  (it ").append(resumed.text()).append(")").append(System.lineSeparator());
+        }
+        out.append(String.format("  copied              %10d %-7s  %12s%s%n", copied.objects(),
+                noun(copied.objects()), Formats.bytes(copied.bytes()),
+                dryRun ? "" : "  (" + Formats.rate(copied.bytes(), elapsed) + ")"));
+        out.append(String.format("  skipped, identical  %10d %-7s  %12s%n", total(Outcome.SKIPPED_IDENTICAL).objects(),
+                noun(total(Outcome.SKIPPED_IDENTICAL).objects()), Formats.bytes(total(Outcome.SKIPPED_IDENTICAL).bytes())));
+        for (Object[] row : new Object[][] {{"filtered out      ", Outcome.SKIPPED_FILTERED},
+                {"failed            ", Outcome.FAILED}, {"deleted           ", Outcome.DELETED}}) {
+            long objects = total((Outcome) row[1]).objects();
+            out.append(String.format("  %s  %10d %s%n", row[0], objects, noun(objects)));
+        }
         if (message != null) {
             out.append(message).append(System.lineSeparator());
         }
         return out.toString();
+    }
+
+    private static String noun(long objects) {
+        return objects == 1 ? "object" : "objects";
     }
 
     private String statusWord() {
@@ -100,8 +126,16 @@ record MigrationSummary(long jobExecutionId, BatchStatus status, int exitCode, M
         fields.put("objectsFailed", total(Outcome.FAILED).objects());
         fields.put("objectsDeleted", total(Outcome.DELETED).objects());
         fields.put("elapsedSeconds", elapsed.toMillis() / 1000.0);
-        fields.put("bytesPerSecond", (long) (total(Outcome.COPIED).bytes() / (Math.max(elapsed.toMillis(), 1) / 1000.0)));
+        if (!dryRun) {
+            fields.put("bytesPerSecond",
+                    (long) (total(Outcome.COPIED).bytes() / (Math.max(elapsed.toMillis(), 1) / 1000.0)));
+        }
         fields.put("dryRun", dryRun);
+        if (resumed != null) {
+            fields.put("resumedExecutionId", resumed.executionId());
+            fields.put("objectsDoneBefore", resumed.done().objects());
+            fields.put("bytesDoneBefore", resumed.done().bytes());
+        }
         fields.put("message", message);
         return Json.object(fields);
     }

@@ -3,6 +3,7 @@ package dev.barge.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.WriteProbe;
+import dev.barge.config.RemoteSettings;
 import dev.barge.job.LocationOverlap;
 import dev.barge.storage.ListRequest;
 import dev.barge.storage.Location;
@@ -13,6 +14,7 @@ import dev.barge.storage.StoreRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * What is checked before a job starts, so that a mistake costs one clear line and no job
@@ -26,9 +28,21 @@ final class Preflight {
     static final String MARKER = WriteProbe.MARKER;
 
     private final StoreRegistry stores;
+    private final BiFunction<String, String, String> settingName;
 
-    Preflight(StoreRegistry stores) {
+    /**
+     * @param settingName a remote's setting as the user would write it ({@link RemoteSettings#name})
+     */
+    Preflight(StoreRegistry stores, BiFunction<String, String, String> settingName) {
         this.stores = requireNonNull(stores, "stores is null");
+        this.settingName = requireNonNull(settingName, "settingName is null");
+    }
+
+    /** The checks of the stores of {@code session}, naming settings as the user wrote them. */
+    static Preflight of(Session session) {
+        RemoteSettings settings = session.has(RemoteSettings.class) ? session.bean(RemoteSettings.class) : null;
+        return new Preflight(session.bean(StoreRegistry.class), settings != null ? settings::name
+                : (remote, setting) -> "barge.remotes." + remote + "." + setting);
     }
 
     /**
@@ -68,13 +82,6 @@ final class Preflight {
         ObjectStore store;
         try {
             remote = stores.remote(location.remote());
-            if (remote.type().equals("qiniu") && remote.credentials() == null) {
-                problems.add(where + ": remote '" + remote.name() + "' has no credentials; Qiniu has no default"
-                        + " credential chain: set barge.remotes." + remote.name() + ".access-key-id and"
-                        + " .secret-access-key (or BARGE_REMOTE_" + envName(remote.name()) + "_ACCESS_KEY_ID and"
-                        + " _SECRET_ACCESS_KEY)");
-                return false;
-            }
             store = stores.store(location);
         } catch (StorageException e) {
             problems.add(where + ": " + Errors.message(e));
@@ -112,14 +119,20 @@ final class Preflight {
         }
     }
 
-    private static String explain(StorageException e, RemoteConfig remote, String bucket, String action) {
+    private String explain(StorageException e, RemoteConfig remote, String bucket, String action) {
         String name = remote.name();
         return switch (e.kind()) {
             case BUCKET_NOT_FOUND -> "bucket '" + bucket + "' does not exist on remote '" + name + "'"
                     + (remote.type().equals("local") ? " (a directory under " + remote.root() + ")" : "")
                     + ": create it, or check the name";
-            case INVALID_CREDENTIALS -> "remote '" + name + "' rejects its credentials: check barge.remotes." + name
-                    + ".access-key-id and .secret-access-key";
+            case INVALID_CREDENTIALS -> remote.credentials() == null
+                    ? "remote '" + name + "' has no credentials: none were given, and the " + remote.type()
+                            + " default chain found none" + (remote.type().equals("s3") ? " (AWS_ACCESS_KEY_ID and"
+                            + " AWS_SECRET_ACCESS_KEY, ~/.aws/credentials, web identity, container or instance role)"
+                            : "") + "; set " + settingName.apply(name, "access-key-id") + " and "
+                            + settingName.apply(name, "secret-access-key")
+                    : "remote '" + name + "' rejects its credentials: check " + settingName.apply(name, "access-key-id")
+                            + " and " + settingName.apply(name, "secret-access-key");
             case ACCESS_DENIED -> "remote '" + name + "' denies the right to " + action + " bucket '" + bucket
                     + "': grant the credentials that permission, or use other credentials";
             case CONFLICT -> "cannot " + action + " bucket '" + bucket + "' on remote '" + name + "': a file stands"
@@ -136,7 +149,4 @@ final class Preflight {
         return path.isEmpty() || path.endsWith("/") ? path : path + "/";
     }
 
-    static String envName(String remote) {
-        return remote.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
-    }
 }

@@ -29,15 +29,20 @@ final class ProgressReporter implements AutoCloseable {
     private final Terminal terminal;
     private final JobRecords records;
     private final ListingProgress listed;
+    private final boolean dryRun;
+    private final ProgressLine barLine;
     private final ScheduledExecutorService threads;
     private final long startNanos = System.nanoTime();
     private volatile long executionId = -1;
     private ProgressBar bar;
 
-    ProgressReporter(Terminal terminal, JobRecords records, ListingProgress listed) {
+    /** @param dryRun whether nothing is written: no transfer rate is shown then */
+    ProgressReporter(Terminal terminal, JobRecords records, ListingProgress listed, boolean dryRun) {
         this.terminal = requireNonNull(terminal, "terminal is null");
         this.records = requireNonNull(records, "records is null");
         this.listed = requireNonNull(listed, "listed is null");
+        this.dryRun = dryRun;
+        this.barLine = new ProgressLine(dryRun);
         this.threads = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "barge-progress");
             t.setDaemon(true);
@@ -51,8 +56,7 @@ final class ProgressReporter implements AutoCloseable {
             bar = new ProgressBarBuilder()
                     .setTaskName("migrate")
                     .setInitialMax(-1)
-                    .setUnit(" objects", 1)
-                    .showSpeed()
+                    .setRenderer(barLine)
                     .setUpdateIntervalMillis(500)
                     .setConsumer(new ConsoleProgressBarConsumer(terminal.err()))
                     .build();
@@ -91,9 +95,8 @@ final class ProgressReporter implements AutoCloseable {
             if (listed.complete()) {
                 bar.maxHint(Math.max(listed.objects(), now.objectsDone()));
             }
+            barLine.update(new ProgressLine.Extra(now.bytesCopied(), listed.complete(), listed.objects()));
             bar.stepTo(now.objectsDone());
-            bar.setExtraMessage(" " + Formats.bytes(now.bytesCopied()) + " copied"
-                    + (listed.complete() ? "" : ", listing: " + listed.objects() + " objects so far"));
         } catch (RuntimeException e) {
             // a lost poll is not worth a failure
         }
@@ -112,14 +115,16 @@ final class ProgressReporter implements AutoCloseable {
         StringBuilder line = new StringBuilder("[barge] ");
         if (listed.complete()) {
             long total = Math.max(listed.objects(), now.objectsDone());
-            line.append(String.format(Locale.ROOT, "%d/%d objects, %s/%s", now.objectsDone(), total,
-                    Formats.bytes(now.bytesDone()), Formats.bytes(listed.bytes())));
+            line.append(String.format(Locale.ROOT, "%d/%d %s, %s/%s", now.objectsDone(), total,
+                    total == 1 ? "object" : "objects", Formats.bytes(now.bytesDone()), Formats.bytes(listed.bytes())));
         } else {
-            line.append(String.format(Locale.ROOT, "%d objects, %s (total not known yet: %d listed so far)",
-                    now.objectsDone(), Formats.bytes(now.bytesDone()), listed.objects()));
+            line.append(String.format(Locale.ROOT, "%s, %s (total not known yet: %d listed so far)",
+                    Formats.count(now.objectsDone(), "object"), Formats.bytes(now.bytesDone()), listed.objects()));
         }
-        line.append(", copied ").append(Formats.bytes(now.bytesCopied())).append(" at ")
-                .append(Formats.rate(now.bytesCopied(), elapsed));
+        line.append(dryRun ? ", would copy " : ", copied ").append(Formats.bytes(now.bytesCopied()));
+        if (!dryRun) {
+            line.append(" at ").append(Formats.rate(now.bytesCopied(), elapsed));
+        }
         if (listed.complete() && now.bytesDone() > 0 && listed.bytes() > now.bytesDone()) {
             double perByte = (double) elapsed.toNanos() / now.bytesDone();
             line.append(", ETA ").append(Formats.duration(
@@ -133,9 +138,9 @@ final class ProgressReporter implements AutoCloseable {
         threads.shutdownNow();
         if (bar != null) {
             Snapshot last = snapshot();
+            barLine.update(new ProgressLine.Extra(last.bytesCopied(), true, last.objectsDone()));
             bar.maxHint(last.objectsDone());
             bar.stepTo(last.objectsDone());
-            bar.setExtraMessage(" " + Formats.bytes(last.bytesCopied()) + " copied");
             bar.close();
         }
     }

@@ -2,11 +2,16 @@ package dev.barge.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.config.RemoteSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.springframework.boot.env.OriginTrackedMapPropertySource;
+import org.springframework.boot.origin.OriginTrackedValue;
+import org.springframework.boot.origin.SystemEnvironmentOrigin;
+import org.springframework.core.env.PropertySource;
 
 /**
  * Remotes from environment variables in the rclone style, {@code BARGE_REMOTE_<NAME>_<SETTING>},
@@ -34,19 +39,58 @@ public final class RemoteEnvironment {
 
     private RemoteEnvironment() {}
 
-    /** The remote properties the variables of {@code environment} stand for, in a stable order. */
-    public static Map<String, Object> properties(Map<String, String> environment) {
+    /**
+     * The remote properties the variables of {@code environment} stand for, in a stable order, each
+     * with the variable it came from as its origin (so that messages name the variable).
+     *
+     * @throws CliError (usage) for a {@code BARGE_REMOTE_} variable that no setting name ends, naming
+     *     the closest valid variable
+     */
+    public static PropertySource<?> propertySource(Map<String, String> environment) {
         requireNonNull(environment, "environment is null");
         Map<String, Object> properties = new LinkedHashMap<>();
         new TreeMap<>(environment).forEach((variable, value) -> {
             if (variable.startsWith(PREFIX)) {
                 String property = property(variable.substring(PREFIX.length()));
-                if (property != null) {
-                    properties.put(property, value);
+                if (property == null) {
+                    throw CliError.usage("environment variable " + variable + " names no setting of a remote;"
+                            + " did you mean " + closest(variable) + "? (BARGE_REMOTE_<NAME>_<SETTING>, the settings"
+                            + " being " + String.join(", ", SETTINGS) + ", or OPTIONS_<OPTION>, RETRY_<SETTING>,"
+                            + " RATE_LIMIT_<SETTING>)");
                 }
+                properties.put(property, OriginTrackedValue.of(value, new SystemEnvironmentOrigin(variable)));
             }
         });
-        return properties;
+        return new OriginTrackedMapPropertySource("barge-remote-environment", properties);
+    }
+
+    /** The remote properties the variables of {@code environment} stand for, as plain values. */
+    public static Map<String, Object> properties(Map<String, String> environment) {
+        Map<String, Object> plain = new LinkedHashMap<>();
+        PropertySource<?> source = propertySource(environment);
+        for (String name : ((OriginTrackedMapPropertySource) source).getPropertyNames()) {
+            plain.put(name, source.getProperty(name));
+        }
+        return plain;
+    }
+
+    /** The valid variable closest to {@code variable}: its last part replaced by the nearest setting. */
+    private static String closest(String variable) {
+        String rest = variable.substring(PREFIX.length());
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (int i = rest.indexOf('_'); i > 0; i = rest.indexOf('_', i + 1)) {
+            String name = rest.substring(0, i);
+            String tail = rest.substring(i + 1);
+            for (String setting : SETTINGS) {
+                int d = RemoteSettings.distance(setting, tail);
+                if (d < bestDistance) {
+                    bestDistance = d;
+                    best = PREFIX + name + "_" + setting;
+                }
+            }
+        }
+        return best != null ? best : PREFIX + rest + "_TYPE";
     }
 
     private static String property(String rest) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.storage.RemoteConfig;
 import dev.barge.storage.StoreRegistry;
 import java.io.PrintStream;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,8 +13,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code barge remotes}: the configured remotes, credentials masked. */
 @Command(name = "remotes", mixinStandardHelpOptions = true,
-        description = {"Lists the configured remotes (remotes file, BARGE_REMOTE_* variables, application.yml)",
-                "with their credentials masked. s3://, oss://, qiniu:// and file:// work without one."},
+        description = {"Lists the configured remotes, sorted by name, with their credentials masked.",
+                "Remotes come from the remotes file, BARGE_REMOTE_* variables and application.yml;"
+                        + " s3://, oss://, qiniu:// and file:// work without one."},
         footerHeading = "%nExamples:%n",
         footer = {"  barge remotes", "  barge remotes --config ./remotes.yml"})
 final class RemotesCommand implements Callable<Integer> {
@@ -38,7 +40,7 @@ final class RemotesCommand implements Callable<Integer> {
             }
             out.println(String.format("%-16s %-6s %-40s %-14s %s", "NAME", "TYPE", "ENDPOINT / ROOT", "REGION",
                     "CREDENTIALS"));
-            for (RemoteConfig remote : remotes) {
+            for (RemoteConfig remote : remotes.stream().sorted(Comparator.comparing(RemoteConfig::name)).toList()) {
                 out.println(String.format("%-16s %-6s %-40s %-14s %s", remote.name(), remote.type(), where(remote),
                         remote.region() == null ? "-" : remote.region(), credentials(remote)));
             }

@@ -14,6 +14,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
@@ -49,8 +50,8 @@ public final class SpringContextStarter implements ContextStarter {
 
     @Override
     public Session start(Launch launch) {
-        Map<String, Object> remotesFile = remotesFile(launch.config());
-        Map<String, Object> fromEnvironment = RemoteEnvironment.properties(environment);
+        PropertySource<?> remotesFile = remotesFile(launch.config());
+        PropertySource<?> fromEnvironment = RemoteEnvironment.propertySource(environment);
         Map<String, Object> commandLine = new LinkedHashMap<>();
         if (launch.dbUrl() != null) {
             commandLine.put("spring.datasource.url", launch.dbUrl());
@@ -68,27 +69,65 @@ public final class SpringContextStarter implements ContextStarter {
                 .logStartupInfo(false)
                 .registerShutdownHook(false)
                 .properties(quiet)
+                .listeners(new PrivateLogFile())
                 .initializers(context -> {
                     MutablePropertySources sources = context.getEnvironment().getPropertySources();
                     sources.addFirst(new MapPropertySource("barge-command-line", commandLine));
-                    sources.addAfter("barge-command-line", new MapPropertySource("barge-remote-environment",
-                            fromEnvironment));
+                    sources.addAfter("barge-command-line", fromEnvironment);
                     String after = sources.contains(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME)
                             ? StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME
                             : "barge-remote-environment";
-                    sources.addAfter(after, new MapPropertySource("barge-remotes-file", remotesFile));
+                    sources.addAfter(after, remotesFile);
                     context.getBeanFactory().registerSingleton("jobRateLimits",
                             new JobRateLimits(launch.rateLimit(), launch.limitedRemotes()));
                 });
-        ConfigurableApplicationContext context = builder.run();
+        ConfigurableApplicationContext context;
+        try {
+            context = builder.run();
+        } catch (RuntimeException e) {
+            if (launch.needs() == Launch.Needs.JOBS && isDatabaseFailure(e)) {
+                throw CliError.usage("cannot open the job repository " + jobRepository(launch) + ": "
+                        + Errors.rootMessage(e) + "; check that the database runs and accepts connections there");
+            }
+            throw e;
+        }
         return new Session(context, context::close);
     }
 
-    private Map<String, Object> remotesFile(Path config) {
+    private PropertySource<?> remotesFile(Path config) {
         if (config != null) {
             return RemotesFile.properties(config);
         }
         Path path = RemotesFile.defaultPath(environment, System.getProperty("user.home"));
-        return Files.isRegularFile(path) ? RemotesFile.properties(path) : Map.of();
+        return Files.isRegularFile(path) ? RemotesFile.properties(path)
+                : new MapPropertySource("barge-remotes-file", Map.of());
+    }
+
+    private static boolean isDatabaseFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException || t instanceof org.springframework.dao.DataAccessResourceFailureException
+                    || t.getClass().getName().startsWith("org.flywaydb.core.internal.exception.FlywaySql")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The job repository's URL as configured, and where it came from; credentials in it left out. */
+    private String jobRepository(Launch launch) {
+        if (launch.dbUrl() != null) {
+            return withoutSecrets(launch.dbUrl()) + " (--db-url)";
+        }
+        String url = environment.get("BARGE_DB_URL");
+        if (url != null && !url.isBlank()) {
+            return withoutSecrets(url) + " (BARGE_DB_URL)";
+        }
+        return "(the embedded H2 database under $BARGE_HOME)";
+    }
+
+    /** A JDBC URL without its parameters and user info, which may carry a password. */
+    static String withoutSecrets(String url) {
+        String bare = url.replaceAll("[?;].*$", "");
+        return bare.replaceAll("//[^/@]*@", "//");
     }
 }

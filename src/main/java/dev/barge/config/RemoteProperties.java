@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -50,20 +51,30 @@ public record RemoteProperties(
 
     /** The driver settings, checked, for the remote called {@code name}. */
     public RemoteConfig toRemoteConfig(String name) {
+        return toRemoteConfig(name, setting -> "barge.remotes." + name + "." + setting);
+    }
+
+    /**
+     * The driver settings, checked, for the remote called {@code name}; a message names a setting as
+     * {@code settingName} gives it (the user's own form: a variable, a key of a file).
+     *
+     * @param settingName the name to show for a setting given dashed, as {@code secret-access-key}
+     */
+    public RemoteConfig toRemoteConfig(String name, Function<String, String> settingName) {
         if (type == null || type.isBlank()) {
-            throw invalid(name, "type is missing: set barge.remotes." + name + ".type to s3, oss, qiniu or local");
+            throw invalid(name, "type is missing: set " + settingName.apply("type") + " to s3, oss, qiniu or local");
         }
         Credentials credentials = null;
         if (accessKeyId != null && !accessKeyId.isBlank()) {
             if (secretAccessKey == null || secretAccessKey.isBlank()) {
-                throw invalid(name, "access-key-id is set but secret-access-key is not; set barge.remotes." + name
-                        + ".secret-access-key or the environment variable BARGE_REMOTES_"
-                        + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_SECRETACCESSKEY");
+                throw invalid(name, "access-key-id is set but secret-access-key is not; set "
+                        + settingName.apply("secret-access-key"));
             }
             credentials = new Credentials(accessKeyId, Secret.of(secretAccessKey),
                     sessionToken == null || sessionToken.isBlank() ? null : Secret.of(sessionToken));
         } else if (secretAccessKey != null && !secretAccessKey.isBlank()) {
-            throw invalid(name, "secret-access-key is set but access-key-id is not");
+            throw invalid(name, "secret-access-key is set but access-key-id is not; set "
+                    + settingName.apply("access-key-id"));
         }
         return new RemoteConfig(name, type.toLowerCase(Locale.ROOT), endpoint, region, credentials,
                 Boolean.TRUE.equals(pathStyle), connectTimeout, requestTimeout, maxConnections == null ? 0 : maxConnections,

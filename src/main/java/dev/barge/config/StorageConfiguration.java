@@ -14,17 +14,34 @@ import dev.barge.storage.qiniu.QiniuStoreProvider;
 import dev.barge.storage.s3.S3StoreProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** The storage layer as Spring beans: one provider per driver, and the registry of remotes. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(BargeProperties.class)
 public class StorageConfiguration {
+
+    /** The {@code barge.remotes.*} settings as written, to check them and name them back. */
+    @Bean
+    RemoteSettings remoteSettings(Environment environment) {
+        return RemoteSettings.of(environment);
+    }
+
+    /**
+     * The remotes, bound after {@link RemoteSettings} has checked their names and placeholders, so
+     * that a mistake stops startup naming the file and line or the variable.
+     */
+    @Bean
+    BargeProperties bargeProperties(RemoteSettings settings) {
+        return new BargeProperties(settings.bind());
+    }
 
     @Bean
     LocalStoreProvider localStoreProvider() {
@@ -52,27 +69,44 @@ public class StorageConfiguration {
      * beans (innermost, next to the driver) and then in the layers of {@link StoreLayers}.
      */
     @Bean(destroyMethod = "close")
-    StoreRegistry storeRegistry(List<StoreProvider> providers, BargeProperties properties,
+    StoreRegistry storeRegistry(List<StoreProvider> providers, BargeProperties properties, RemoteSettings settings,
             ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<StoreRegistry.StoreDecorator> decorators) {
         MeterRegistry metrics = meterRegistry.getIfAvailable(() -> Metrics.globalRegistry);
+        Set<String> types = new TreeSet<>();
+        providers.forEach(p -> types.add(p.type()));
         List<RemoteConfig> remotes = properties.remotes().entrySet().stream()
-                .map(e -> e.getValue().toRemoteConfig(e.getKey()))
+                .map(e -> e.getValue().toRemoteConfig(e.getKey(), setting -> settings.name(e.getKey(), setting)))
+                .peek(remote -> knownType(remote, types, settings))
+                .toList();
+        List<StoreProvider> checked = providers.stream()
+                .<StoreProvider>map(p -> new CredentialCheck(p, settings, System::getenv))
                 .toList();
         Map<String, RemoteProperties> byName = properties.remotes();
         List<StoreRegistry.StoreDecorator> inner = decorators.orderedStream().toList();
-        return new StoreRegistry(providers, remotes, (remote, opened) -> {
+        return new StoreRegistry(checked, remotes, (remote, opened) -> {
             ObjectStore store = opened;
             for (StoreRegistry.StoreDecorator decorator : inner) {
                 store = decorator.decorate(remote, store);
             }
-            RemoteProperties settings = byName.get(remote.name());
+            RemoteProperties configured = byName.get(remote.name());
             StoreLayers.Builder layers = StoreLayers.builder(remote.name()).metrics(metrics)
                     .walkListings(walkListings(remote));
-            if (settings != null) {
-                layers.retry(settings.retrySettings()).rateLimit(settings.rateLimitSettings());
+            if (configured != null) {
+                layers.retry(configured.retrySettings()).rateLimit(configured.rateLimitSettings());
             }
             return layers.build().wrap(store);
         });
+    }
+
+    /** Refuses a remote whose type no provider has, naming the setting and the closest type. */
+    static void knownType(RemoteConfig remote, Set<String> types, RemoteSettings settings) {
+        if (!types.contains(remote.type())) {
+            String closest = types.stream()
+                    .min(Comparator.comparingInt(t -> RemoteSettings.distance(t, remote.type())))
+                    .orElseThrow();
+            throw RemoteSettings.invalid("remote '" + remote.name() + "': type '" + remote.type() + "' is not one of "
+                    + types + "; did you mean '" + closest + "'? (set " + settings.name(remote.name(), "type") + ")");
+        }
     }
 
     /**

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code java -jar target/barge.jar} as a real process, run by failsafe in {@code verify}, after
@@ -110,8 +112,9 @@ class BargeJarIT {
         return Double.parseDouble(m.group(1));
     }
 
-    @Test
-    void onATerminalTheProgressBarEndsAtTheTotalsOfTheSummary() throws Exception {
+    @ParameterizedTest
+    @ValueSource(ints = {80, 200})
+    void onATerminalTheProgressBarFitsTheWidthAndEndsAtTheTotalsOfTheSummary(int columns) throws Exception {
         Path root = TempDirs.create("barge-it-tty-");
         Path home = Files.createDirectories(root.resolve("home"));
         for (int i = 1; i <= 300; i++) {
@@ -120,10 +123,9 @@ class BargeJarIT {
         }
         String migrate = String.join(" ", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 BargeJar.JAR.toString(), "migrate", "file://" + root.resolve("src"), "file://" + root.resolve("dst"));
-        // script(1) runs the command on a pseudo-terminal, so barge sees a console as on a user's screen;
-        // its width is set here, since the environment's (often none) would cut the bar's line short
-        ProcessBuilder builder = new ProcessBuilder("script", "-q", "-e", "-c", "stty cols 200 rows 50; exec " + migrate,
-                "/dev/null")
+        // script(1) runs the command on a pseudo-terminal, so barge sees a console as on a user's screen
+        ProcessBuilder builder = new ProcessBuilder("script", "-q", "-e", "-c",
+                "stty cols " + columns + " rows 50; exec " + migrate, "/dev/null")
                 .redirectErrorStream(true).redirectOutput(root.resolve("tty.out").toFile());
         builder.environment().put("BARGE_HOME", home.toString());
         builder.environment().remove("BARGE_DB_URL");
@@ -132,8 +134,50 @@ class BargeJarIT {
         String screen = Files.readString(root.resolve("tty.out")).replace('\r', '\n');
 
         assertThat(process.exitValue()).as(screen).isZero();
-        assertThat(screen).contains("migrate 100%", "300/300 objects", "1.1 KiB copied")
+        assertThat(screen).contains("100% [", "300/300 objects", "1.1 KiB copied")
                 .contains("Completed execution 1").containsPattern("copied\\s+300 objects\\s+1.1 KiB");
+        List<String> bars = screen.lines().filter(l -> l.contains("objects") && l.contains("[")).toList();
+        assertThat(bars).as(screen).isNotEmpty();
+        for (String bar : bars) {
+            assertThat(bar.length()).as("fits %d columns: %s", columns, bar).isLessThanOrEqualTo(columns);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[([=> <]*)]").matcher(bar);
+            assertThat(m.find()).as(bar).isTrue();
+            assertThat(m.group(1).length()).as("still a bar: %s", bar).isGreaterThanOrEqualTo(10);
+        }
+        if (columns >= 120) {
+            assertThat(screen).contains("migrate 100% [");
+        }
+    }
+
+    @Test
+    void theDefaultHomeFollowsHomeAndXdgDataHomeAndTheLogIsTheOwnersOnly() throws Exception {
+        Path root = TempDirs.create("barge-it-home-");
+        Path user = Files.createDirectories(root.resolve("user"));
+        Files.createDirectories(root.resolve("src"));
+        Files.writeString(root.resolve("src/a.txt"), "alpha");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (boolean xdg : new boolean[] {false, true}) {
+            ProcessBuilder builder = new ProcessBuilder(javaBin, "-jar", BargeJar.JAR.toString(), "migrate",
+                    "file://" + root.resolve("src"), "file://" + root.resolve(xdg ? "dst-xdg" : "dst"), "--json")
+                    .redirectErrorStream(true).redirectOutput(root.resolve("out-" + xdg).toFile());
+            builder.environment().remove("BARGE_HOME");
+            builder.environment().remove("BARGE_DB_URL");
+            builder.environment().remove("XDG_DATA_HOME");
+            builder.environment().put("HOME", user.toString());
+            if (xdg) {
+                builder.environment().put("XDG_DATA_HOME", root.resolve("data").toString());
+            }
+            Process process = builder.start();
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(Files.readString(root.resolve("out-" + xdg))).isZero();
+
+            Path barge = xdg ? root.resolve("data/barge") : user.resolve(".local/share/barge");
+            assertThat(barge.resolve("barge.log")).isRegularFile();
+            assertThat(Files.getPosixFilePermissions(barge.resolve("barge.log")))
+                    .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            assertThat(Files.readString(barge.resolve("barge.log"))).as("Flyway's H2 version warning is off")
+                    .doesNotContain("newer than the version Flyway has been verified with");
+        }
     }
 
     @Test

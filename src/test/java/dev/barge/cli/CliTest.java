@@ -213,8 +213,8 @@ class CliTest {
                 "--include", "*.jpg", "--size-only", "--concurrency", "2", "--chunk-size", "1", "--tps-limit", "1000",
                 "--bwlimit", "100MB");
         assertThat(sync.exitCode()).as(sync.err()).isZero();
-        assertThat(sync.out()).containsPattern("copied\\s+1 objects").containsPattern("filtered out\\s+1 objects")
-                .containsPattern("deleted\\s+1 objects");
+        assertThat(sync.out()).containsPattern("copied\\s+1 object\\s").containsPattern("filtered out\\s+1 object\\R")
+                .containsPattern("deleted\\s+1 object\\R");
         assertThat(read("dst", out, "a.jpg")).isEqualTo("jpg");
         assertThat(Files.exists(files.resolve("dst").resolve(out).resolve("stale.jpg"))).isFalse();
         assertThat(Files.exists(files.resolve("dst").resolve(out).resolve("b.txt"))).isFalse();
@@ -229,7 +229,7 @@ class CliTest {
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCode.COMPLETED_WITH_SKIPS);
         long id = executionId(run.out());
-        assertThat(run.out()).contains("1 objects failed and were skipped", "barge jobs failures " + id);
+        assertThat(run.out()).contains("1 object failed and were skipped", "barge jobs failures " + id);
 
         Result failures = barge("jobs", "failures", Long.toString(id), "--csv");
         assertThat(failures.exitCode()).isZero();
@@ -276,7 +276,8 @@ class CliTest {
         faults.failListings.set(false);
         Result restart = barge("jobs", "restart", Long.toString(id), "--json");
         assertThat(restart.exitCode()).as(restart.out() + restart.err()).isZero();
-        assertThat(restart.out()).contains("\"objectsCopied\":1");
+        assertThat(restart.out()).contains("\"objectsCopied\":1", "\"resumedExecutionId\":" + id);
+        assertThat(restart.err()).as("not shown under --json").doesNotContain("resumes");
         assertThat(read("dst", out, "x.txt")).isEqualTo("ex");
 
         Result again = barge("jobs", "restart", Long.toString(id));
@@ -432,6 +433,8 @@ class CliTest {
         assertThat(remotes.out()).contains("NAME", "src", "dst", "s3t", "s3bad", "kodo", S3.endpoint(),
                 "******", "barg****").doesNotContain(S3ProxyServer.SECRET_KEY, "not-the-secret",
                 S3ProxyServer.ACCESS_KEY);
+        assertThat(remotes.out().lines().skip(1).map(l -> l.split(" ")[0]).toList())
+                .as("sorted by name").containsExactly("dst", "kodo", "s3bad", "s3t", "src");
     }
 
     @ParameterizedTest
@@ -450,5 +453,94 @@ class CliTest {
         Result version = barge("--version");
         assertThat(version.exitCode()).isZero();
         assertThat(version.out()).startsWith("barge 0.").doesNotContain("unknown", "@project.version@");
+    }
+
+    @Test
+    void badOptionValuesNameTheOptionAndTheValidFormsWithoutJavaExceptionText() {
+        Result size = barge("migrate", "src:" + in, "dst:" + out, "--min-size", "abc");
+        assertThat(size.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(size.err()).contains("--min-size", "'abc' is not a size", "10MB", "1GiB");
+
+        Result age = barge("migrate", "src:" + in, "dst:" + out, "--max-age", "3x");
+        assertThat(age.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(age.err()).contains("--max-age", "'3x' is not an age", "90d", "12h", "30m");
+
+        Result concurrency = barge("migrate", "src:" + in, "dst:" + out, "--concurrency", "0");
+        assertThat(concurrency.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(concurrency.err()).contains("--concurrency must be a whole number from 1 to "
+                + MigrateCommand.MAX_CONCURRENCY);
+
+        for (Result r : List.of(size, age, concurrency)) {
+            assertThat(r.err()).doesNotContain("java.", "Exception", "DataSize", "Duration");
+        }
+
+        Result gib = barge("migrate", "src:" + in, "dst:" + out, "--min-size", "1GiB", "--dry-run", "--json");
+        assertThat(gib.exitCode()).as(gib.err()).isZero();
+    }
+
+    @Test
+    void aHugeConcurrencyIsCappedWithAWarning() {
+        put("src", in, "a.txt", "a");
+        Result run = barge("migrate", "src:" + in, "dst:" + out, "--concurrency", "100000");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("--concurrency 100000 is above the maximum of " + MigrateCommand.MAX_CONCURRENCY
+                + "; copying " + MigrateCommand.MAX_CONCURRENCY + " objects at once");
+        long id = executionId(run.out());
+        assertThat(barge("jobs", "show", Long.toString(id)).out()).contains(
+                "concurrency = " + MigrateCommand.MAX_CONCURRENCY);
+    }
+
+    @Test
+    void withJsonUsageAndPreflightErrorsAreAJsonObjectOnStdoutWithTheSameExitCodes() {
+        Result usage = barge("migrate", "src:" + in, "dst:" + out, "--min-size", "abc", "--json");
+        assertThat(usage.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(usage.out().strip()).startsWith("{").endsWith("}")
+                .contains("\"status\":\"USAGE_ERROR\"", "\"exitCode\":2", "'abc' is not a size");
+        assertThat(usage.out().lines()).hasSize(1);
+
+        Result preflight = barge("migrate", "src:no-such-bucket", "dst:" + out, "--json");
+        assertThat(preflight.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(preflight.out().strip()).startsWith("{").endsWith("}")
+                .contains("\"status\":\"NOT_STARTED\"", "\"exitCode\":2", "\"problems\":[\"source 'src:no-such-bucket':"
+                        + " bucket 'no-such-bucket' does not exist on remote 'src'");
+
+        Result failed = barge("jobs", "restart", "987654", "--json");
+        assertThat(failed.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(failed.out()).contains("\"exitCode\":2", "there is no job execution 987654");
+    }
+
+    @Test
+    void aDryRunShowsNoTransferRateAndCountsReadAsWords() {
+        put("src", in, "one.txt", "1");
+        Result dry = barge("migrate", "src:" + in, "dst:" + out, "--dry-run");
+        assertThat(dry.exitCode()).as(dry.err()).isZero();
+        assertThat(dry.out()).containsPattern("copied\\s+1 object\\s").doesNotContain("/s)", "/s\n");
+        Result json = barge("migrate", "src:" + in, "dst:" + out, "--dry-run", "--json");
+        assertThat(json.out()).doesNotContain("bytesPerSecond");
+
+        Result real = barge("migrate", "src:" + in, "dst:" + out);
+        assertThat(real.out()).containsPattern("copied\\s+1 object\\s+1 B\\s+\\(.+/s\\)")
+                .containsPattern("skipped, identical\\s+0 objects");
+    }
+
+    @Test
+    void everyHelpTextIsMadeOfWholeSentences() {
+        for (String command : List.of("", "migrate", "ls", "cat", "stat", "jobs", "jobs list", "jobs show",
+                "jobs restart", "jobs stop", "jobs abandon", "jobs failures", "remotes")) {
+            picocli.CommandLine.Model.CommandSpec spec = new BargeCli(launch -> {
+                throw new AssertionError("not started");
+            }, new Terminal(System.out, System.err, false, Duration.ofHours(1))).commandLine().getCommandSpec();
+            for (String name : command.isEmpty() ? new String[0] : command.split(" ")) {
+                spec = spec.subcommands().get(name).getCommandSpec();
+            }
+            // a command list shows each subcommand's first line: every line must be a whole sentence
+            for (String description : spec.usageMessage().description()) {
+                assertThat(description.strip()).as("barge %s: %s", command, description).endsWith(".");
+            }
+            for (picocli.CommandLine.Model.ArgSpec arg : spec.args()) {
+                String text = String.join(" ", arg.description()).strip();
+                assertThat(text).as("barge %s, %s", command, arg).endsWith(".");
+            }
+        }
     }
 }

@@ -25,7 +25,6 @@ class RemoteSourcesTest {
                 "BARGE_REMOTE_MY_ROOT_ROOT", "/srv",
                 "BARGE_REMOTE_KODO_OPTIONS_DOWNLOAD_DOMAIN", "https://cdn",
                 "BARGE_REMOTE_X_RATE_LIMIT_BYTES_PER_SECOND", "10MB",
-                "BARGE_REMOTE_NOSETTING", "ignored",
                 "PATH", "/bin"));
         assertThat(properties).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "barge.remotes.backup.type", "s3",
@@ -34,14 +33,18 @@ class RemoteSourcesTest {
                 "barge.remotes.my_root.root", "/srv",
                 "barge.remotes.kodo.options.download-domain", "https://cdn",
                 "barge.remotes.x.rate-limit.bytes-per-second", "10MB"));
+
+        assertThatThrownBy(() -> RemoteEnvironment.properties(Map.of("BARGE_REMOTE_NOSETTING", "x")))
+                .isInstanceOf(CliError.class).hasMessageContaining("BARGE_REMOTE_NOSETTING names no setting");
     }
 
     @Test
     void aRemotesFileHasRemoteNamesAtTheTop() throws Exception {
         Path file = Files.writeString(TempDirs.file("remotes-", ".yml"),
                 "archive:\n  type: local\n  root: /srv/archive\n  options:\n    sync: false\n");
-        assertThat(RemotesFile.properties(file)).containsEntry("barge.remotes.archive.type", "local")
-                .containsEntry("barge.remotes.archive.options.sync", false);
+        var properties = RemotesFile.properties(file);
+        assertThat(properties.getProperty("barge.remotes.archive.type")).isEqualTo("local");
+        assertThat(properties.getProperty("barge.remotes.archive.options.sync")).isEqualTo(false);
         Path flat = Files.writeString(TempDirs.file("remotes-", ".yml"), "type: local\n");
         assertThatThrownBy(() -> RemotesFile.properties(flat)).isInstanceOf(CliError.class)
                 .hasMessageContaining("'type' is not a remote with settings");

@@ -16,6 +16,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.OriginLookup;
+import org.springframework.boot.origin.SystemEnvironmentOrigin;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 class StorageConfigurationTest {
@@ -89,7 +92,56 @@ class StorageConfigurationTest {
                     assertThat(context).hasFailed();
                     assertThat(context.getStartupFailure()).rootCause()
                             .hasMessageContaining("secret-access-key is not")
-                            .hasMessageContaining("BARGE_REMOTES_PROD_SECRETACCESSKEY");
+                            .hasMessageContaining("set barge.remotes.prod.secret-access-key");
+                });
+    }
+
+    /** The system environment as Spring Boot presents it: each property's origin is its variable. */
+    static final class OriginAwareEnvironment extends SystemEnvironmentPropertySource implements OriginLookup<String> {
+        OriginAwareEnvironment(Map<String, Object> variables) {
+            super("systemEnvironment", variables);
+        }
+
+        @Override
+        public Origin getOrigin(String key) {
+            String variable = resolvePropertyName(key);
+            return getSource().containsKey(variable) ? new SystemEnvironmentOrigin(variable) : null;
+        }
+    }
+
+    @Test
+    void aMisspelledSpringVariableIsRefusedNamingItAndTheVariableMeant() {
+        runner.withPropertyValues("barge.remotes.prod.type=s3")
+                .withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new OriginAwareEnvironment(Map.of("BARGE_REMOTES_PROD_ENDPIONT", "http://127.0.0.1:9"))))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessageContaining("environment variable BARGE_REMOTES_PROD_ENDPIONT is not a setting of"
+                                    + " remote 'prod'; did you mean BARGE_REMOTES_PROD_ENDPOINT?");
+                });
+    }
+
+    @Test
+    void aMissingSecretIsNamedAsTheSpringVariableItsKeyCameFrom() {
+        runner.withPropertyValues("barge.remotes.osse.type=oss")
+                .withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new OriginAwareEnvironment(Map.of("BARGE_REMOTES_OSSE_ACCESSKEYID", "AK"))))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessageContaining("set BARGE_REMOTES_OSSE_SECRETACCESSKEY");
+                });
+    }
+
+    @Test
+    void aMisspelledPropertyIsRefusedWithTheClosestName() {
+        runner.withPropertyValues("barge.remotes.prod.type=s3", "barge.remotes.prod.retry.max-atempts=3")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessageContaining("barge.remotes.prod.retry.max-atempts is not a setting of remote"
+                                    + " 'prod'; did you mean barge.remotes.prod.retry.max-attempts?");
                 });
     }
 }
