@@ -6,7 +6,6 @@ import dev.barge.storage.KeyOrder;
 import dev.barge.storage.ObjectInfo;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
-import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 /**
  * Walks a source and a target listing side by side, both in key order, and yields each key once
@@ -16,7 +15,7 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  * <p>Restart: each side saves its own position; an object only looked at (the next one on one
  * side while the other side catches up) is not saved as read, so nothing is lost on a restart.
  */
-public final class ListingMergeItemReader implements ItemStreamReader<ObjectPair> {
+public final class ListingMergeItemReader implements MarkingItemReader<ObjectPair, ListingMergeItemReader.Mark> {
     private final ObjectListingItemReader source;
     private final String sourcePrefix;
     private final ObjectListingItemReader target;
@@ -64,10 +63,23 @@ public final class ListingMergeItemReader implements ItemStreamReader<ObjectPair
         return new ObjectPair(sourceKey, source.read(), target.read());
     }
 
+    /** Both listings' positions after a pair handed out. */
+    public record Mark(ObjectListingItemReader.Position source, ObjectListingItemReader.Position target) {}
+
+    @Override
+    public Mark mark() {
+        return new Mark(source.mark(), target.mark());
+    }
+
     @Override
     public void update(ExecutionContext context) throws ItemStreamException {
-        source.update(context);
-        target.update(context);
+        save(context, mark());
+    }
+
+    @Override
+    public void save(ExecutionContext context, Mark mark) {
+        source.save(context, mark.source());
+        target.save(context, mark.target());
     }
 
     @Override

@@ -32,9 +32,10 @@ import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
 
 /**
- * Carries out a chunk of {@link PlannedObject}s: the chunk's copies (and the checks before its
- * deletes) run at once on a bounded executor, and the writer returns when all are done, so the
- * chunk commits only what finished.
+ * Carries out a chunk of {@link PlannedObject}s: each object's copy (or the check before its delete)
+ * is {@link #start started} on a bounded executor as soon as the object is planned, possibly while
+ * an earlier chunk is still being written; {@link #write} waits for all of the chunk's work, then
+ * deletes what the checks allow, so the chunk commits only what finished.
  *
  * <ul>
  *   <li>A failure that may pass (a checksum mismatch, a stream cut off) is tried again, up to
@@ -58,7 +59,7 @@ import org.springframework.core.retry.RetryTemplate;
  * </ul>
  * Totals are written in the chunk's transaction; failures are recorded even if it rolls back.
  */
-public final class MigrationItemWriter implements ItemWriter<PlannedObject>, StepExecutionListener {
+public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter.Started>, StepExecutionListener {
     private static final Logger log = LoggerFactory.getLogger(MigrationItemWriter.class);
     private static final Set<Operation> WRITES = EnumSet.of(Operation.PUT, Operation.COPY, Operation.APPEND,
             Operation.MULTIPART_INITIATE, Operation.MULTIPART_UPLOAD_PART, Operation.MULTIPART_COMPLETE,
@@ -127,26 +128,65 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
     /** An object given up on: its full key, its size if known, and why. */
     private record Failed(String key, Long size, StorageException failure) {}
 
+    /**
+     * One planned object with its work started: the copy or the check before a delete, running on
+     * the executor; {@code null} for an object with nothing to do but count.
+     */
+    public static final class Started {
+        private final PlannedObject item;
+        private final Future<Done> work;
+
+        private Started(PlannedObject item, Future<Done> work) {
+            this.item = item;
+            this.work = work;
+        }
+
+        public PlannedObject item() {
+            return item;
+        }
+    }
+
+    /**
+     * Starts an object's work on the executor (a copy, or the check before a delete), to be awaited
+     * by {@link #write}; nothing is deleted before then. Called in listing order.
+     */
+    public Started start(PlannedObject item) {
+        return new Started(item, switch (item.action()) {
+            case SKIP_FILTERED, KEEP_EXTRANEOUS -> null;
+            case DELETE_EXTRANEOUS -> executor.submit(() -> confirmAbsentAtSource(item));
+            case SKIP_IDENTICAL -> mode == MigrationMode.MOVE && !dryRun
+                    ? executor.submit(() -> confirmCopied(item, false)) : null;
+            case COPY -> dryRun ? null : executor.submit(() -> copy(item));
+        });
+    }
+
+    /** Gives up work started for an object that no chunk will hold (the step ended first). */
+    public void abandon(Started started) {
+        if (started.work != null) {
+            started.work.cancel(true);
+        }
+    }
+
+    /** Waits for the chunk's work, then deletes what its checks allow and records the totals and failures. */
     @Override
-    public void write(Chunk<? extends PlannedObject> chunk) {
+    public void write(Chunk<? extends Started> chunk) {
         Map<Outcome, JobRecords.Total> totals = new EnumMap<>(Outcome.class);
         List<String> sourceDeletes = new ArrayList<>();
         List<String> targetDeletes = new ArrayList<>();
         List<Future<Done>> work = new ArrayList<>();
-        for (PlannedObject item : chunk) {
+        for (Started started : chunk) {
+            PlannedObject item = started.item;
             ObjectInfo s = item.pair().source();
+            if (started.work != null) {
+                work.add(started.work);
+            }
             switch (item.action()) {
                 case SKIP_FILTERED -> add(totals, Outcome.SKIPPED_FILTERED, s.size());
-                case KEEP_EXTRANEOUS -> { }
-                case DELETE_EXTRANEOUS -> work.add(executor.submit(() -> confirmAbsentAtSource(item)));
+                case KEEP_EXTRANEOUS, DELETE_EXTRANEOUS -> { }
                 case SKIP_IDENTICAL -> {
                     add(totals, Outcome.SKIPPED_IDENTICAL, s.size());
-                    if (mode == MigrationMode.MOVE) {
-                        if (dryRun) {
-                            sourceDeletes.add(s.key());
-                        } else {
-                            work.add(executor.submit(() -> confirmCopied(item, false)));
-                        }
+                    if (mode == MigrationMode.MOVE && dryRun) {
+                        sourceDeletes.add(s.key());
                     }
                 }
                 case COPY -> {
@@ -156,8 +196,6 @@ public final class MigrationItemWriter implements ItemWriter<PlannedObject>, Ste
                         if (mode == MigrationMode.MOVE) {
                             sourceDeletes.add(s.key());
                         }
-                    } else {
-                        work.add(executor.submit(() -> copy(item)));
                     }
                 }
             }

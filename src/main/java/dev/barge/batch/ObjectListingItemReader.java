@@ -37,7 +37,8 @@ import org.springframework.batch.infrastructure.item.ItemStreamSupport;
  * for the store. Only the request runs ahead: order checks, counts and the saved position still
  * follow what is handed out, and a failed request surfaces when its page is needed.
  */
-public final class ObjectListingItemReader extends ItemStreamSupport implements ItemStreamReader<ObjectInfo> {
+public final class ObjectListingItemReader extends ItemStreamSupport
+        implements MarkingItemReader<ObjectInfo, ObjectListingItemReader.Position> {
     static final String START_AFTER = "start.after";
     static final String PAGE_TOKEN = "page.token";
     static final String PAGE_OFFSET = "page.offset";
@@ -137,20 +138,37 @@ public final class ObjectListingItemReader extends ItemStreamSupport implements 
         return page.get(offset);
     }
 
+    /**
+     * Where the listing stands after an object handed out: its key, and the token of its page and
+     * how many of that page were handed out (for stores that cannot list from a key).
+     * {@code lastKey} is {@code null} before the first object.
+     */
+    public record Position(String lastKey, String pageToken, int offset) {}
+
+    @Override
+    public Position mark() {
+        return new Position(lastKey, pageToken, offset);
+    }
+
     @Override
     public void update(ExecutionContext context) throws ItemStreamException {
-        if (!saveState || lastKey == null) {
+        save(context, mark());
+    }
+
+    @Override
+    public void save(ExecutionContext context, Position position) {
+        if (!saveState || position.lastKey() == null) {
             return;
         }
         if (byKey) {
-            context.putString(getExecutionContextKey(START_AFTER), lastKey);
+            context.putString(getExecutionContextKey(START_AFTER), position.lastKey());
         } else {
-            if (pageToken != null) {
-                context.putString(getExecutionContextKey(PAGE_TOKEN), pageToken);
+            if (position.pageToken() != null) {
+                context.putString(getExecutionContextKey(PAGE_TOKEN), position.pageToken());
             } else {
                 context.remove(getExecutionContextKey(PAGE_TOKEN));
             }
-            context.putInt(getExecutionContextKey(PAGE_OFFSET), offset);
+            context.putInt(getExecutionContextKey(PAGE_OFFSET), position.offset());
         }
     }
 

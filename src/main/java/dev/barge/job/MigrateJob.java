@@ -11,7 +11,7 @@ import dev.barge.batch.MigrationPlanner;
 import dev.barge.batch.ObjectListingItemReaderBuilder;
 import dev.barge.batch.ObjectPair;
 import dev.barge.batch.Outcome;
-import dev.barge.batch.PlannedObject;
+import dev.barge.batch.WorkAheadItemReader;
 import dev.barge.storage.Location;
 import dev.barge.storage.ObjectStore;
 import dev.barge.storage.StoreRegistry;
@@ -41,7 +41,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 /**
  * The {@code migrate} job: one chunk-oriented step that walks the source and target listings side
  * by side ({@link ListingMergeItemReader}), decides per key ({@link MigrationPlanner}) and copies,
- * skips or deletes concurrently ({@link MigrationItemWriter}). A run that ends with objects
+ * skips or deletes concurrently ({@link MigrationItemWriter}). Objects are planned and their work
+ * started up to a chunk ahead of the chunk being written ({@link WorkAheadItemReader}), so two
+ * chunks are in flight at most. A run that ends with objects
  * skipped for failures completes with exit code {@value #COMPLETED_WITH_SKIPS}.
  */
 @Component
@@ -144,12 +146,16 @@ public final class MigrateJob {
                         .bucket(to.bucket())
                         .prefix(targetPrefix).readAhead(listings).build(),
                 targetPrefix);
+        MigrationPlanner planner = new MigrationPlanner(p.filter(referenceTime), p.identityCheck(),
+                p.deleteExtraneous(), target, to.bucket(), targetPrefix);
+        // the next chunk's objects are planned and started while this one finishes and commits
+        WorkAheadItemReader<ObjectPair, ListingMergeItemReader.Mark, MigrationItemWriter.Started> ahead =
+                new WorkAheadItemReader<>(reader, pair -> writer.start(planner.process(pair)), writer::abandon,
+                        p.chunkSize());
         Step step = new StepBuilder(NAME, repository)
-                .<ObjectPair, PlannedObject>chunk(p.chunkSize())
+                .<MigrationItemWriter.Started, MigrationItemWriter.Started>chunk(p.chunkSize())
                 .transactionManager(transactionManager)
-                .reader(reader)
-                .processor(new MigrationPlanner(p.filter(referenceTime), p.identityCheck(), p.deleteExtraneous(),
-                        target, to.bucket(), targetPrefix))
+                .reader(ahead)
                 .writer(writer)
                 .listener(writer)
                 .build();

@@ -54,7 +54,7 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
     private final Map<String, Listing> listings = new ConcurrentHashMap<>();
     private final Map<String, List<String>> written = new ConcurrentHashMap<>();
     private final Map<String, List<String>> deleted = new ConcurrentHashMap<>();
-    private final Map<String, Runnable> beforeWrite = new ConcurrentHashMap<>();
+    private final Map<String, java.util.function.Consumer<String>> beforeWrite = new ConcurrentHashMap<>();
 
     /** How a remote lists: in this order, this many objects a page at most. */
     private record Listing(Comparator<String> order, int pageSize) {}
@@ -73,6 +73,11 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
 
     /** Runs {@code action} in the writing thread before each write to a remote, as the copy is under way. */
     void beforeWrite(String remote, Runnable action) {
+        beforeWrite(remote, key -> action.run());
+    }
+
+    /** Runs {@code action} with the key, in the writing thread, before each write to a remote. */
+    void beforeWrite(String remote, java.util.function.Consumer<String> action) {
         beforeWrite.put(remote, action);
     }
 
@@ -136,7 +141,7 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
 
             @Override
             public WriteResult put(PutRequest request, Payload payload) {
-                beforeWrite.getOrDefault(name, () -> { }).run();
+                beforeWrite.getOrDefault(name, key -> { }).accept(request.key());
                 refuseWrite(Operation.PUT, request.bucket(), request.key());
                 WriteResult result = delegate.put(request, payload);
                 log(written, name, request.key());
