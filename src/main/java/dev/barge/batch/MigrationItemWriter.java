@@ -125,9 +125,6 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
         }
     }
 
-    /** An object given up on: its full key, its size if known, and why. */
-    private record Failed(String key, Long size, StorageException failure) {}
-
     /**
      * One planned object with its work started: the copy or the check before a delete, running on
      * the executor; {@code null} for an object with nothing to do but count.
@@ -170,7 +167,7 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
     /** Waits for the chunk's work, then deletes what its checks allow and records the totals and failures. */
     @Override
     public void write(Chunk<? extends Started> chunk) {
-        Map<Outcome, JobRecords.Total> totals = new EnumMap<>(Outcome.class);
+        ChunkTally tally = new ChunkTally();
         List<String> sourceDeletes = new ArrayList<>();
         List<String> targetDeletes = new ArrayList<>();
         List<Future<Done>> work = new ArrayList<>();
@@ -181,10 +178,10 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
                 work.add(started.work);
             }
             switch (item.action()) {
-                case SKIP_FILTERED -> add(totals, Outcome.SKIPPED_FILTERED, s.size());
+                case SKIP_FILTERED -> tally.add(Outcome.SKIPPED_FILTERED, s.size());
                 case KEEP_EXTRANEOUS, DELETE_EXTRANEOUS -> { }
                 case SKIP_IDENTICAL -> {
-                    add(totals, Outcome.SKIPPED_IDENTICAL, s.size());
+                    tally.add(Outcome.SKIPPED_IDENTICAL, s.size());
                     if (mode == MigrationMode.MOVE && dryRun) {
                         sourceDeletes.add(s.key());
                     }
@@ -192,7 +189,7 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
                 case COPY -> {
                     if (dryRun) {
                         log.info("dry run: would copy {}/{} ({} bytes)", sourceBucket, s.key(), s.size());
-                        add(totals, Outcome.COPIED, s.size());
+                        tally.add(Outcome.COPIED, s.size());
                         if (mode == MigrationMode.MOVE) {
                             sourceDeletes.add(s.key());
                         }
@@ -201,7 +198,6 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
             }
         }
         FatalFailures fatalFailures = new FatalFailures();
-        List<Failed> failed = new ArrayList<>();
         FatalObjectFailure fatal = null;
         for (Future<Done> future : work) {
             Done done = await(future);
@@ -209,11 +205,11 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
             if (done.failure() != null) {
                 String key = fullKey(item);
                 fatal = fatal != null ? fatal : fatalFailures.fatal(key, done.failure());
-                failed.add(new Failed(key, size(item), done.failure()));
+                tally.fail(key, size(item), done.failure());
                 continue;
             }
             if (done.copied()) {
-                add(totals, Outcome.COPIED, item.pair().source().size());
+                tally.add(Outcome.COPIED, item.pair().source().size());
             }
             if (done.deletable()) {
                 (item.action() == PlannedObject.Action.DELETE_EXTRANEOUS ? targetDeletes : sourceDeletes)
@@ -223,18 +219,9 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
         if (fatal != null) {
             throw fatal;
         }
-        delete(target, targetBucket, targetDeletes, totals, failed, fatalFailures);
-        delete(source, sourceBucket, sourceDeletes, totals, failed, fatalFailures);
-        for (Failed f : failed) {
-            records.recordFailure(jobExecutionId, stepName, f.key(), f.size(), f.failure());
-            add(totals, Outcome.FAILED, f.size() != null ? f.size() : 0);
-            log.warn("skipped {}: {}", f.key(), f.failure().getMessage());
-        }
-        records.addTotals(jobExecutionId, totals);
-        failures += failed.size();
-        if (failures > skipLimit) {
-            throw new SkipLimitExceeded(failures, skipLimit, jobExecutionId);
-        }
+        delete(target, targetBucket, targetDeletes, tally, fatalFailures);
+        delete(source, sourceBucket, sourceDeletes, tally, fatalFailures);
+        failures = tally.record(records, jobExecutionId, stepName, failures, skipLimit);
     }
 
     private Done copy(PlannedObject item) {
@@ -312,22 +299,22 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
                 .vendorCode(e.vendorCode()).requestId(e.requestId()).cause(e).build();
     }
 
-    private void delete(ObjectStore store, String bucket, List<String> keys, Map<Outcome, JobRecords.Total> totals,
-            List<Failed> failed, FatalFailures fatalFailures) {
+    private void delete(ObjectStore store, String bucket, List<String> keys, ChunkTally tally,
+            FatalFailures fatalFailures) {
         if (keys.isEmpty()) {
             return;
         }
         if (dryRun) {
             keys.forEach(key -> log.info("dry run: would delete {}/{}", bucket, key));
-            add(totals, Outcome.DELETED, 0, keys.size());
+            tally.add(Outcome.DELETED, 0, keys.size());
             return;
         }
         DeleteResult result = store.deleteAll(bucket, keys);
-        add(totals, Outcome.DELETED, 0, result.deleted().size());
+        tally.add(Outcome.DELETED, 0, result.deleted().size());
         FatalObjectFailure fatal = null;
         for (Map.Entry<String, StorageException> f : result.failed().entrySet()) {
             fatal = fatal != null ? fatal : fatalFailures.fatal(f.getKey(), f.getValue());
-            failed.add(new Failed(f.getKey(), null, f.getValue()));
+            tally.fail(f.getKey(), null, f.getValue());
         }
         if (fatal != null) {
             throw fatal;
@@ -374,14 +361,6 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
         return pair.source() != null ? pair.source().size() : pair.target().size();
     }
 
-    private static void add(Map<Outcome, JobRecords.Total> totals, Outcome outcome, long bytes) {
-        add(totals, outcome, bytes, 1);
-    }
-
-    private static void add(Map<Outcome, JobRecords.Total> totals, Outcome outcome, long bytes, long objects) {
-        totals.merge(outcome, new JobRecords.Total(objects, bytes), (a, b) -> a.plus(b.objects(), b.bytes()));
-    }
-
     private static Done await(Future<Done> future) {
         try {
             return future.get();
@@ -396,13 +375,4 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
         }
     }
 
-    /** More objects failed in one execution than the job allows. */
-    public static final class SkipLimitExceeded extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        SkipLimitExceeded(long failures, long limit, long jobExecutionId) {
-            super(failures + " objects failed, more than the skip limit of " + limit
-                    + "; the reasons are recorded for execution " + jobExecutionId);
-        }
-    }
 }

@@ -24,8 +24,9 @@ import org.springframework.batch.infrastructure.item.ItemStreamSupport;
  * {@link #open} resumes there. Where the store lists from a key
  * ({@link dev.barge.storage.Capabilities#listStartAfter()}) the saved state is the last key
  * handed out, as {@code JdbcPagingItemReader} saves its {@code start.after}; otherwise it is the
- * token of the page being read and how many of its objects were handed out. Never a count from
- * the start: a bucket that changed between runs cannot shift the position.
+ * token of the page being read and the last key handed out, and the restart skips that page's
+ * objects up to that key. Never a count: a bucket that changed between runs (objects deleted
+ * behind the reader, by a delete job say) cannot shift the position.
  *
  * <p>Order: each key must be strictly greater, in {@link KeyOrder#UTF8}, than the one listed
  * before it (and than the key a restart resumes after). A page that breaks the order is refused
@@ -96,7 +97,16 @@ public final class ObjectListingItemReader extends ItemStreamSupport
             String token = context.containsKey(getExecutionContextKey(PAGE_TOKEN))
                     ? context.getString(getExecutionContextKey(PAGE_TOKEN)) : null;
             fetch(token == null ? request() : request().withPageToken(token));
-            offset = Math.min(context.getInt(getExecutionContextKey(PAGE_OFFSET)), page.size());
+            if (context.containsKey(getExecutionContextKey(START_AFTER))) {
+                // past the last key handed out, not a count: objects deleted since (by a delete job,
+                // say) would shift a count and skip objects never handed out
+                String after = context.getString(getExecutionContextKey(START_AFTER));
+                while (offset < page.size() && !KeyOrder.before(after, page.get(offset).key())) {
+                    offset++;
+                }
+            } else {
+                offset = Math.min(context.getInt(getExecutionContextKey(PAGE_OFFSET)), page.size());
+            }
             if (offset > 0) {
                 lastKey = page.get(offset - 1).key();
                 if (progress != null) {
@@ -169,6 +179,7 @@ public final class ObjectListingItemReader extends ItemStreamSupport
                 context.remove(getExecutionContextKey(PAGE_TOKEN));
             }
             context.putInt(getExecutionContextKey(PAGE_OFFSET), position.offset());
+            context.putString(getExecutionContextKey(START_AFTER), position.lastKey());
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.barge.job;
 
+import dev.barge.batch.ChunkTally;
 import dev.barge.batch.FatalObjectFailure;
 import dev.barge.batch.ListingOrderException;
-import dev.barge.batch.MigrationItemWriter;
 import dev.barge.storage.StorageException;
 import java.util.Optional;
 import org.springframework.batch.core.job.JobExecution;
@@ -34,6 +34,6 @@ final class FailureCause {
     /** Whether Barge wrote this exception's message for the operator. */
     private static boolean isBarge(Throwable t) {
         return t instanceof FatalObjectFailure || t instanceof StorageException || t instanceof ListingOrderException
-                || t instanceof MigrationItemWriter.SkipLimitExceeded;
+                || t instanceof ChunkTally.SkipLimitExceeded;
     }
 }

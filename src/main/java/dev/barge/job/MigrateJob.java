@@ -10,7 +10,6 @@ import dev.barge.batch.MigrationItemWriterBuilder;
 import dev.barge.batch.MigrationPlanner;
 import dev.barge.batch.ObjectListingItemReaderBuilder;
 import dev.barge.batch.ObjectPair;
-import dev.barge.batch.Outcome;
 import dev.barge.batch.WorkAheadItemReader;
 import dev.barge.storage.Location;
 import dev.barge.storage.ObjectStore;
@@ -19,19 +18,13 @@ import dev.barge.transfer.ObjectTransfer;
 import dev.barge.transfer.TransferSettings;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
-import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -49,9 +42,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Component
 public final class MigrateJob {
     public static final String NAME = "migrate";
-    public static final String COMPLETED_WITH_SKIPS = "COMPLETED_WITH_SKIPS";
-
-    private static final Logger log = LoggerFactory.getLogger(MigrateJob.class);
+    public static final String COMPLETED_WITH_SKIPS = JobTotals.COMPLETED_WITH_SKIPS;
 
     private final JobRepository repository;
     private final PlatformTransactionManager transactionManager;
@@ -161,50 +152,15 @@ public final class MigrateJob {
                 .build();
         JobBuilder job = new JobBuilder(NAME, repository)
                 .listener(ownership)
-                .listener(new Totals(p, List.of(objects, parts, listings)));
+                .listener(new JobTotals(records, p, List.of(objects, parts, listings)));
         if (stop != null) {
             job.listener(stop);
         }
         return job.start(step).build();
     }
 
-    /** Sets up the totals, and at the end reports them and marks a run with failed objects. */
-    private final class Totals implements JobExecutionListener {
-        private final MigrateParameters parameters;
-        private final List<ExecutorService> pools;
-
-        Totals(MigrateParameters parameters, List<ExecutorService> pools) {
-            this.parameters = parameters;
-            this.pools = pools;
-        }
-
-        @Override
-        public void beforeJob(JobExecution execution) {
-            records.startTotals(execution.getId());
-            log.info("execution {}: {}", execution.getId(), parameters);
-        }
-
-        @Override
-        public void afterJob(JobExecution execution) {
-            pools.forEach(ExecutorService::shutdownNow);
-            Map<Outcome, JobRecords.Total> totals = records.totals(execution.getId());
-            long failed = totals.get(Outcome.FAILED).objects();
-            if (execution.getStatus() == BatchStatus.COMPLETED && failed > 0) {
-                execution.setExitStatus(new ExitStatus(COMPLETED_WITH_SKIPS, failed + " objects failed and were skipped;"
-                        + " see the failures of execution " + execution.getId()));
-            } else if (execution.getStatus() == BatchStatus.FAILED) {
-                FailureCause.of(execution).ifPresent(cause -> {
-                    log.error("execution {} failed: {}", execution.getId(), cause,
-                            execution.getAllFailureExceptions().get(0));
-                    execution.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), cause));
-                });
-            }
-            log.info("execution {} {}: {}", execution.getId(), execution.getStatus(), totals);
-        }
-    }
-
     /** A location's path as a key prefix: a directory, so "photos" does not take "photos2/". */
-    static String directory(String path) {
+    public static String directory(String path) {
         return path.isEmpty() || path.endsWith("/") ? path : path + "/";
     }
 

@@ -9,13 +9,11 @@ import dev.barge.storage.Location;
 import dev.barge.storage.StorageClass;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
@@ -92,12 +90,14 @@ public record MigrateParameters(
         return new Builder(source, target);
     }
 
+    /** Which objects the migration takes. */
+    public Selection selection() {
+        return new Selection(includes, excludes, minSize, maxSize, minAge, maxAge, storageClasses);
+    }
+
     /** The filter, with ages turned into times relative to when the migration first started. */
     public ObjectFilter filter(Instant referenceTime) {
-        return new ObjectFilter(includes, excludes, minSize, maxSize,
-                maxAge == null ? null : referenceTime.minus(maxAge),
-                minAge == null ? null : referenceTime.minus(minAge),
-                storageClasses);
+        return selection().filter(referenceTime);
     }
 
     /** The job parameters of run {@code run} of this migration, started at {@code referenceTime}. */
@@ -107,10 +107,6 @@ public record MigrateParameters(
                 .addString("target", target)
                 .addString("mode", mode.name())
                 .addString("delete-extraneous", Boolean.toString(deleteExtraneous))
-                .addString("include", String.join("\n", includes))
-                .addString("exclude", String.join("\n", excludes))
-                .addString("storage-classes", storageClasses.stream().map(Enum::name).sorted()
-                        .collect(Collectors.joining(",")))
                 .addString("identity-check", identityCheck.name())
                 .addString("dry-run", Boolean.toString(dryRun))
                 .addLong(JobRunner.RUN, run)
@@ -118,18 +114,7 @@ public record MigrateParameters(
                 .addLong("chunk-size", (long) chunkSize, false)
                 .addLong("concurrency", (long) concurrency, false)
                 .addLong("skip-limit", skipLimit, false);
-        if (minSize != null) {
-            b.addLong("min-size", minSize);
-        }
-        if (maxSize != null) {
-            b.addLong("max-size", maxSize);
-        }
-        if (minAge != null) {
-            b.addString("min-age", minAge.toString());
-        }
-        if (maxAge != null) {
-            b.addString("max-age", maxAge.toString());
-        }
+        selection().addTo(b);
         if (targetStorageClass != null) {
             b.addString("target-storage-class", targetStorageClass.family().name()
                     + (targetStorageClass.vendorName() == null ? "" : ":" + targetStorageClass.vendorName()));
@@ -147,24 +132,14 @@ public record MigrateParameters(
                     : new StorageClass(StorageClass.Family.valueOf(storageClass.substring(0, colon)),
                             storageClass.substring(colon + 1));
         }
-        String classes = p.getString("storage-classes");
-        Set<StorageClass.Family> families = classes == null || classes.isEmpty() ? Set.of()
-                : Arrays.stream(classes.split(",")).map(StorageClass.Family::valueOf).collect(Collectors.toSet());
+        Selection selection = Selection.from(p);
         return new MigrateParameters(p.getString("source"), p.getString("target"),
                 MigrationMode.valueOf(p.getString("mode")), Boolean.parseBoolean(p.getString("delete-extraneous")),
-                lines(p.getString("include")), lines(p.getString("exclude")), p.getLong("min-size"),
-                p.getLong("max-size"), duration(p.getString("min-age")), duration(p.getString("max-age")), families,
+                selection.includes(), selection.excludes(), selection.minSize(), selection.maxSize(),
+                selection.minAge(), selection.maxAge(), selection.storageClasses(),
                 target, IdentityCheck.valueOf(p.getString("identity-check")),
                 Boolean.parseBoolean(p.getString("dry-run")), Math.toIntExact(p.getLong("chunk-size")),
                 Math.toIntExact(p.getLong("concurrency")), p.getLong("skip-limit"));
-    }
-
-    private static List<String> lines(String joined) {
-        return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split("\n"));
-    }
-
-    private static Duration duration(String text) {
-        return text == null ? null : Duration.parse(text);
     }
 
     public static final class Builder {

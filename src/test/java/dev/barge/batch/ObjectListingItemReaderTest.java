@@ -121,8 +121,27 @@ class ObjectListingItemReaderTest {
 
         assertThat(before).containsExactlyElementsOf(KEYS.subList(0, 6));
         assertThat(after).containsExactlyElementsOf(KEYS.subList(6, KEYS.size()));
-        assertThat(context.containsKey("source." + ObjectListingItemReader.START_AFTER)).isEqualTo(byKey);
+        assertThat(context.getString("source." + ObjectListingItemReader.START_AFTER)).isEqualTo("k05");
         assertThat(context.containsKey("source." + ObjectListingItemReader.PAGE_OFFSET)).isEqualTo(!byKey);
+    }
+
+    @ParameterizedTest(name = "list from key: {0}")
+    @ValueSource(booleans = {true, false})
+    void objectsDeletedBehindTheSavedPositionDoNotShiftIt(boolean byKey) {
+        ExecutionContext context = new ExecutionContext();
+        ObjectListingItemReader first = reader(byKey);
+        first.open(context);
+        List<String> before = read(first, 6); // k00..k05: the second page (k04..k07) is half handed out
+        first.update(context);
+        first.close();
+        for (String key : before) {
+            local.delete("b", key); // what a delete job did with them before it stopped
+        }
+
+        ObjectListingItemReader second = reader(byKey);
+        second.open(context);
+
+        assertThat(read(second, 100)).containsExactlyElementsOf(KEYS.subList(6, KEYS.size()));
     }
 
     @ParameterizedTest(name = "list from key: {0}")

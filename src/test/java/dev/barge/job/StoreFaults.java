@@ -44,7 +44,9 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
         /** Listings leave it out, though it is there (a listing that missed it). */
         HIDE_FROM_LISTING,
         /** Asked for, it is not found, though a write of it succeeded (a write the store lost). */
-        LOSE_WRITE
+        LOSE_WRITE,
+        /** Deleting it is refused with ACCESS_DENIED (a policy that protects it). */
+        DENY_DELETE
     }
 
     /** Armed for every key of a remote. */
@@ -150,15 +152,41 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
 
             @Override
             public void delete(String bucket, String key) {
+                refuseDelete(bucket, key);
                 delegate.delete(bucket, key);
                 log(deleted, name, key);
             }
 
             @Override
             public dev.barge.storage.DeleteResult deleteBatch(String bucket, List<String> keys) {
-                dev.barge.storage.DeleteResult result = delegate.deleteBatch(bucket, keys);
+                Map<String, StorageException> refused = new java.util.HashMap<>();
+                List<String> allowed = new ArrayList<>();
+                for (String key : keys) {
+                    try {
+                        refuseDelete(bucket, key);
+                        allowed.add(key);
+                    } catch (StorageException e) {
+                        if (e.kind() == ErrorKind.INVALID_CREDENTIALS) {
+                            throw e; // the whole request is refused
+                        }
+                        refused.put(key, e);
+                    }
+                }
+                dev.barge.storage.DeleteResult result = delegate.deleteBatch(bucket, allowed);
                 result.deleted().forEach(key -> log(deleted, name, key));
-                return result;
+                refused.putAll(result.failed());
+                return new dev.barge.storage.DeleteResult(result.deleted(), refused);
+            }
+
+            private void refuseDelete(String bucket, String key) {
+                Fault fault = fault(name, key);
+                if (fault == Fault.DENY_DELETE) {
+                    throw denied(Operation.DELETE, bucket, key, "delete refused by the bucket policy");
+                }
+                if (fault == Fault.REJECT_CREDENTIALS) {
+                    throw StorageException.builder(ErrorKind.INVALID_CREDENTIALS, Operation.DELETE).bucket(bucket)
+                            .key(key).detail("the security token has expired").vendorCode("ExpiredToken").build();
+                }
             }
 
             @Override

@@ -1,0 +1,100 @@
+package dev.barge.job;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.batch.DeleteItemWriter;
+import dev.barge.batch.JobRecords;
+import dev.barge.batch.ListingProgress;
+import dev.barge.batch.ObjectListingItemReaderBuilder;
+import dev.barge.storage.Location;
+import dev.barge.storage.ObjectInfo;
+import dev.barge.storage.ObjectStore;
+import dev.barge.storage.StoreRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The {@code delete} job: deletes the objects under a prefix that a selection takes, chunk by chunk
+ * with the store's batch delete ({@link DeleteItemWriter}), from one listing of the prefix. It is
+ * built from the blocks {@code migrate} uses: the listing reader (read ahead, restartable by key),
+ * the filter, the totals and the failure table; a run is continued by running it again.
+ */
+@Component
+public final class DeleteJob {
+    public static final String NAME = "delete";
+
+    private final JobRepository repository;
+    private final PlatformTransactionManager transactionManager;
+    private final StoreRegistry stores;
+    private final JobRecords records;
+    private final ExecutionOwnership ownership;
+    private final JobRunner runner;
+
+    public DeleteJob(JobRepository repository, PlatformTransactionManager transactionManager, StoreRegistry stores,
+            JobRecords records, ExecutionOwnership ownership, JobRunner runner) {
+        this.repository = requireNonNull(repository, "repository is null");
+        this.transactionManager = requireNonNull(transactionManager, "transactionManager is null");
+        this.stores = requireNonNull(stores, "stores is null");
+        this.records = requireNonNull(records, "records is null");
+        this.ownership = requireNonNull(ownership, "ownership is null");
+        this.runner = requireNonNull(runner, "runner is null");
+    }
+
+    /**
+     * Runs the delete to its end, or until {@code stop} is requested (then it stops after the chunk
+     * in flight), counting what the listing has listed in {@code listed}.
+     *
+     * @throws JobRunner.AlreadyRunning when the same delete runs in a live process
+     */
+    public JobExecution run(DeleteParameters parameters, StopRequest stop, ListingProgress listed) throws Exception {
+        requireNonNull(stop, "stop is null");
+        requireNonNull(listed, "listed is null");
+        return runner.run(NAME, parameters::toJobParameters, p -> job(p, stop, listed));
+    }
+
+    /** Runs the delete to its end. */
+    public JobExecution run(DeleteParameters parameters) throws Exception {
+        return runner.run(NAME, parameters::toJobParameters, p -> job(p, null, null));
+    }
+
+    private Job job(JobParameters jobParameters, StopRequest stop, ListingProgress listed) {
+        DeleteParameters p = DeleteParameters.from(jobParameters);
+        Instant referenceTime = Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME));
+        Location where = Location.parse(p.location());
+        ObjectStore store = stores.store(where);
+        String prefix = MigrateJob.directory(where.path());
+        ExecutorService listing = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "barge-list");
+            t.setDaemon(true);
+            return t;
+        });
+        DeleteItemWriter writer = new DeleteItemWriter(store, where.bucket(), prefix, p.selection().filter(referenceTime),
+                p.dryRun(), records, p.skipLimit());
+        Step step = new StepBuilder(NAME, repository)
+                .<ObjectInfo, ObjectInfo>chunk(p.chunkSize())
+                .transactionManager(transactionManager)
+                .reader(new ObjectListingItemReaderBuilder().name("listing").store(store).remote(where.remote())
+                        .bucket(where.bucket()).prefix(prefix).progress(listed).readAhead(listing).build())
+                .writer(writer)
+                .listener(writer)
+                .build();
+        JobBuilder job = new JobBuilder(NAME, repository)
+                .listener(ownership)
+                .listener(new JobTotals(records, p, List.of(listing)));
+        if (stop != null) {
+            job.listener(stop);
+        }
+        return job.start(step).build();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.barge.job;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.batch.JobRecords;
+import dev.barge.batch.Outcome;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+
+/**
+ * Every job's start and end: sets up the execution's totals; at the end stops the job's pools, marks
+ * a run that skipped failed objects ({@value #COMPLETED_WITH_SKIPS}), puts the one-line cause of a
+ * failed run in its exit description, and logs the totals.
+ */
+final class JobTotals implements JobExecutionListener {
+    /** The exit code of a completed run that skipped objects for failures. */
+    static final String COMPLETED_WITH_SKIPS = "COMPLETED_WITH_SKIPS";
+
+    private static final Logger log = LoggerFactory.getLogger(JobTotals.class);
+
+    private final JobRecords records;
+    private final Object description;
+    private final List<ExecutorService> pools;
+
+    /**
+     * @param description what the job does, logged at the start ({@code toString()} of its parameters)
+     * @param pools stopped when the job ends
+     */
+    JobTotals(JobRecords records, Object description, List<ExecutorService> pools) {
+        this.records = requireNonNull(records, "records is null");
+        this.description = requireNonNull(description, "description is null");
+        this.pools = List.copyOf(pools);
+    }
+
+    @Override
+    public void beforeJob(JobExecution execution) {
+        records.startTotals(execution.getId());
+        log.info("execution {}: {}", execution.getId(), description);
+    }
+
+    @Override
+    public void afterJob(JobExecution execution) {
+        pools.forEach(ExecutorService::shutdownNow);
+        Map<Outcome, JobRecords.Total> totals = records.totals(execution.getId());
+        long failed = totals.get(Outcome.FAILED).objects();
+        if (execution.getStatus() == BatchStatus.COMPLETED && failed > 0) {
+            execution.setExitStatus(new ExitStatus(COMPLETED_WITH_SKIPS, failed + " objects failed and were skipped;"
+                    + " see the failures of execution " + execution.getId()));
+        } else if (execution.getStatus() == BatchStatus.FAILED) {
+            FailureCause.of(execution).ifPresent(cause -> {
+                log.error("execution {} failed: {}", execution.getId(), cause,
+                        execution.getAllFailureExceptions().get(0));
+                execution.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), cause));
+            });
+        }
+        log.info("execution {} {}: {}", execution.getId(), execution.getStatus(), totals);
+    }
+}
