@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = "Moves objects in bulk between object stores: S3 and S3-compatible stores, Aliyun OSS,"
                 + " Qiniu Kodo and the local file system, as restartable jobs.",
         subcommands = {MigrateCommand.class, LsCommand.class, CatCommand.class, StatCommand.class,
-                CpCommand.class, AppendCommand.class, RmCommand.class, MbCommand.class, RbCommand.class,
+                CpCommand.class, AppendCommand.class, RmCommand.class, MbCommand.class, RbCommand.class, LinkCommand.class,
                 JobsCommand.class, RemotesCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {

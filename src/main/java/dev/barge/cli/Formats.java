@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import org.springframework.boot.convert.DurationStyle;
 
 /** How sizes, rates, durations and times read on the command line. */
 final class Formats {
@@ -51,6 +52,23 @@ final class Formats {
 
     static String time(Instant time) {
         return time == null ? "-" : TIME.format(time.atZone(ZoneId.systemDefault()));
+    }
+
+    /**
+     * A duration as written on the command line: {@code 90d}, {@code 12h}, {@code 30m}, {@code 45s},
+     * {@code 500ms} or ISO-8601 {@code P1DT2H}.
+     *
+     * @param what what the value is, for the message ({@code "an age"})
+     * @param examples examples for the message ({@code "90d, 12h or 30m"})
+     * @throws IllegalArgumentException saying what a valid value looks like
+     */
+    static Duration parseDuration(String value, String what, String examples) {
+        try {
+            return DurationStyle.detectAndParse(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + value + "' is not " + what + ": give a whole number with a unit"
+                    + " (d, h, m, s, ms), e.g. " + examples);
+        }
     }
 
     static Duration between(LocalDateTime start, LocalDateTime end) {

@@ -60,14 +60,9 @@ final class JobsCommand implements Callable<Integer> {
         return execution;
     }
 
+    /** The execution in words: which job, from where to where, how (see {@link JobDescriptions}). */
     static String describe(JobExecution e) {
-        var p = e.getJobParameters();
-        String source = p.getString("source");
-        String target = p.getString("target");
-        String mode = p.getString("mode");
-        return e.getJobInstance().getJobName() + (mode != null ? " " + mode.toLowerCase(Locale.ROOT) : "")
-                + (source != null ? " " + source + " -> " + target : "")
-                + ("true".equals(p.getString("dry-run")) ? " (dry run)" : "");
+        return JobDescriptions.standard().describe(e);
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists job executions, newest first.",

@@ -32,7 +32,7 @@ public record Launch(Needs needs, Path config, String dbUrl, RateLimitSettings r
     public enum Needs {
         /**
          * The remotes and their stores ({@code ls}, {@code cat}, {@code stat}, {@code cp}, {@code append},
-         * {@code rm}, {@code mb}, {@code rb}, {@code remotes}): no
+         * {@code rm}, {@code mb}, {@code rb}, {@code link}, {@code remotes}): no
          * job repository, no DataSource, no Flyway, no Spring Batch.
          */
         STORES,

@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.unit.DataSize;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -264,10 +263,9 @@ final class MigrateCommand implements Callable<Integer> {
 
     private static Duration duration(String value, String what, String examples) {
         try {
-            return DurationStyle.detectAndParse(value.trim());
+            return Formats.parseDuration(value, what, examples);
         } catch (IllegalArgumentException e) {
-            throw new TypeConversionException("'" + value + "' is not " + what + ": give a whole number with a unit"
-                    + " (d, h, m, s, ms), e.g. " + examples);
+            throw new TypeConversionException(e.getMessage());
         }
     }
 }

@@ -19,6 +19,7 @@ import org.springframework.core.Ordered;
  */
 final class PrivateLogFile implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
@@ -26,10 +27,24 @@ final class PrivateLogFile implements ApplicationListener<ApplicationEnvironment
         if (name == null || name.isBlank()) {
             return;
         }
-        Path file = Path.of(name);
+        protect(Path.of(name));
+    }
+
+    /**
+     * Makes {@code file} owner-only (0600), creating it if needed, and creates its missing parent
+     * directories owner-only (0700). Logback rotates the log (Spring Boot's default rolling policy:
+     * {@code barge.log.<date>.<n>.gz} at 10 MB) into archives created with the process umask; in a
+     * directory Barge made they are out of other users' reach all the same. A directory that already
+     * exists keeps its permissions: it is the user's.
+     */
+    static void protect(Path file) {
         try {
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
+            if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
+                try {
+                    createPrivateDirectories(file.getParent().toAbsolutePath());
+                } catch (UnsupportedOperationException noPosix) {
+                    Files.createDirectories(file.getParent());
+                }
             }
             if (Files.exists(file)) {
                 Files.setPosixFilePermissions(file, OWNER_ONLY);
@@ -38,6 +53,15 @@ final class PrivateLogFile implements ApplicationListener<ApplicationEnvironment
             }
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             // logging reports a file it cannot write; permissions are not worth a failed start
+        }
+    }
+
+    private static void createPrivateDirectories(Path dir) throws IOException {
+        if (dir.getParent() != null && !Files.isDirectory(dir.getParent())) {
+            createPrivateDirectories(dir.getParent());
+        }
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
         }
     }
 

@@ -36,7 +36,8 @@ public final class RemotesFile {
     public static Path defaultPath(Map<String, String> environment, String userHome) {
         String xdg = environment.get("XDG_CONFIG_HOME");
         String home = environment.get("HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+        // set but empty, or relative, counts as unset (XDG Base Directory specification)
+        Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
                 : Path.of(home != null && !home.isBlank() ? home : userHome, ".config");
         return base.resolve("barge").resolve("remotes.yml");
     }

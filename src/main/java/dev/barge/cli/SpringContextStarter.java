@@ -56,7 +56,14 @@ public final class SpringContextStarter implements ContextStarter {
         if (launch.dbUrl() != null) {
             commandLine.put("spring.datasource.url", launch.dbUrl());
         }
+        String home = BargeHome.of(environment, System.getProperty("user.home")).toString();
+        String bargeHome = environment.get("BARGE_HOME");
+        if (bargeHome != null && bargeHome.isBlank()) {
+            // set but empty: as if unset (Spring would otherwise read it as barge.home = "")
+            commandLine.put("barge.home", home);
+        }
         Map<String, Object> quiet = new LinkedHashMap<>(defaults);
+        quiet.put("barge.default-home", home);
         quiet.put("spring.main.banner-mode", "off");
         quiet.put("spring.main.log-startup-info", "false");
         quiet.put("logging.threshold.console", "off");

@@ -221,6 +221,24 @@ class CliTest {
     }
 
     @Test
+    void jobsListAndShowDescribeEachExecutionInWords() {
+        put("src", in, "a.jpg", "jpg");
+
+        Result run = barge("migrate", "src:" + in, "dst:" + out, "--mode", "sync", "--delete-extraneous",
+                "--include", "*.jpg", "--exclude", "tmp/*", "--min-size", "1MiB", "--max-age", "90d");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        long id = executionId(run.out());
+        String words = "migrate sync src:" + in + " -> dst:" + out
+                + " (--delete-extraneous, include '*.jpg', exclude 'tmp/*', min-size 1 MiB, max-age 90d)";
+
+        Result list = barge("jobs", "list");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.out()).containsPattern("(?m)^\\s*" + id + "\\s.*\\Q" + words + "\\E$");
+        Result show = barge("jobs", "show", Long.toString(id));
+        assertThat(show.out()).contains("execution " + id + ": " + words);
+    }
+
+    @Test
     void objectsThatFailAreSkippedWithExitCode3AndListedAsFailures() {
         put("src", in, "good.txt", "fine");
         put("src", in, "poison.txt", "bad");

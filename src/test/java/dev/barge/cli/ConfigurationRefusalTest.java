@@ -140,6 +140,40 @@ class ConfigurationRefusalTest {
     }
 
     @Test
+    void anS3RemoteWithoutCredentialsOutsideMigrateSaysSoInOneShortLine() throws IOException {
+        assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null && System.getenv("AWS_WEB_IDENTITY_TOKEN_FILE") == null
+                && System.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") == null
+                && System.getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") == null
+                && System.getenv("AWS_PROFILE") == null, "the AWS default chain has credentials in this environment");
+        // the rest of the default chain: no profile files, no instance metadata
+        Map<String, String> properties = Map.of("aws.sharedCredentialsFile", dir.resolve("no-credentials").toString(),
+                "aws.configFile", dir.resolve("no-config").toString(), "aws.disableEc2Metadata", "true");
+        Map<String, String> before = new java.util.HashMap<>();
+        properties.keySet().forEach(k -> before.put(k, System.getProperty(k)));
+        properties.forEach(System::setProperty);
+        try {
+            Path file = remotes("s3n:\n  type: s3\n  region: us-east-1\n  endpoint: http://127.0.0.1:9\n");
+
+            Result run = barge(Map.of(), "--config", file.toString(), "ls", "s3n:bucket");
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.err()).contains("the remote has no credentials: none were given and the AWS default chain"
+                    + " found none", "set the remote's access-key-id and secret-access-key")
+                    .doesNotContain("Provider", "Unable to load credentials");
+            assertThat(run.err().lines().count()).isEqualTo(1);
+            assertThat(run.err().length()).as(run.err()).isLessThan(500);
+        } finally {
+            before.forEach((k, v) -> {
+                if (v == null) {
+                    System.clearProperty(k);
+                } else {
+                    System.setProperty(k, v);
+                }
+            });
+        }
+    }
+
+    @Test
     void aYamlErrorNamesTheLineAndColumnWithoutQuotingTheSecret() throws IOException {
         Path file = remotes("x:\n  type: s3\n  access-key-id: AKIDEXAMPLE\n  secret-access-key: " + SECRET + ": oops\n");
 
@@ -171,6 +205,10 @@ class ConfigurationRefusalTest {
         Result byXdg = barge(Map.of("HOME", home.toString(), "XDG_CONFIG_HOME", xdg.toString()), "remotes");
         assertThat(byXdg.exitCode()).as(byXdg.err()).isZero();
         assertThat(byXdg.out()).contains("fromxdg").doesNotContain("fromhome");
+
+        Result emptyXdg = barge(Map.of("HOME", home.toString(), "XDG_CONFIG_HOME", "", "XDG_DATA_HOME", ""), "remotes");
+        assertThat(emptyXdg.exitCode()).as(emptyXdg.err()).isZero();
+        assertThat(emptyXdg.out()).as("an empty XDG_CONFIG_HOME is as if unset").contains("fromhome");
     }
 
     @Test

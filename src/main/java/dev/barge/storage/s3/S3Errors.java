@@ -21,6 +21,16 @@ import software.amazon.awssdk.core.exception.SdkException;
  * status, the vendor's code and message and the request id, never credentials.
  */
 final class S3Errors {
+    /**
+     * Why a call without credentials failed, in place of the SDK's account of every provider of its
+     * chain (a page long): only the default chain is asked when a remote gives no keys.
+     */
+    static final String NO_CREDENTIALS = "the remote has no credentials: none were given and the AWS default"
+            + " chain found none (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, ~/.aws/credentials, web identity,"
+            + " container or instance role); set the remote's access-key-id and secret-access-key"
+            + " (BARGE_REMOTE_<NAME>_ACCESS_KEY_ID and BARGE_REMOTE_<NAME>_SECRET_ACCESS_KEY), or configure the"
+            + " default chain";
+
     private S3Errors() {}
 
     /** Maps any failure of an SDK call made for {@code op} on {@code bucket}/{@code key}. */
@@ -177,10 +187,8 @@ final class S3Errors {
 
     private static StorageException client(Operation op, String bucket, String key, Throwable failure) {
         ErrorKind kind = clientKind(failure);
-        String detail = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-        if (kind == ErrorKind.INVALID_CREDENTIALS) {
-            detail += "; configure access-key-id and secret-access-key, or the AWS default chain (environment, profile, role)";
-        }
+        String detail = kind == ErrorKind.INVALID_CREDENTIALS ? NO_CREDENTIALS
+                : failure.getClass().getSimpleName() + ": " + failure.getMessage();
         return StorageException.builder(kind, op).bucket(bucket).key(key).detail(detail).cause(failure).build();
     }
 

@@ -1,0 +1,118 @@
+package dev.barge.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.batch.IdentityCheck;
+import dev.barge.batch.MigrationMode;
+import dev.barge.job.MigrateJob;
+import dev.barge.job.MigrateParameters;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+
+/**
+ * Job executions in words, for {@code barge jobs list} and {@code jobs show}: which job, from where to
+ * where, how, and which objects, e.g.
+ * {@code migrate sync s3:photos -> oss:backup (--delete-extraneous, include '*.jpg', min-size 1 MiB)}.
+ * Each job has its own describer, keyed by job name: a job added later joins with one entry in
+ * {@link #standard()}. A job without one (or whose parameters no longer read) is described by its name
+ * and its {@code source}/{@code target} parameters, if it has them.
+ */
+final class JobDescriptions {
+    private final Map<String, Function<JobParameters, String>> describers;
+
+    JobDescriptions(Map<String, Function<JobParameters, String>> describers) {
+        this.describers = Map.copyOf(requireNonNull(describers, "describers is null"));
+    }
+
+    /** The describers of Barge's jobs. */
+    static JobDescriptions standard() {
+        return new JobDescriptions(Map.of(MigrateJob.NAME, p -> migration(MigrateParameters.from(p))));
+    }
+
+    /** One execution in words. */
+    String describe(JobExecution execution) {
+        String name = execution.getJobInstance().getJobName();
+        JobParameters parameters = execution.getJobParameters();
+        Function<JobParameters, String> describer = describers.get(name);
+        if (describer != null) {
+            try {
+                return describer.apply(parameters);
+            } catch (RuntimeException e) {
+                // parameters written by another version: fall back to what every job has
+            }
+        }
+        String source = parameters.getString("source");
+        String target = parameters.getString("target");
+        return name + (source != null ? " " + source : "") + (target != null ? " -> " + target : "");
+    }
+
+    /** A migration: {@code migrate MODE SOURCE -> TARGET (options)}. */
+    static String migration(MigrateParameters p) {
+        List<String> options = new ArrayList<>();
+        if (p.dryRun()) {
+            options.add("dry run");
+        }
+        if (p.mode() == MigrationMode.SYNC && p.deleteExtraneous()) {
+            options.add("--delete-extraneous");
+        }
+        p.includes().forEach(glob -> options.add("include '" + glob + "'"));
+        p.excludes().forEach(glob -> options.add("exclude '" + glob + "'"));
+        if (p.minSize() != null) {
+            options.add("min-size " + size(p.minSize()));
+        }
+        if (p.maxSize() != null) {
+            options.add("max-size " + size(p.maxSize()));
+        }
+        if (p.minAge() != null) {
+            options.add("min-age " + age(p.minAge()));
+        }
+        if (p.maxAge() != null) {
+            options.add("max-age " + age(p.maxAge()));
+        }
+        if (!p.storageClasses().isEmpty()) {
+            options.add("from storage class " + String.join(", ", p.storageClasses().stream()
+                    .map(f -> f.name().toLowerCase(Locale.ROOT)).sorted().toList()));
+        }
+        if (p.targetStorageClass() != null) {
+            options.add("storage class " + p.targetStorageClass().displayName());
+        }
+        if (p.identityCheck() != IdentityCheck.CHECKSUM) {
+            options.add(p.identityCheck() == IdentityCheck.SIZE_ONLY ? "--size-only" : "size and time");
+        }
+        return MigrateJob.NAME + " " + p.mode().name().toLowerCase(Locale.ROOT) + " " + p.source() + " -> "
+                + p.target() + (options.isEmpty() ? "" : " (" + String.join(", ", options) + ")");
+    }
+
+    /** A size as written: {@code 1 MiB} when it is a whole number of a unit, else {@link Formats#bytes}. */
+    static String size(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+        long value = bytes;
+        int unit = 0;
+        while (value != 0 && value % 1024 == 0 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return unit > 0 || bytes < 1024 ? value + " " + units[unit] : Formats.bytes(bytes);
+    }
+
+    /** An age in its largest whole unit: {@code 90d}, {@code 12h}, {@code 30m}, {@code 45s}. */
+    static String age(Duration age) {
+        long seconds = age.toSeconds();
+        if (seconds != 0 && seconds % 86_400 == 0) {
+            return seconds / 86_400 + "d";
+        }
+        if (seconds != 0 && seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        if (seconds != 0 && seconds % 60 == 0) {
+            return seconds / 60 + "m";
+        }
+        return age.toMillis() % 1000 == 0 ? seconds + "s" : age.toMillis() + "ms";
+    }
+}
