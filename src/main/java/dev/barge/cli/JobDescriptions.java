@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.IdentityCheck;
 import dev.barge.batch.MigrationMode;
+import dev.barge.job.DeleteJob;
+import dev.barge.job.DeleteParameters;
 import dev.barge.job.MigrateJob;
 import dev.barge.job.MigrateParameters;
 import java.time.Duration;
@@ -32,7 +34,8 @@ final class JobDescriptions {
 
     /** The describers of Barge's jobs. */
     static JobDescriptions standard() {
-        return new JobDescriptions(Map.of(MigrateJob.NAME, p -> migration(MigrateParameters.from(p))));
+        return new JobDescriptions(Map.of(MigrateJob.NAME, p -> migration(MigrateParameters.from(p)),
+                DeleteJob.NAME, p -> DeleteParameters.from(p).toString()));
     }
 
     /** One execution in words. */
