@@ -17,6 +17,7 @@ import dev.barge.storage.Payload;
 import dev.barge.storage.PutRequest;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.WriteResult;
+import dev.barge.storage.multipart.PartPlan;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -159,8 +160,10 @@ public final class ObjectTransfer {
     private TransferResult multipart(TransferRequest r) {
         ObjectInfo source = r.source().stat(r.sourceBucket(), r.sourceObject().key());
         Capabilities target = r.target().capabilities();
-        long partSize = partSize(r, source.size(), target);
-        int partCount = (int) Math.max(1, (source.size() + partSize - 1) / partSize);
+        PartPlan plan = PartPlan.of(Operation.MULTIPART_INITIATE, r.targetBucket(), r.targetKey(), source.size(),
+                settings.partSize(), target);
+        long partSize = plan.partSize();
+        int partCount = plan.partCount();
         MultipartUpload upload = r.target().initiateMultipart(putRequest(r, source, true).build(), partSize);
         Deque<Future<Part>> inFlight = new ArrayDeque<>();
         try {
@@ -249,19 +252,6 @@ public final class ObjectTransfer {
             }
             throw new IllegalStateException(cause);
         }
-    }
-
-    /** The configured part size, raised to the target's minimum and to fit its part count. */
-    private long partSize(TransferRequest r, long size, Capabilities target) {
-        long partSize = Math.max(settings.partSize(), target.multipartMinPartSize());
-        long forPartCount = (size + target.multipartMaxParts() - 1) / target.multipartMaxParts();
-        partSize = Math.max(partSize, forPartCount);
-        if (partSize > target.multipartMaxPartSize() || partSize > Integer.MAX_VALUE - 8) {
-            throw StorageException.invalidArgument(Operation.MULTIPART_INITIATE, r.targetBucket(), r.targetKey(),
-                    "an object of " + size + " bytes needs parts of " + partSize
-                            + " bytes, more than the target or Barge can hold");
-        }
-        return partSize;
     }
 
     // ---- checksums ----------------------------------------------------------------------
