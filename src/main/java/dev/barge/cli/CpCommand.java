@@ -2,6 +2,7 @@ package dev.barge.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.job.LocationOverlap;
 import dev.barge.storage.Checksum;
 import dev.barge.storage.CopyRequest;
 import dev.barge.storage.ErrorKind;
@@ -153,13 +154,20 @@ final class CpCommand implements Callable<Integer> {
         ObjectStore targetStore = stores.store(dst);
         boolean sameStore = stores.sameStore(src.remote(), dst.remote());
         boolean relabel = contentType != null || !metadata.isEmpty();
-        if (sameStore && src.bucket().equals(dst.bucket()) && src.path().equals(dst.path()) && !relabel
-                && targetClass == null) {
+        boolean inPlace = sameStore && src.bucket().equals(dst.bucket()) && src.path().equals(dst.path());
+        if (inPlace && !relabel && targetClass == null) {
             throw CliError.usage("SRC and DST are the same object, " + dst + ": nothing to copy (give"
                     + " --storage-class, --content-type or --metadata to change it in place)");
         }
+        if (!inPlace) {
+            // two remotes reaching one bucket: a bad copy is deleted, and it would be the source
+            Optional<String> overlap = new LocationOverlap(stores).refusal(src.toString(), dst.toString(), List.of());
+            if (overlap.isPresent()) {
+                throw CliError.usage(overlap.get() + "; nothing was copied");
+            }
+        }
         if (sameStore && relabel && targetStore.capabilities().copy()) {
-            return serverSideCopyWithMetadata(targetStore, from.text(), src, object, dst, targetClass);
+            return serverSideCopyWithMetadata(targetStore, from.text(), src, object, dst, targetClass, inPlace);
         }
         boolean serverSide = sameStore && targetStore.capabilities().copy();
         try (ByteProgress bar = serverSide ? ByteProgress.none() : ByteProgress.start(terminal, "cp", object.size())) {
@@ -172,7 +180,7 @@ final class CpCommand implements Callable<Integer> {
 
     /** A copy within one store whose content type or metadata change: one request, checked as a transfer's. */
     private Copied serverSideCopyWithMetadata(ObjectStore store, String text, Location src, ObjectInfo object,
-            Location dst, StorageClass targetClass) {
+            Location dst, StorageClass targetClass, boolean inPlace) {
         WriteResult written = store.copy(CopyRequest.of(src.bucket(), src.path(), dst.bucket(), dst.path())
                 .withMetadata(contentType != null ? contentType : object.contentType(), copyMetadata(object) != null
                         ? copyMetadata(object) : object.userMetadata())
@@ -181,10 +189,14 @@ final class CpCommand implements Callable<Integer> {
         for (Checksum expected : object.checksums()) {
             Optional<Checksum> actual = written.checksum(expected.algorithm());
             if (actual.isPresent() && !actual.get().equals(expected)) {
-                deleteQuietly(store, dst);
+                if (!inPlace) { // in place, the copy is the only one there is: it is kept
+                    deleteQuietly(store, dst);
+                }
                 throw StorageException.builder(ErrorKind.CHECKSUM_MISMATCH, Operation.COPY).bucket(dst.bucket())
                         .key(dst.path()).detail("the copy has " + actual.get().algorithm() + " " + actual.get().value()
-                                + ", the source " + expected.value() + "; the copy was deleted").build();
+                                + ", the source " + expected.value() + (inPlace
+                                ? "; the object was changed in place and is kept: check it"
+                                : "; the copy was deleted")).build();
             }
             actual.ifPresent(verified::add);
         }

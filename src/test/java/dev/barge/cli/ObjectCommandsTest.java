@@ -72,6 +72,8 @@ class ObjectCommandsTest {
         properties.put("barge.remotes.disk.root", files.resolve("disk").toString());
         properties.put("barge.remotes.disk.options.sync", "false");
         properties.put("barge.remotes.disk.options.multipart-min-part-size", "1MB");
+        properties.put("barge.remotes.disk2.type", "local"); // the same directory under another name
+        properties.put("barge.remotes.disk2.root", files.resolve("disk").toString());
         properties.put("barge.remotes.s3t.type", "s3");
         properties.put("barge.remotes.s3t.endpoint", S3.endpoint());
         properties.put("barge.remotes.s3t.region", "us-east-1");
@@ -388,6 +390,19 @@ class ObjectCommandsTest {
         assertThat(rm.out()).contains("deleted disk:" + bucket + "/x.txt");
         assertThat(rm.err()).contains("could not delete disk:" + bucket + "/a/../y.txt", "1 of 2 objects");
         assertThat(exists("disk", bucket, "x.txt")).isFalse();
+    }
+
+    @Test
+    void cpRefusesTwoRemotesThatReachTheSameObjectAndLeavesItAsItWas() throws IOException {
+        String bucket = bucket("disk");
+        put("disk", bucket, "one.txt", "the only copy");
+
+        Result cp = barge("cp", "disk:" + bucket + "/one.txt", "disk2:" + bucket + "/one.txt");
+
+        assertThat(cp.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(cp.err()).contains("are the same object");
+        assertThat(new String(read("disk", bucket, "one.txt"), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("the only copy");
     }
 
     // ---- mb and rb ------------------------------------------------------------------------
