@@ -212,7 +212,13 @@ final class CpCommand implements Callable<Integer> {
         String bucket = file.getName(0).toString();
         String key = file.subpath(1, file.getNameCount()).toString().replace(file.getFileSystem().getSeparator(), "/");
         Location dst = targetLocation(to, file.getFileName().toString());
-        ObjectStore targetStore = session.bean(StoreRegistry.class).store(dst);
+        StoreRegistry stores = session.bean(StoreRegistry.class);
+        // a local remote's object can be this very file: a copy that fails its check is deleted, and it would be SRC
+        if (new LocationOverlap(stores).localFile(dst).filter(file::equals).isPresent()) {
+            throw CliError.usage("'" + from.text() + "' and '" + to.text() + "' are the same file, " + file
+                    + ": nothing to copy; nothing was changed");
+        }
+        ObjectStore targetStore = stores.store(dst);
         // the file's directory tree as a read-only local store, so that the transfer reads it as it reads objects
         try (ObjectStore files = session.bean(LocalStoreProvider.class).open(
                 RemoteConfig.local("local-files", file.getRoot()))) {
@@ -256,9 +262,14 @@ final class CpCommand implements Callable<Integer> {
 
     private Copied objectToFile(Session session, CopyEndpoint.StoredObject from, CopyEndpoint.LocalFile to) {
         Location src = objectKey(from, "SRC");
-        ObjectStore store = session.bean(StoreRegistry.class).store(src);
+        StoreRegistry stores = session.bean(StoreRegistry.class);
+        ObjectStore store = stores.store(src);
         ObjectInfo object = statSource(store, src, from.text());
         Path file = targetFile(to, baseName(src.path()));
+        if (new LocationOverlap(stores).localFile(src).filter(LocationOverlap.realFile(file)::equals).isPresent()) {
+            throw CliError.usage("'" + from.text() + "' and '" + to.text() + "' are the same file, "
+                    + LocationOverlap.realFile(file) + ": nothing to copy; nothing was changed");
+        }
         try (ByteProgress bar = ByteProgress.start(terminal, "cp", object.size())) {
             ObjectDownload.Result result = new ObjectDownload(store, src.bucket(), src.path(), from.text())
                     .toFile(file, bar);

@@ -168,6 +168,30 @@ public final class LocationOverlap {
     }
 
     /**
+     * The file a location reaches on a {@code local} remote, as a real path (symbolic links of its longest
+     * existing ancestor resolved), so that a copy between a local file and an object can tell that they are
+     * one file; empty for other remotes and locations without a bucket.
+     *
+     * @throws dev.barge.storage.StorageException {@code INVALID_ARGUMENT} for an unknown remote
+     */
+    public Optional<Path> localFile(Location location) {
+        requireNonNull(location, "location is null");
+        if (!location.hasBucket()) {
+            return Optional.empty();
+        }
+        RemoteConfig remote = stores.remote(location.remote());
+        if (!remote.type().equals("local") || remote.root() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(realPath(remote.root().toAbsolutePath().resolve(location.bucket()).resolve(location.path())));
+    }
+
+    /** {@code path} as {@link #localFile} gives a location's: its real path, for comparing the two. */
+    public static Path realFile(Path path) {
+        return realPath(requireNonNull(path, "path is null").toAbsolutePath());
+    }
+
+    /**
      * Whether one of {@code excludes} certainly matches every key under {@code prefix} (a source-relative,
      * directory-aligned prefix such as {@code "sub/"}) the way {@link dev.barge.batch.ObjectFilter} matches:
      * the glob is {@code P/**} where {@code P} has no {@code **} segment and matches the prefix's path or a

@@ -405,6 +405,25 @@ class ObjectCommandsTest {
                 .isEqualTo("the only copy");
     }
 
+    @Test
+    void cpRefusesAFileThatIsTheObjectItWouldWriteOrReadAndLeavesItAsItWas() throws IOException {
+        String bucket = bucket("disk");
+        put("disk", bucket, "same.txt", "the only copy");
+        Path file = files.resolve("disk").resolve(bucket).resolve("same.txt");
+        Path link = files.resolve("link-to-disk");
+        Files.createSymbolicLink(link, files.resolve("disk"));
+
+        Result up = barge("cp", link.resolve(bucket).resolve("same.txt").toString(), "disk:" + bucket + "/same.txt");
+        Result upIntoPrefix = barge("cp", file.toString(), "disk2:" + bucket + "/");
+        Result down = barge("cp", "disk2:" + bucket + "/same.txt", link.resolve(bucket).toString() + "/");
+
+        for (Result cp : List.of(up, upIntoPrefix, down)) {
+            assertThat(cp.exitCode()).as(cp.err()).isEqualTo(ExitCode.USAGE);
+            assertThat(cp.err()).contains("are the same file", file.toRealPath().toString(), "nothing was changed");
+        }
+        assertThat(Files.readString(file)).isEqualTo("the only copy");
+    }
+
     // ---- mb and rb ------------------------------------------------------------------------
 
     @ParameterizedTest
