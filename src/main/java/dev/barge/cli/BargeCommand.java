@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         description = "Moves objects in bulk between object stores: S3 and S3-compatible stores, Aliyun OSS,"
                 + " Qiniu Kodo and the local file system, as restartable jobs.",
-        subcommands = {MigrateCommand.class, LsCommand.class, CatCommand.class, StatCommand.class,
+        subcommands = {MigrateCommand.class, DeleteCommand.class, LsCommand.class, CatCommand.class, StatCommand.class,
                 CpCommand.class, AppendCommand.class, RmCommand.class, MbCommand.class, RbCommand.class, LinkCommand.class,
                 JobsCommand.class, RemotesCommand.class},
         footerHeading = "%nExamples:%n",
@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
                 "  barge migrate file:///data/photos s3-backup:photos --mode sync",
                 "  barge ls s3-backup:photos/2024/ --long",
                 "  barge cp report.pdf s3-backup:docs/report.pdf",
+                "  barge delete s3-backup:tmp/2023/ --dry-run",
                 "  barge jobs list --status FAILED",
                 "",
                 "Locations: remote:bucket/prefix (a configured remote), s3://bucket/prefix,",

@@ -10,6 +10,8 @@ public final class ExitCode {
     public static final int USAGE = 2;
     /** A migration completed, but some objects failed and were skipped: see {@code barge jobs failures ID}. */
     public static final int COMPLETED_WITH_SKIPS = 3;
+    /** A check (verify) completed and found differences: see {@code barge jobs failures ID}. */
+    public static final int DIFFERENCES = 4;
 
     private ExitCode() {}
 }

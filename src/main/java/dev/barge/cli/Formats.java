@@ -38,6 +38,12 @@ final class Formats {
         return bytes((long) (bytes / seconds)) + "/s";
     }
 
+    /** Objects per second, as in {@code 1,234 objects/s}. */
+    static String objectRate(long objects, Duration elapsed) {
+        double seconds = Math.max(elapsed.toMillis(), 1) / 1000.0;
+        return String.format(Locale.ROOT, "%,d objects/s", (long) (objects / seconds));
+    }
+
     static String duration(Duration d) {
         long seconds = d.toSeconds();
         if (seconds < 60) {

@@ -7,8 +7,6 @@ import dev.barge.batch.Outcome;
 import dev.barge.job.ExecutionOwnership;
 import dev.barge.job.ExecutionRecovery;
 import dev.barge.job.JobRunner;
-import dev.barge.job.MigrateJob;
-import dev.barge.job.MigrateParameters;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -196,10 +194,8 @@ final class JobsCommand implements Callable<Integer> {
         public Integer call() {
             try (Session session = BargeCommand.root(spec).openJobs()) {
                 JobExecution e = execution(session, id);
-                if (!MigrateJob.NAME.equals(e.getJobInstance().getJobName())) {
-                    throw CliError.usage("execution " + id + " is a " + e.getJobInstance().getJobName()
-                            + " job; only migrate jobs can be restarted from the command line");
-                }
+                JobRun.Plan plan = JobPlans.restart(session, e).orElseThrow(() -> CliError.usage("execution " + id
+                        + " is a " + e.getJobInstance().getJobName() + " job, which the command line cannot restart"));
                 BatchStatus status = e.getStatus();
                 if (status == BatchStatus.COMPLETED || status == BatchStatus.ABANDONED) {
                     throw CliError.usage("execution " + id + " is " + status + "; there is nothing to restart");
@@ -209,8 +205,7 @@ final class JobsCommand implements Callable<Integer> {
                     throw CliError.usage("execution " + id + " was already restarted as execution " + last.getId()
                             + " (" + last.getStatus() + "); restart that one");
                 }
-                return new MigrationRun(session, terminal).preflightAndRun(MigrateParameters.from(e.getJobParameters()),
-                        json);
+                return new JobRun(session, terminal).preflightAndRun(plan, json);
             }
         }
     }

@@ -9,16 +9,14 @@ import dev.barge.storage.Location;
 import dev.barge.storage.StorageClass;
 import dev.barge.storage.layer.RateLimitSettings;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.springframework.util.unit.DataSize;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -66,39 +64,13 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--delete-extraneous", description = "With --mode sync: delete objects under DST that SRC lacks.")
     boolean deleteExtraneous;
 
-    @Option(names = "--include", paramLabel = "GLOB",
-            description = "Take only keys matching a glob (repeatable): * within a segment, ** across segments;"
-                    + " a glob without / matches the last segment at any depth.")
-    List<String> includes = new ArrayList<>();
-
-    @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave keys matching a glob (repeatable).")
-    List<String> excludes = new ArrayList<>();
-
-    @Option(names = "--min-size", paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "Take only objects at least this big: bytes, or with a unit (powers of 1024), e.g. 100,"
-                    + " 10KB, 5MB, 1GiB.")
-    DataSize minSize;
-
-    @Option(names = "--max-size", paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "Take only objects at most this big.")
-    DataSize maxSize;
-
-    @Option(names = "--min-age", paramLabel = "AGE", converter = AgeConverter.class,
-            description = "Take only objects at least this old, e.g. 90d, 12h, 30m, P1D.")
-    Duration minAge;
-
-    @Option(names = "--max-age", paramLabel = "AGE", converter = AgeConverter.class,
-            description = "Take only objects at most this old.")
-    Duration maxAge;
+    @Mixin
+    SelectionOptions selection = new SelectionOptions();
 
     @Option(names = "--storage-class", paramLabel = "CLASS",
             description = "Storage class of the copies: STANDARD, INFREQUENT, ARCHIVE, COLD_ARCHIVE, DEEP_ARCHIVE"
                     + " (the target's default when absent).")
     String storageClass;
-
-    @Option(names = "--from-storage-class", paramLabel = "CLASS", split = ",",
-            description = "Take only source objects of these storage classes (comma-separated).")
-    List<String> fromStorageClasses = new ArrayList<>();
 
     @Option(names = "--dry-run", description = "Show what would be done; write and delete nothing.")
     boolean dryRun;
@@ -153,7 +125,7 @@ final class MigrateCommand implements Callable<Integer> {
         try (Session session = BargeCommand.root(spec).openJobs(limit, new HashSet<>(List.of(from.remote(), to.remote())))) {
             Terminal shown = stats == null ? terminal
                     : new Terminal(terminal.out(), terminal.err(), terminal.interactive(), stats);
-            return new MigrationRun(session, shown).preflightAndRun(parameters, json);
+            return new JobRun(session, shown).preflightAndRun(JobPlans.migrate(session, parameters), json);
         }
     }
 
@@ -182,13 +154,7 @@ final class MigrateCommand implements Callable<Integer> {
             return MigrateParameters.builder(source, target)
                     .mode(mode)
                     .deleteExtraneous(deleteExtraneous)
-                    .includes(includes)
-                    .excludes(excludes)
-                    .minSize(minSize == null ? null : minSize.toBytes())
-                    .maxSize(maxSize == null ? null : maxSize.toBytes())
-                    .minAge(minAge)
-                    .maxAge(maxAge)
-                    .storageClasses(families(fromStorageClasses))
+                    .selection(selection.selection())
                     .targetStorageClass(storageClass == null ? null : StorageClass.of(
                             StorageClass.Family.parse(storageClass)))
                     .identityCheck(identity != null && identity.sizeOnly ? IdentityCheck.SIZE_ONLY
@@ -207,12 +173,6 @@ final class MigrateCommand implements Callable<Integer> {
             return RateLimitSettings.NONE;
         }
         return new RateLimitSettings(tpsLimit == null ? 0 : tpsLimit, bwLimit == null ? 0 : bwLimit.toBytes());
-    }
-
-    private static Set<StorageClass.Family> families(List<String> names) {
-        Set<StorageClass.Family> families = EnumSet.noneOf(StorageClass.Family.class);
-        names.forEach(n -> families.add(StorageClass.Family.parse(n)));
-        return families;
     }
 
     /** Sizes as {@code 100}, {@code 10KB}, {@code 5MB}, {@code 1GiB} (powers of 1024 either way). */

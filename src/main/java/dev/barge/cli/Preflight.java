@@ -71,6 +71,21 @@ final class Preflight {
         return problems;
     }
 
+    /**
+     * The problems with deleting under {@code location}; empty when the delete may start. The location
+     * must be a listable prefix, and not a single object: a delete takes what is under a directory, and
+     * one object is {@code barge rm}'s.
+     */
+    List<String> deletion(String location) {
+        List<String> problems = new ArrayList<>();
+        Location where = Location.parse(location);
+        readable("'" + location + "'", where, problems);
+        String single = "'" + location + "' is a single object, not a prefix";
+        return problems.stream().map(p -> p.startsWith(single) ? single + ": to delete the objects under the"
+                + " prefix of that name, write it with a trailing slash (" + location + "/); to delete the object"
+                + " itself, barge rm " + location : p).toList();
+    }
+
     /** Checks that a location can be listed; adds a line per problem; true when it can. */
     boolean readable(String where, Location location, List<String> problems) {
         if (!location.hasBucket()) {

@@ -8,7 +8,7 @@ import me.tongfei.progressbar.ProgressBarRenderer;
 import me.tongfei.progressbar.ProgressState;
 
 /**
- * The live progress line of a migration on a terminal, fitted to its width:
+ * The live progress line of a job on a terminal, fitted to its width; a migration's:
  *
  * <pre>
  * migrate  45% [=========>           ] 2250/5000 objects, 20.6 MiB copied, 3.2 MiB/s, ETA 0:00:07
@@ -17,19 +17,25 @@ import me.tongfei.progressbar.ProgressState;
  * The bar is never narrower than {@value #MIN_BAR} characters nor wider than {@value #MAX_BAR}; when
  * the line does not fit, the least useful parts go first (the ETA, the rate, the task name), and
  * what remains is never cut in the middle. Until the listing has ended the total is not known: the
- * bar then shows a moving marker and the count listed so far. A dry run copies nothing and shows no rate.
+ * bar then shows a moving marker and the count listed so far. A dry run does nothing and shows no rate.
+ * The words and the rate are the job's {@link JobView}: a delete shows "deleted" and objects per second.
  */
 final class ProgressLine implements ProgressBarRenderer {
     static final int MIN_BAR = 10;
     static final int MAX_BAR = 40;
 
-    /** What the bar does not hold itself: bytes copied and how far the listing has got. */
-    record Extra(long bytesCopied, boolean listingComplete, long listed) {}
+    /**
+     * What the bar does not hold itself: the job's work done (bytes copied, objects deleted) and how far
+     * the listing has got.
+     */
+    record Extra(long workBytes, long workObjects, boolean listingComplete, long listed) {}
 
+    private final JobView view;
     private final boolean dryRun;
-    private volatile Extra extra = new Extra(0, false, 0);
+    private volatile Extra extra = new Extra(0, 0, false, 0);
 
-    ProgressLine(boolean dryRun) {
+    ProgressLine(JobView view, boolean dryRun) {
+        this.view = java.util.Objects.requireNonNull(view, "view is null");
         this.dryRun = dryRun;
     }
 
@@ -50,13 +56,14 @@ final class ProgressLine implements ProgressBarRenderer {
      */
     String render(long done, long total, Duration elapsed, Extra now, int width) {
         boolean known = total >= 0;
-        String task = "migrate ";
+        String task = view.task() + " ";
         String percent = known ? String.format(Locale.ROOT, "%3d%% ", total == 0 ? 100 : Math.min(100, done * 100 / total))
                 : "";
         String counts = known ? done + "/" + total + " " + noun(total)
                 : Formats.count(done, "object") + " (" + now.listed() + " listed so far)";
-        String copied = Formats.bytes(now.bytesCopied()) + " copied";
-        String rate = dryRun ? null : Formats.rate(now.bytesCopied(), elapsed);
+        String copied = Formats.bytes(now.workBytes()) + " " + view.verb();
+        String rate = dryRun ? null : view.byteRate() ? Formats.rate(now.workBytes(), elapsed)
+                : Formats.objectRate(now.workObjects(), elapsed);
         String eta = known && done > 0 && done < total
                 ? "ETA " + Formats.duration(Duration.ofNanos((long) ((double) elapsed.toNanos() / done * (total - done))))
                 : null;

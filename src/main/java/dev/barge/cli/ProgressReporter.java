@@ -16,8 +16,9 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
- * Shows a running migration's progress: on a terminal a live bar (objects done of the total, rate,
- * ETA; bytes copied as its message), elsewhere a plain line every {@link Terminal#progressInterval()}.
+ * Shows a running job's progress: on a terminal a live bar (objects done of the total, rate, ETA; the
+ * work done, such as bytes copied, as its message), elsewhere a plain line every
+ * {@link Terminal#progressInterval()}. What counts as done and as work is the job's {@link JobView}.
  *
  * <p>Done counts are the committed totals of the execution ({@link JobRecords#totals}), polled from
  * a thread of its own while the job runs in the caller's thread. The total is what the job's own
@@ -27,6 +28,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
  */
 final class ProgressReporter implements AutoCloseable {
     private final Terminal terminal;
+    private final JobView view;
     private final JobRecords records;
     private final ListingProgress listed;
     private final boolean dryRun;
@@ -36,13 +38,14 @@ final class ProgressReporter implements AutoCloseable {
     private volatile long executionId = -1;
     private ProgressBar bar;
 
-    /** @param dryRun whether nothing is written: no transfer rate is shown then */
-    ProgressReporter(Terminal terminal, JobRecords records, ListingProgress listed, boolean dryRun) {
+    /** @param dryRun whether nothing is written: no rate is shown then */
+    ProgressReporter(Terminal terminal, JobView view, JobRecords records, ListingProgress listed, boolean dryRun) {
         this.terminal = requireNonNull(terminal, "terminal is null");
+        this.view = requireNonNull(view, "view is null");
         this.records = requireNonNull(records, "records is null");
         this.listed = requireNonNull(listed, "listed is null");
         this.dryRun = dryRun;
-        this.barLine = new ProgressLine(dryRun);
+        this.barLine = new ProgressLine(view, dryRun);
         this.threads = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "barge-progress");
             t.setDaemon(true);
@@ -54,7 +57,7 @@ final class ProgressReporter implements AutoCloseable {
     void start() {
         if (terminal.interactive()) {
             bar = new ProgressBarBuilder()
-                    .setTaskName("migrate")
+                    .setTaskName(view.task())
                     .setInitialMax(-1)
                     .setRenderer(barLine)
                     .setUpdateIntervalMillis(500)
@@ -71,22 +74,22 @@ final class ProgressReporter implements AutoCloseable {
         this.executionId = id;
     }
 
-    private record Snapshot(long objectsDone, long bytesCopied, long bytesDone) {}
+    private record Snapshot(long objectsDone, long workBytes, long workObjects, long bytesDone) {}
 
     private Snapshot snapshot() {
         long id = executionId;
         if (id < 0) {
-            return new Snapshot(0, 0, 0);
+            return new Snapshot(0, 0, 0, 0);
         }
         Map<Outcome, JobRecords.Total> totals = records.totals(id);
         long objects = 0;
         long bytes = 0;
-        for (Outcome outcome : new Outcome[] {Outcome.COPIED, Outcome.SKIPPED_IDENTICAL, Outcome.SKIPPED_FILTERED,
-                Outcome.FAILED}) {
+        for (Outcome outcome : view.done()) {
             objects += totals.get(outcome).objects();
             bytes += totals.get(outcome).bytes();
         }
-        return new Snapshot(objects, totals.get(Outcome.COPIED).bytes(), bytes);
+        JobRecords.Total work = totals.get(view.work());
+        return new Snapshot(objects, work.bytes(), work.objects(), bytes);
     }
 
     private void updateBar() {
@@ -95,7 +98,8 @@ final class ProgressReporter implements AutoCloseable {
             if (listed.complete()) {
                 bar.maxHint(Math.max(listed.objects(), now.objectsDone()));
             }
-            barLine.update(new ProgressLine.Extra(now.bytesCopied(), listed.complete(), listed.objects()));
+            barLine.update(new ProgressLine.Extra(now.workBytes(), now.workObjects(), listed.complete(),
+                    listed.objects()));
             bar.stepTo(now.objectsDone());
         } catch (RuntimeException e) {
             // a lost poll is not worth a failure
@@ -121,9 +125,10 @@ final class ProgressReporter implements AutoCloseable {
             line.append(String.format(Locale.ROOT, "%s, %s (total not known yet: %d listed so far)",
                     Formats.count(now.objectsDone(), "object"), Formats.bytes(now.bytesDone()), listed.objects()));
         }
-        line.append(dryRun ? ", would copy " : ", copied ").append(Formats.bytes(now.bytesCopied()));
+        line.append(", ").append(Formats.bytes(now.workBytes())).append(dryRun ? " would be " : " ").append(view.verb());
         if (!dryRun) {
-            line.append(" at ").append(Formats.rate(now.bytesCopied(), elapsed));
+            line.append(" at ").append(view.byteRate() ? Formats.rate(now.workBytes(), elapsed)
+                    : Formats.objectRate(now.workObjects(), elapsed));
         }
         if (listed.complete() && now.bytesDone() > 0 && listed.bytes() > now.bytesDone()) {
             double perByte = (double) elapsed.toNanos() / now.bytesDone();
@@ -138,7 +143,7 @@ final class ProgressReporter implements AutoCloseable {
         threads.shutdownNow();
         if (bar != null) {
             Snapshot last = snapshot();
-            barLine.update(new ProgressLine.Extra(last.bytesCopied(), true, last.objectsDone()));
+            barLine.update(new ProgressLine.Extra(last.workBytes(), last.workObjects(), true, last.objectsDone()));
             bar.maxHint(last.objectsDone());
             bar.stepTo(last.objectsDone());
             bar.close();

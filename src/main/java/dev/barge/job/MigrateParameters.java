@@ -176,6 +176,13 @@ public record MigrateParameters(
             return this;
         }
 
+        /** Every filter at once: {@link #includes} to {@link #storageClasses}. */
+        public Builder selection(Selection selection) {
+            return includes(selection.includes()).excludes(selection.excludes()).minSize(selection.minSize())
+                    .maxSize(selection.maxSize()).minAge(selection.minAge()).maxAge(selection.maxAge())
+                    .storageClasses(selection.storageClasses());
+        }
+
         public Builder includes(List<String> includes) {
             this.includes = includes;
             return this;

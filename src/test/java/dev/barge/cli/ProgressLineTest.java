@@ -21,9 +21,9 @@ class ProgressLineTest {
     @ParameterizedTest
     @ValueSource(ints = {80, 200})
     void aLongMigrationFitsTheWidthWithABarAndItsCounts(int width) {
-        ProgressLine.Extra extra = new ProgressLine.Extra(21_600_000_000L, true, 1_234_567);
+        ProgressLine.Extra extra = new ProgressLine.Extra(21_600_000_000L, 0, true, 1_234_567);
 
-        String line = new ProgressLine(false).render(617_284, 1_234_567, Duration.ofMinutes(42), extra, width);
+        String line = new ProgressLine(JobView.MIGRATE, false).render(617_284, 1_234_567, Duration.ofMinutes(42), extra, width);
 
         assertThat(line.length()).as(line).isLessThanOrEqualTo(width);
         assertThat(barWidth(line)).as(line).isGreaterThanOrEqualTo(ProgressLine.MIN_BAR);
@@ -37,9 +37,9 @@ class ProgressLineTest {
     @ParameterizedTest
     @ValueSource(ints = {80, 200})
     void whileTheListingRunsTheBarHasNoEndAndSaysHowManyAreListed(int width) {
-        ProgressLine.Extra extra = new ProgressLine.Extra(5_000_000, false, 25_000);
+        ProgressLine.Extra extra = new ProgressLine.Extra(5_000_000, 0, false, 25_000);
 
-        String line = new ProgressLine(false).render(12_000, -1, Duration.ofSeconds(7), extra, width);
+        String line = new ProgressLine(JobView.MIGRATE, false).render(12_000, -1, Duration.ofSeconds(7), extra, width);
 
         assertThat(line.length()).as(line).isLessThanOrEqualTo(width);
         assertThat(barWidth(line)).isGreaterThanOrEqualTo(ProgressLine.MIN_BAR);
@@ -49,7 +49,7 @@ class ProgressLineTest {
     @ParameterizedTest
     @ValueSource(ints = {80, 200})
     void aDryRunShowsNoRate(int width) {
-        String line = new ProgressLine(true).render(3, 10, Duration.ofSeconds(2), new ProgressLine.Extra(0, true, 10),
+        String line = new ProgressLine(JobView.MIGRATE, true).render(3, 10, Duration.ofSeconds(2), new ProgressLine.Extra(0, 0, true, 10),
                 width);
 
         assertThat(line.length()).isLessThanOrEqualTo(width);
@@ -59,8 +59,8 @@ class ProgressLineTest {
     @ParameterizedTest
     @ValueSource(ints = {20, 40})
     void aVeryNarrowTerminalDropsTheLeastUsefulPartsFirstAndNeverOverflows(int width) {
-        String line = new ProgressLine(false).render(617_283, 1_234_567, Duration.ofMinutes(42),
-                new ProgressLine.Extra(21_600_000_000L, true, 1_234_567), width);
+        String line = new ProgressLine(JobView.MIGRATE, false).render(617_283, 1_234_567, Duration.ofMinutes(42),
+                new ProgressLine.Extra(21_600_000_000L, 0, true, 1_234_567), width);
 
         assertThat(line.length()).as(line).isLessThanOrEqualTo(width);
         assertThat(line).contains("[");
@@ -69,8 +69,22 @@ class ProgressLineTest {
     @ParameterizedTest
     @ValueSource(ints = {80, 200})
     void oneObjectIsCountedInTheSingular(int width) {
-        String line = new ProgressLine(false).render(1, 1, Duration.ofSeconds(1), new ProgressLine.Extra(5, true, 1),
+        String line = new ProgressLine(JobView.MIGRATE, false).render(1, 1, Duration.ofSeconds(1), new ProgressLine.Extra(5, 0, true, 1),
                 width);
         assertThat(line).contains("100% [", "1/1 object,");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {80, 200})
+    void aDeleteSaysDeletedAndCountsObjectsPerSecond(int width) {
+        String line = new ProgressLine(JobView.DELETE, false).render(2_000, 4_000, Duration.ofSeconds(2),
+                new ProgressLine.Extra(2_097_152, 2_000, true, 4_000), width);
+
+        assertThat(line.length()).as(line).isLessThanOrEqualTo(width);
+        assertThat(line).startsWith("delete  50% [").contains("2000/4000 objects", "2.0 MiB deleted")
+                .doesNotContain("copied", "MiB/s");
+        if (width >= 120) {
+            assertThat(line).contains("1,000 objects/s", "ETA ");
+        }
     }
 }

@@ -7,13 +7,16 @@ import dev.barge.batch.Outcome;
 import dev.barge.job.MigrateJob;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 
 /**
- * How a migration ended, for people (the summary lines) and scripts ({@code --json}).
+ * How a job ended, for people (the summary lines) and scripts ({@code --json}), in the words of its
+ * {@link JobView}.
  *
+ * @param view how the job's totals are shown
  * @param jobExecutionId the execution
  * @param status its batch status
  * @param exitCode the command's exit code
@@ -23,14 +26,14 @@ import org.springframework.batch.core.job.JobExecution;
  * @param message what to do next, or {@code null}
  * @param resumed the earlier execution this one resumed and what those before had done, or {@code null}
  */
-record MigrationSummary(long jobExecutionId, BatchStatus status, int exitCode, Map<Outcome, JobRecords.Total> totals,
-        Duration elapsed, boolean dryRun, String message, Resumed resumed) {
+record JobSummary(JobView view, long jobExecutionId, BatchStatus status, int exitCode,
+        Map<Outcome, JobRecords.Total> totals, Duration elapsed, boolean dryRun, String message, Resumed resumed) {
 
     /**
-     * A run that continued an earlier execution of the same migration.
+     * A run that continued an earlier execution of the same job.
      *
      * @param executionId the execution it resumed (the last before it)
-     * @param done objects and bytes the executions before it had finished (copied, skipped, filtered)
+     * @param done objects and bytes the executions before it had finished ({@link JobView#finished})
      */
     record Resumed(long executionId, JobRecords.Total done) {
         String text() {
@@ -39,17 +42,20 @@ record MigrationSummary(long jobExecutionId, BatchStatus status, int exitCode, M
         }
     }
 
-    MigrationSummary {
+    JobSummary {
+        requireNonNull(view, "view is null");
         requireNonNull(status, "status is null");
         totals = Map.copyOf(totals);
         requireNonNull(elapsed, "elapsed is null");
     }
 
-    static MigrationSummary of(JobExecution execution, Map<Outcome, JobRecords.Total> totals, boolean dryRun,
+    static JobSummary of(JobView view, JobExecution execution, Map<Outcome, JobRecords.Total> totals, boolean dryRun,
             Resumed resumed) {
         long id = execution.getId();
         BatchStatus status = execution.getStatus();
         boolean skips = MigrateJob.COMPLETED_WITH_SKIPS.equals(execution.getExitStatus().getExitCode());
+        long differences = view.differences().stream()
+                .mapToLong(o -> totals.getOrDefault(o, new JobRecords.Total(0, 0)).objects()).sum();
         int exitCode;
         String message;
         if (status == BatchStatus.COMPLETED && skips) {
@@ -57,6 +63,9 @@ record MigrationSummary(long jobExecutionId, BatchStatus status, int exitCode, M
             message = Formats.count(totals.get(Outcome.FAILED).objects(), "object") + " failed and"
                     + " were skipped: see them with"
                     + " 'barge jobs failures " + id + "'; run the same command again to retry them";
+        } else if (status == BatchStatus.COMPLETED && differences > 0) {
+            exitCode = ExitCode.DIFFERENCES;
+            message = Formats.count(differences, "difference") + " found: see them with 'barge jobs failures " + id + "'";
         } else if (status == BatchStatus.COMPLETED) {
             exitCode = ExitCode.OK;
             message = null;
@@ -69,7 +78,7 @@ record MigrationSummary(long jobExecutionId, BatchStatus status, int exitCode, M
             why = why == null || why.isBlank() ? "" : ": " + why.lines().findFirst().orElse("");
             message = "failed" + why + "; see 'barge jobs show " + id + "', then run the same command again to resume";
         }
-        return new MigrationSummary(id, status, exitCode, totals,
+        return new JobSummary(view, id, status, exitCode, totals,
                 Formats.between(execution.getStartTime(), execution.getEndTime()), dryRun, message, resumed);
     }
 
@@ -78,27 +87,31 @@ record MigrationSummary(long jobExecutionId, BatchStatus status, int exitCode, M
     }
 
     String text() {
-        JobRecords.Total copied = total(Outcome.COPIED);
         StringBuilder out = new StringBuilder();
         out.append(String.format("%s execution %d in %s%s%n", statusWord(), jobExecutionId, Formats.duration(elapsed),
-                dryRun ? " (dry run: nothing was written; counts are what would be done)" : ""));
+                dryRun ? " (dry run: nothing was written or deleted; counts are what would be done)" : ""));
         if (resumed != null) {
             out.append("  (it ").append(resumed.text()).append(")").append(System.lineSeparator());
         }
-        out.append(String.format("  copied              %10d %-7s  %12s%s%n", copied.objects(),
-                noun(copied.objects()), Formats.bytes(copied.bytes()),
-                dryRun ? "" : "  (" + Formats.rate(copied.bytes(), elapsed) + ")"));
-        out.append(String.format("  skipped, identical  %10d %-7s  %12s%n", total(Outcome.SKIPPED_IDENTICAL).objects(),
-                noun(total(Outcome.SKIPPED_IDENTICAL).objects()), Formats.bytes(total(Outcome.SKIPPED_IDENTICAL).bytes())));
-        for (Object[] row : new Object[][] {{"filtered out      ", Outcome.SKIPPED_FILTERED},
-                {"failed            ", Outcome.FAILED}, {"deleted           ", Outcome.DELETED}}) {
-            long objects = total((Outcome) row[1]).objects();
-            out.append(String.format("  %s  %10d %s%n", row[0], objects, noun(objects)));
+        for (JobView.Row row : view.rows()) {
+            JobRecords.Total total = total(row.outcome());
+            out.append(String.format("  %-18s  %10d %-7s", row.label(), total.objects(), noun(total.objects())));
+            if (row.bytesField() != null) {
+                out.append(String.format("  %12s", Formats.bytes(total.bytes())));
+            }
+            if (row.outcome() == view.work() && !dryRun) {
+                out.append("  (").append(rate(total)).append(")");
+            }
+            out.append(System.lineSeparator());
         }
         if (message != null) {
             out.append(message).append(System.lineSeparator());
         }
-        return out.toString();
+        return out.toString().replaceAll(" +(\\R)", "$1");
+    }
+
+    private String rate(JobRecords.Total work) {
+        return view.byteRate() ? Formats.rate(work.bytes(), elapsed) : Formats.objectRate(work.objects(), elapsed);
     }
 
     private static String noun(long objects) {
@@ -107,28 +120,31 @@ record MigrationSummary(long jobExecutionId, BatchStatus status, int exitCode, M
 
     private String statusWord() {
         return switch (status) {
-            case COMPLETED -> exitCode == ExitCode.OK ? "Completed" : "Completed with skipped objects:";
+            case COMPLETED -> exitCode == ExitCode.OK ? "Completed"
+                    : exitCode == ExitCode.DIFFERENCES ? "Completed, with differences:" : "Completed with skipped objects:";
             case STOPPED -> "Stopped";
-            default -> status.name().charAt(0) + status.name().substring(1).toLowerCase(java.util.Locale.ROOT);
+            default -> status.name().charAt(0) + status.name().substring(1).toLowerCase(Locale.ROOT);
         };
     }
 
     String json() {
         Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("job", view.task());
         fields.put("status", exitCode == ExitCode.COMPLETED_WITH_SKIPS ? MigrateJob.COMPLETED_WITH_SKIPS : status.name());
         fields.put("exitCode", exitCode);
         fields.put("jobExecutionId", jobExecutionId);
-        fields.put("objectsCopied", total(Outcome.COPIED).objects());
-        fields.put("bytesCopied", total(Outcome.COPIED).bytes());
-        fields.put("objectsSkipped", total(Outcome.SKIPPED_IDENTICAL).objects());
-        fields.put("bytesSkipped", total(Outcome.SKIPPED_IDENTICAL).bytes());
-        fields.put("objectsFiltered", total(Outcome.SKIPPED_FILTERED).objects());
-        fields.put("objectsFailed", total(Outcome.FAILED).objects());
-        fields.put("objectsDeleted", total(Outcome.DELETED).objects());
+        for (JobView.Row row : view.rows()) {
+            fields.put(row.objectsField(), total(row.outcome()).objects());
+            if (row.bytesField() != null) {
+                fields.put(row.bytesField(), total(row.outcome()).bytes());
+            }
+        }
         fields.put("elapsedSeconds", elapsed.toMillis() / 1000.0);
         if (!dryRun) {
-            fields.put("bytesPerSecond",
-                    (long) (total(Outcome.COPIED).bytes() / (Math.max(elapsed.toMillis(), 1) / 1000.0)));
+            double seconds = Math.max(elapsed.toMillis(), 1) / 1000.0;
+            JobRecords.Total work = total(view.work());
+            fields.put(view.byteRate() ? "bytesPerSecond" : "objectsPerSecond",
+                    (long) ((view.byteRate() ? work.bytes() : work.objects()) / seconds));
         }
         fields.put("dryRun", dryRun);
         if (resumed != null) {

@@ -7,8 +7,6 @@ import dev.barge.batch.ListingProgress;
 import dev.barge.batch.Outcome;
 import dev.barge.job.ExecutionOwnership;
 import dev.barge.job.JobRunner;
-import dev.barge.job.MigrateJob;
-import dev.barge.job.MigrateParameters;
 import dev.barge.job.StopRequest;
 import dev.barge.storage.StoreRegistry;
 import java.util.Comparator;
@@ -20,13 +18,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jline.utils.Signals;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 
 /**
- * Runs a migration in the calling thread, with progress while it runs, a clean stop on Ctrl-C or
- * SIGTERM, and a summary at the end.
+ * Runs a job in the calling thread, with progress while it runs, a clean stop on Ctrl-C or
+ * SIGTERM, and a summary at the end: {@code migrate}, {@code delete} and every job after them, each
+ * described by a {@link Plan}.
  *
  * <p>From the preflight on, SIGINT and SIGTERM are handled as signals, before the JVM begins to
  * shut down: the run is asked to stop after the chunk in flight ({@link StopRequest}: a request
@@ -39,22 +41,49 @@ import org.springframework.batch.core.repository.JobRepository;
  * a shutdown hook that asks for the same stop and waits for the run to end; if the database closes
  * first, the execution is left unfinished and the next run recovers it.
  */
-final class MigrationRun {
+final class JobRun {
     private static final List<String> STOP_SIGNALS = List.of("INT", "TERM");
+
+    /** Starts a job's execution and runs it to its end, or until {@code stop} is requested. */
+    @FunctionalInterface
+    interface Launcher {
+        JobExecution run(StopRequest stop, ListingProgress listed) throws Exception;
+    }
+
+    /**
+     * One run of a job, as this class needs to know it.
+     *
+     * @param jobName the job's name in the repository
+     * @param isThisRun whether a running execution's parameters are this run's (its identifying ones)
+     * @param preflight the problems found before the start; empty when the job may start
+     * @param launcher starts it
+     * @param dryRun whether it writes and deletes nothing
+     * @param view how its totals are shown
+     */
+    record Plan(String jobName, Predicate<JobParameters> isThisRun, Supplier<List<String>> preflight,
+            Launcher launcher, boolean dryRun, JobView view) {
+        Plan {
+            requireNonNull(jobName, "jobName is null");
+            requireNonNull(isThisRun, "isThisRun is null");
+            requireNonNull(preflight, "preflight is null");
+            requireNonNull(launcher, "launcher is null");
+            requireNonNull(view, "view is null");
+        }
+    }
 
     private final Session session;
     private final Terminal terminal;
 
-    MigrationRun(Session session, Terminal terminal) {
+    JobRun(Session session, Terminal terminal) {
         this.session = requireNonNull(session, "session is null");
         this.terminal = requireNonNull(terminal, "terminal is null");
     }
 
     /**
-     * Checks the migration's locations first ({@link Preflight}); when a check fails, prints one line
-     * per problem and returns {@link ExitCode#USAGE} with nothing started; otherwise runs it to its end.
+     * Checks the job first ({@link Plan#preflight}); when a check fails, prints one line per problem and
+     * returns {@link ExitCode#USAGE} with nothing started; otherwise runs it to its end.
      */
-    int preflightAndRun(MigrateParameters parameters, boolean json) {
+    int preflightAndRun(Plan plan, boolean json) {
         StopRequest stop = new StopRequest(session.bean(JobOperator.class), session.bean(JobRepository.class));
         CountDownLatch finished = new CountDownLatch(1);
         AtomicInteger signals = new AtomicInteger();
@@ -64,8 +93,7 @@ final class MigrationRun {
         Thread stopOnShutdown = new Thread(() -> stopAndWait(stop, finished), "barge-stop");
         Runtime.getRuntime().addShutdownHook(stopOnShutdown);
         try {
-            List<String> problems = Preflight.of(session).migration(
-                    parameters.source(), parameters.target(), parameters.excludes(), !parameters.dryRun());
+            List<String> problems = plan.preflight().get();
             if (!problems.isEmpty()) {
                 problems.forEach(p -> terminal.err().println("barge: " + p));
                 terminal.err().println("barge: nothing was started");
@@ -76,7 +104,7 @@ final class MigrationRun {
                 }
                 return ExitCode.USAGE;
             }
-            MigrationSummary summary = runWithProgress(parameters, json, stop, finished);
+            JobSummary summary = runWithProgress(plan, json, stop, finished);
             if (json) {
                 terminal.out().println(summary.json());
             } else {
@@ -121,38 +149,38 @@ final class MigrationRun {
         terminal.err().flush();
     }
 
-    private MigrationSummary runWithProgress(MigrateParameters parameters, boolean json, StopRequest stop,
-            CountDownLatch finished) {
+    private JobSummary runWithProgress(Plan plan, boolean json, StopRequest stop, CountDownLatch finished) {
         JobRepository repository = session.bean(JobRepository.class);
         JobRecords records = session.bean(JobRecords.class);
         ListingProgress listed = new ListingProgress();
         JobExecution execution;
-        try (ProgressReporter progress = json ? null : new ProgressReporter(terminal, records, listed, parameters.dryRun())) {
+        try (ProgressReporter progress = json ? null : new ProgressReporter(terminal, plan.view(), records, listed,
+                plan.dryRun())) {
             if (progress != null) {
                 progress.start();
                 // the execution appears in the repository once the job starts; this thread finds it
-                Thread finder = new Thread(() -> watch(parameters, progress, finished), "barge-find-execution");
+                Thread finder = new Thread(() -> watch(plan, progress, finished), "barge-find-execution");
                 finder.setDaemon(true);
                 finder.start();
             }
-            execution = session.bean(MigrateJob.class).run(parameters, stop, listed);
+            execution = plan.launcher().run(stop, listed);
         } catch (JobRunner.AlreadyRunning e) {
             throw CliError.failed(e.getMessage());
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw CliError.failed("the migration could not start: " + Errors.rootMessage(e));
+            throw CliError.failed("the " + plan.jobName() + " job could not start: " + Errors.rootMessage(e));
         }
         JobExecution ended = repository.getJobExecution(execution.getId());
-        return MigrationSummary.of(ended, records.totals(execution.getId()), parameters.dryRun(),
-                resumed(ended).orElse(null));
+        return JobSummary.of(plan.view(), ended, records.totals(execution.getId()), plan.dryRun(),
+                resumed(plan, ended).orElse(null));
     }
 
     /**
      * The execution {@code execution} resumes, and what the executions of its job instance before it
      * had done; empty for a first run.
      */
-    private Optional<MigrationSummary.Resumed> resumed(JobExecution execution) {
+    private Optional<JobSummary.Resumed> resumed(Plan plan, JobExecution execution) {
         JobRepository repository = session.bean(JobRepository.class);
         JobRecords records = session.bean(JobRecords.class);
         List<JobExecution> earlier = repository.getJobExecutions(execution.getJobInstance()).stream()
@@ -165,23 +193,23 @@ final class MigrationRun {
         long bytes = 0;
         for (JobExecution e : earlier) {
             Map<Outcome, JobRecords.Total> totals = records.totals(e.getId());
-            for (Outcome outcome : List.of(Outcome.COPIED, Outcome.SKIPPED_IDENTICAL, Outcome.SKIPPED_FILTERED)) {
+            for (Outcome outcome : plan.view().finished()) {
                 objects += totals.get(outcome).objects();
                 bytes += totals.get(outcome).bytes();
             }
         }
         long last = earlier.stream().mapToLong(JobExecution::getId).max().orElseThrow();
-        return Optional.of(new MigrationSummary.Resumed(last, new JobRecords.Total(objects, bytes)));
+        return Optional.of(new JobSummary.Resumed(last, new JobRecords.Total(objects, bytes)));
     }
 
-    /** Tells the reporter which execution is this process's run of {@code parameters}. */
-    private void watch(MigrateParameters parameters, ProgressReporter progress, CountDownLatch finished) {
+    /** Tells the reporter which execution is this process's run of {@code plan}. */
+    private void watch(Plan plan, ProgressReporter progress, CountDownLatch finished) {
         try {
             while (finished.getCount() > 0) {
-                Optional<JobExecution> running = running(parameters);
+                Optional<JobExecution> running = running(plan);
                 if (running.isPresent()) {
                     progress.executionStarted(running.get().getId());
-                    resumed(running.get()).ifPresent(r -> {
+                    resumed(plan, running.get()).ifPresent(r -> {
                         terminal.err().println("barge: execution " + running.get().getId() + " " + r.text());
                         terminal.err().flush();
                     });
@@ -205,14 +233,13 @@ final class MigrationRun {
         }
     }
 
-    /** This process's running execution of the migration, if it has started. */
-    private Optional<JobExecution> running(MigrateParameters parameters) {
+    /** This process's running execution of the plan's job, if it has started. */
+    private Optional<JobExecution> running(Plan plan) {
         JobRepository repository = session.bean(JobRepository.class);
         ExecutionOwnership ownership = session.bean(ExecutionOwnership.class);
         long pid = ProcessHandle.current().pid();
-        return repository.findRunningJobExecutions(MigrateJob.NAME).stream()
-                .filter(e -> parameters.source().equals(e.getJobParameters().getString("source"))
-                        && parameters.target().equals(e.getJobParameters().getString("target")))
+        return repository.findRunningJobExecutions(plan.jobName()).stream()
+                .filter(e -> plan.isThisRun().test(e.getJobParameters()))
                 .filter(e -> {
                     ExecutionOwnership.Owner owner = ownership.owner(e.getId());
                     return owner != null && owner.pid() == pid;

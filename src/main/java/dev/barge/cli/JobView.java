@@ -1,0 +1,76 @@
+package dev.barge.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.batch.Outcome;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How the command line shows one kind of job's totals: the progress line while it runs, and the
+ * summary and {@code --json} fields when it ends. A job is shown by the outcomes it counts
+ * ({@link dev.barge.batch.JobRecords#totals}); nothing else about it is needed here, so a new job
+ * gets its progress and summary by declaring one view.
+ *
+ * @param task the word the progress line starts with ({@code migrate})
+ * @param work the outcome the job exists for: its bytes are what the progress line reports as done
+ *     ({@code 1.2 GiB copied}) and the summary's rate
+ * @param verb the past tense of the work, as in "20.6 MiB copied"
+ * @param byteRate whether the work is measured in bytes per second (a copy) or in objects per second
+ *     (a delete, whose bytes are freed, not moved)
+ * @param done the outcomes that count as done towards the listed total
+ * @param rows the summary's lines, in order
+ * @param differences outcomes that, counted in a completed run, make it end with
+ *     {@link ExitCode#DIFFERENCES}: what a check found, not what went wrong
+ */
+record JobView(String task, Outcome work, String verb, boolean byteRate, Set<Outcome> done, List<Row> rows,
+        Set<Outcome> differences) {
+
+    /**
+     * One line of the summary and its {@code --json} fields.
+     *
+     * @param label what the line counts, as a person reads it
+     * @param outcome the outcome it counts
+     * @param objectsField the JSON field of its objects
+     * @param bytesField the JSON field of its bytes, or {@code null} to show no bytes
+     */
+    record Row(String label, Outcome outcome, String objectsField, String bytesField) {
+        Row {
+            requireNonNull(label, "label is null");
+            requireNonNull(outcome, "outcome is null");
+            requireNonNull(objectsField, "objectsField is null");
+        }
+    }
+
+    JobView {
+        requireNonNull(task, "task is null");
+        requireNonNull(work, "work is null");
+        requireNonNull(verb, "verb is null");
+        done = Set.copyOf(done);
+        rows = List.copyOf(rows);
+        differences = Set.copyOf(differences);
+    }
+
+    /** {@code migrate}: copies, skips what is identical, and in sync or move mode deletes. */
+    static final JobView MIGRATE = new JobView("migrate", Outcome.COPIED, "copied", true,
+            Set.of(Outcome.COPIED, Outcome.SKIPPED_IDENTICAL, Outcome.SKIPPED_FILTERED, Outcome.FAILED),
+            List.of(new Row("copied", Outcome.COPIED, "objectsCopied", "bytesCopied"),
+                    new Row("skipped, identical", Outcome.SKIPPED_IDENTICAL, "objectsSkipped", "bytesSkipped"),
+                    new Row("filtered out", Outcome.SKIPPED_FILTERED, "objectsFiltered", null),
+                    new Row("failed", Outcome.FAILED, "objectsFailed", null),
+                    new Row("deleted", Outcome.DELETED, "objectsDeleted", null)),
+            Set.of());
+
+    /** {@code delete}: deletes what the selection takes under a prefix. */
+    static final JobView DELETE = new JobView("delete", Outcome.DELETED, "deleted", false,
+            Set.of(Outcome.DELETED, Outcome.SKIPPED_FILTERED, Outcome.FAILED),
+            List.of(new Row("deleted", Outcome.DELETED, "objectsDeleted", "bytesDeleted"),
+                    new Row("filtered out", Outcome.SKIPPED_FILTERED, "objectsFiltered", null),
+                    new Row("failed", Outcome.FAILED, "objectsFailed", null)),
+            Set.of());
+
+    /** The outcomes of the work done before an execution that resumes: done, and not failed (a rerun retries those). */
+    Set<Outcome> finished() {
+        return done.stream().filter(o -> o != Outcome.FAILED).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+}

@@ -1,0 +1,69 @@
+package dev.barge.cli;
+
+import dev.barge.job.Selection;
+import dev.barge.storage.StorageClass;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.util.unit.DataSize;
+import picocli.CommandLine.Option;
+
+/**
+ * The filters every job command shares, as a picocli mixin: which of the listed objects the job
+ * takes ({@link Selection}).
+ */
+final class SelectionOptions {
+    @Option(names = "--include", paramLabel = "GLOB",
+            description = "Take only keys matching a glob (repeatable): * within a segment, ** across segments;"
+                    + " a glob without / matches the last segment at any depth.")
+    List<String> includes = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave keys matching a glob (repeatable).")
+    List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--min-size", paramLabel = "SIZE", converter = MigrateCommand.SizeConverter.class,
+            description = "Take only objects at least this big: bytes, or with a unit (powers of 1024), e.g. 100,"
+                    + " 10KB, 5MB, 1GiB.")
+    DataSize minSize;
+
+    @Option(names = "--max-size", paramLabel = "SIZE", converter = MigrateCommand.SizeConverter.class,
+            description = "Take only objects at most this big.")
+    DataSize maxSize;
+
+    @Option(names = "--min-age", paramLabel = "AGE", converter = MigrateCommand.AgeConverter.class,
+            description = "Take only objects at least this old, e.g. 90d, 12h, 30m, P1D.")
+    Duration minAge;
+
+    @Option(names = "--max-age", paramLabel = "AGE", converter = MigrateCommand.AgeConverter.class,
+            description = "Take only objects at most this old.")
+    Duration maxAge;
+
+    @Option(names = "--from-storage-class", paramLabel = "CLASS", split = ",",
+            description = "Take only objects of these storage classes (comma-separated): STANDARD, INFREQUENT,"
+                    + " ARCHIVE, COLD_ARCHIVE, DEEP_ARCHIVE.")
+    List<String> fromStorageClasses = new ArrayList<>();
+
+    /**
+     * The selection asked for.
+     *
+     * @throws IllegalArgumentException for a storage class that does not exist or sizes that exclude everything
+     */
+    Selection selection() {
+        return new Selection(includes, excludes, minSize == null ? null : minSize.toBytes(),
+                maxSize == null ? null : maxSize.toBytes(), minAge, maxAge, families(fromStorageClasses));
+    }
+
+    /** Whether any filter was given: the job may then leave objects out. */
+    boolean filters() {
+        return !includes.isEmpty() || !excludes.isEmpty() || minSize != null || maxSize != null || minAge != null
+                || maxAge != null || !fromStorageClasses.isEmpty();
+    }
+
+    private static Set<StorageClass.Family> families(List<String> names) {
+        Set<StorageClass.Family> families = EnumSet.noneOf(StorageClass.Family.class);
+        names.forEach(n -> families.add(StorageClass.Family.parse(n)));
+        return families;
+    }
+}

@@ -1,0 +1,363 @@
+package dev.barge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.barge.emulator.oss.OssEmulator;
+import dev.barge.emulator.qiniu.KodoEmulator;
+import dev.barge.storage.DeleteResult;
+import dev.barge.storage.ErrorKind;
+import dev.barge.storage.ListPage;
+import dev.barge.storage.ListRequest;
+import dev.barge.storage.ObjectInfo;
+import dev.barge.storage.ObjectStore;
+import dev.barge.storage.Operation;
+import dev.barge.storage.Payload;
+import dev.barge.storage.PutRequest;
+import dev.barge.storage.RemoteConfig;
+import dev.barge.storage.StorageException;
+import dev.barge.storage.StoreRegistry;
+import dev.barge.storage.layer.ObjectStoreLayer;
+import dev.barge.storage.s3.S3ProxyServer;
+import dev.barge.test.TempDirs;
+import dev.barge.test.TestPostgres;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * {@code barge delete} in-process, through picocli, on the local driver, S3Proxy and the OSS and Kodo
+ * emulators, the job repository on PostgreSQL: it deletes exactly what is under the prefix and what
+ * the filters take, refuses to go on without a confirmation it can trust, and records what a store
+ * refused.
+ */
+@DirtiesContext
+@SpringBootTest(properties = "barge.jobs.heartbeat-interval=200ms")
+@Import(DeleteCommandTest.Faults.class)
+class DeleteCommandTest {
+    private static final TestPostgres.Schema SCHEMA = TestPostgres.freshSchema();
+    private static final S3ProxyServer S3 = S3ProxyServer.inMemoryForTests();
+    private static final OssEmulator OSS = OssEmulator.start("oss-ak", "oss-sk");
+    private static final KodoEmulator KODO = KodoEmulator.start("kodo-ak", "kodo-sk");
+    private static final AtomicInteger BUCKETS = new AtomicInteger();
+
+    @Autowired
+    ApplicationContext context;
+
+    @Autowired
+    StoreRegistry stores;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    /** Refuses to delete keys that contain "protected", as a bucket policy would. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Faults {
+        @Bean
+        StoreRegistry.StoreDecorator protectedKeys() {
+            return (RemoteConfig remote, ObjectStore store) -> new ObjectStoreLayer(store) {
+                @Override
+                protected <T> T invoke(Call call, Supplier<T> action) {
+                    if (call.operation() == Operation.DELETE && call.key() != null && call.key().contains("protected")) {
+                        throw refused(call.bucket(), call.key());
+                    }
+                    return action.get();
+                }
+
+                @Override
+                public DeleteResult deleteBatch(String bucket, List<String> keys) {
+                    DeleteResult result = super.deleteBatch(bucket,
+                            keys.stream().filter(k -> !k.contains("protected")).toList());
+                    Map<String, StorageException> failed = new LinkedHashMap<>(result.failed());
+                    keys.stream().filter(k -> k.contains("protected")).forEach(k -> failed.put(k, refused(bucket, k)));
+                    return new DeleteResult(result.deleted(), failed);
+                }
+            };
+        }
+
+        private static StorageException refused(String bucket, String key) {
+            return StorageException.builder(ErrorKind.ACCESS_DENIED, Operation.DELETE).bucket(bucket).key(key)
+                    .detail("delete refused by the bucket policy").build();
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        SCHEMA.register(registry);
+        Path files = TempDirs.create("barge-delete-");
+        registry.add("barge.home", () -> files.resolve("home").toString());
+        Path disk = Files.createDirectories(files.resolve("disk"));
+        registry.add("barge.remotes.disk.type", () -> "local");
+        registry.add("barge.remotes.disk.root", disk::toString);
+        registry.add("barge.remotes.disk.options.sync", () -> "false");
+        registry.add("barge.remotes.s3t.type", () -> "s3");
+        registry.add("barge.remotes.s3t.endpoint", S3::endpoint);
+        registry.add("barge.remotes.s3t.region", () -> "us-east-1");
+        registry.add("barge.remotes.s3t.path-style", () -> "true");
+        registry.add("barge.remotes.s3t.access-key-id", () -> S3ProxyServer.ACCESS_KEY);
+        registry.add("barge.remotes.s3t.secret-access-key", () -> S3ProxyServer.SECRET_KEY);
+        registry.add("barge.remotes.oss.type", () -> "oss");
+        registry.add("barge.remotes.oss.endpoint", OSS::endpoint);
+        registry.add("barge.remotes.oss.access-key-id", () -> "oss-ak");
+        registry.add("barge.remotes.oss.secret-access-key", () -> "oss-sk");
+        registry.add("barge.remotes.kodo.type", () -> "qiniu");
+        registry.add("barge.remotes.kodo.endpoint", () -> "http://" + KODO.hostAndPort());
+        registry.add("barge.remotes.kodo.access-key-id", () -> "kodo-ak");
+        registry.add("barge.remotes.kodo.secret-access-key", () -> "kodo-sk");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        S3.close();
+        OSS.close();
+        KODO.close();
+        SCHEMA.close();
+    }
+
+    record Result(int exitCode, String out, String err) {}
+
+    private Result barge(String... args) {
+        return typing(null, args);
+    }
+
+    /** @param typed what the user types on a terminal, or {@code null} for no terminal */
+    private Result typing(String typed, String... args) {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        Terminal terminal = new Terminal(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8), typed != null, Duration.ofHours(1),
+                new ByteArrayInputStream((typed == null ? "" : typed).getBytes(StandardCharsets.UTF_8)));
+        int code = new BargeCli(launch -> new Session(context, () -> { }), terminal).execute(args);
+        return new Result(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A new bucket on the remote holding {@code keys}, each with its key as content. */
+    private String bucket(String remote, List<String> keys) {
+        String bucket = "del-" + BUCKETS.incrementAndGet();
+        ObjectStore store = stores.store(remote);
+        store.createBucket(bucket);
+        for (String key : keys) {
+            store.put(PutRequest.builder(bucket, key).build(), Payload.ofBytes(key.getBytes(StandardCharsets.UTF_8)));
+        }
+        return bucket;
+    }
+
+    private List<String> keys(String remote, String bucket) {
+        List<String> keys = new ArrayList<>();
+        ObjectStore store = stores.store(remote);
+        ListRequest request = ListRequest.of(bucket, "");
+        while (true) {
+            ListPage page = store.list(request);
+            page.objects().stream().map(ObjectInfo::key).forEach(keys::add);
+            if (!page.truncated()) {
+                return keys.stream().sorted().toList();
+            }
+            request = request.next(page);
+        }
+    }
+
+    private long executions() {
+        return jdbc.queryForObject("select count(*) from BATCH_JOB_EXECUTION", Long.class);
+    }
+
+    /** 25 objects under logs/2023/, and the neighbours a careless prefix match would take too. */
+    private static List<String> logs() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            keys.add(String.format("logs/2023/%s/part-%02d.gz", i % 3 == 0 ? "deep" : "top", i));
+        }
+        keys.addAll(neighbours());
+        return keys;
+    }
+
+    private static List<String> neighbours() {
+        return List.of("logs/2023.gz", "logs/2023x/a.gz", "logs/2024/a.gz", "other.txt");
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"disk", "s3t", "oss", "kodo"})
+    void deletesEveryObjectUnderThePrefixInBatchesAndNothingBesideIt(String remote) {
+        String bucket = bucket(remote, logs());
+
+        Result delete = barge("delete", remote + ":" + bucket + "/logs/2023", "--yes", "--chunk-size", "10");
+
+        assertThat(delete.exitCode()).as(delete.out() + delete.err()).isZero();
+        assertThat(delete.out()).contains("Completed execution").containsPattern("deleted\\s+25 objects");
+        assertThat(keys(remote, bucket)).containsExactlyElementsOf(neighbours());
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"disk", "s3t"})
+    void aDryRunCountsWhatWouldGoAndDeletesNothing(String remote) {
+        String bucket = bucket(remote, logs());
+        List<String> before = keys(remote, bucket);
+
+        Result dry = barge("delete", remote + ":" + bucket + "/logs/2023/", "--dry-run", "--json");
+
+        assertThat(dry.exitCode()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("\"job\":\"delete\"", "\"dryRun\":true", "\"objectsDeleted\":25",
+                "\"status\":\"COMPLETED\"");
+        assertThat(keys(remote, bucket)).isEqualTo(before);
+    }
+
+    @Test
+    void withoutYesOffATerminalItRefusesAndStartsNothing() {
+        String bucket = bucket("disk", logs());
+        long executions = executions();
+
+        Result delete = barge("delete", "disk:" + bucket + "/logs/2023");
+
+        assertThat(delete.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(delete.err()).contains("refusing to delete under 'disk:" + bucket + "/logs/2023' without --yes",
+                "--dry-run", "nothing was deleted");
+        assertThat(keys("disk", bucket)).hasSize(logs().size());
+        assertThat(executions()).isEqualTo(executions);
+    }
+
+    @Test
+    void onATerminalItShowsTheCountAndOnlyTheCountTypedBackGoesOn() {
+        String bucket = bucket("disk", logs());
+        String location = "disk:" + bucket + "/logs/2023";
+
+        Result no = typing("y\n", "delete", location, "--include", "*.gz");
+        assertThat(no.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(no.err()).contains("this deletes 25 objects", "Type 25 to delete them", "not confirmed",
+                "nothing was deleted");
+        assertThat(keys("disk", bucket)).hasSize(logs().size());
+
+        Result nothingTyped = typing("", "delete", location);
+        assertThat(nothingTyped.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(keys("disk", bucket)).hasSize(logs().size());
+
+        Result yes = typing("25\n", "delete", location);
+        assertThat(yes.exitCode()).as(yes.err()).isZero();
+        assertThat(keys("disk", bucket)).containsExactlyElementsOf(neighbours());
+    }
+
+    @Test
+    void theCountSaysWhatTheFiltersLeaveAndOnlyWhatTheyTakeIsDeleted() {
+        String bucket = bucket("disk", List.of("tmp/a.gz", "tmp/b.gz", "tmp/keep.txt", "tmp/deep/c.gz"));
+
+        Result delete = typing("3\n", "delete", "disk:" + bucket + "/tmp", "--include", "*.gz");
+
+        assertThat(delete.exitCode()).as(delete.err()).isZero();
+        assertThat(delete.err()).contains("this deletes 3 objects", "the filters leave 1 other object");
+        assertThat(delete.out()).containsPattern("deleted\\s+3 objects").containsPattern("filtered out\\s+1 object");
+        assertThat(keys("disk", bucket)).containsExactly("tmp/keep.txt");
+    }
+
+    @Test
+    void aWholeBucketNeedsAllAsWellAsYes() {
+        String bucket = bucket("disk", List.of("a.txt", "b/c.txt"));
+        long executions = executions();
+
+        Result refused = barge("delete", "disk:" + bucket, "--yes");
+        assertThat(refused.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(refused.err()).contains("is a whole bucket", "--all", "nothing was deleted");
+        assertThat(keys("disk", bucket)).hasSize(2);
+        assertThat(executions()).isEqualTo(executions);
+
+        Result prefixWithAll = barge("delete", "disk:" + bucket + "/b", "--all", "--yes");
+        assertThat(prefixWithAll.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(prefixWithAll.err()).contains("--all deletes a whole bucket");
+        assertThat(keys("disk", bucket)).hasSize(2);
+
+        Result all = barge("delete", "disk:" + bucket, "--all", "--yes");
+        assertThat(all.exitCode()).as(all.err()).isZero();
+        assertThat(keys("disk", bucket)).isEmpty();
+    }
+
+    @Test
+    void aSingleObjectIsRefusedBeforeTheStartAndPointsToRm() {
+        String bucket = bucket("disk", List.of("report.pdf", "report.pdf.bak"));
+
+        Result delete = barge("delete", "disk:" + bucket + "/report.pdf", "--yes");
+
+        assertThat(delete.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(delete.err()).contains("is a single object, not a prefix", "barge rm disk:" + bucket + "/report.pdf",
+                "nothing was started");
+        assertThat(keys("disk", bucket)).hasSize(2);
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"oss", "kodo"})
+    void aNameThatIsAnObjectAndAPrefixNeedsTheSlashToMeanThePrefix(String remote) {
+        String bucket = bucket(remote, List.of("logs/2023", "logs/2023/a.gz", "logs/2023/b.gz"));
+
+        Result ambiguous = barge("delete", remote + ":" + bucket + "/logs/2023", "--yes");
+        assertThat(ambiguous.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(ambiguous.err()).contains("is a single object", remote + ":" + bucket + "/logs/2023/",
+                "barge rm " + remote + ":" + bucket + "/logs/2023");
+        assertThat(keys(remote, bucket)).hasSize(3);
+
+        Result prefix = barge("delete", remote + ":" + bucket + "/logs/2023/", "--yes");
+        assertThat(prefix.exitCode()).as(prefix.err()).isZero();
+        assertThat(keys(remote, bucket)).containsExactly("logs/2023");
+    }
+
+    @Test
+    void aMissingBucketOrUnknownRemoteIsRefusedBeforeTheStart() {
+        Result missing = barge("delete", "disk:no-such-bucket/x", "--yes");
+        assertThat(missing.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(missing.err()).contains("bucket 'no-such-bucket' does not exist on remote 'disk'");
+
+        Result unknown = barge("delete", "nowhere:bucket/x", "--yes");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(unknown.err()).contains("nowhere");
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"disk", "s3t"})
+    void keysTheStoreRefusesAreRecordedAndTheOthersDeleted(String remote) {
+        String bucket = bucket(remote, List.of("t/a.txt", "t/protected-1.txt", "t/b.txt", "t/protected-2.txt"));
+
+        Result delete = barge("delete", remote + ":" + bucket + "/t", "--yes");
+
+        assertThat(delete.exitCode()).as(delete.out() + delete.err()).isEqualTo(ExitCode.COMPLETED_WITH_SKIPS);
+        assertThat(delete.out()).containsPattern("deleted\\s+2 objects").containsPattern("failed\\s+2 objects");
+        assertThat(keys(remote, bucket)).containsExactly("t/protected-1.txt", "t/protected-2.txt");
+        long id = Long.parseLong(delete.out().replaceAll("(?s).*execution (\\d+).*", "$1"));
+        Result failures = barge("jobs", "failures", Long.toString(id));
+        assertThat(failures.out()).contains("t/protected-1.txt", "t/protected-2.txt", "delete refused by the bucket policy");
+    }
+
+    @Test
+    void aRerunOfACompletedDeleteFindsNothingLeftAndJobsShowDescribesIt() {
+        String bucket = bucket("disk", logs());
+        String location = "disk:" + bucket + "/logs/2023";
+
+        Result first = barge("delete", location, "--yes", "--json");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        Result again = barge("delete", location, "--yes", "--json");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("\"objectsDeleted\":0");
+
+        long id = Long.parseLong(first.out().replaceAll("(?s).*\"jobExecutionId\":(\\d+).*", "$1"));
+        Result show = barge("jobs", "show", Long.toString(id));
+        assertThat(show.out()).contains("delete", location);
+    }
+}
