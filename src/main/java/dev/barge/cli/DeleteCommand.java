@@ -169,11 +169,12 @@ final class DeleteCommand implements Callable<Integer> {
             count = count(session.bean(StoreRegistry.class), where);
         }
         if (count.objects() == 0) {
-            terminal.err().println("barge: nothing to delete under '" + location + "': " + count.text());
+            terminal.err().println("barge: nothing to delete under '" + location + "'"
+                    + (count.left() > 0 ? ": the filters leave all " + Formats.count(count.left(), "object") : ""));
             return ExitCode.OK;
         }
-        terminal.err().print("barge: this deletes " + count.text() + " under '" + location + "', and deleted objects"
-                + " cannot be brought back.\nType " + count.objects() + " to delete them, anything else to stop: ");
+        terminal.err().print("barge: this deletes " + count.text() + ". Deleted objects cannot be brought back.\n"
+                + "Type " + count.objects() + " to delete them, anything else to stop: ");
         terminal.err().flush();
         String answer;
         try {
@@ -188,11 +189,11 @@ final class DeleteCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** What a listing found: the objects the selection takes, and those it leaves. */
-    private record Count(long objects, long bytes, long left) {
+    /** What a listing under {@code location} found: the objects the selection takes, and those it leaves. */
+    private record Count(String location, long objects, long bytes, long left) {
         String text() {
-            return Formats.count(objects, "object") + " (" + Formats.bytes(bytes) + ")"
-                    + (left > 0 ? "; the filters leave " + Formats.count(left, "other object") : "");
+            return Formats.count(objects, "object") + " (" + Formats.bytes(bytes) + ") under '" + location + "'"
+                    + (left > 0 ? ", and the filters leave " + Formats.count(left, "other object") : "");
         }
     }
 
@@ -222,7 +223,7 @@ final class DeleteCommand implements Callable<Integer> {
                 }
                 counting.show(objects + left);
                 if (!page.truncated()) {
-                    return new Count(objects, bytes, left);
+                    return new Count(location, objects, bytes, left);
                 }
                 request = request.next(page);
             }

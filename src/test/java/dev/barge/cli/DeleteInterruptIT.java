@@ -1,0 +1,85 @@
+package dev.barge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.barge.cli.BargeJar.Run;
+import dev.barge.test.LocalObjects;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code barge delete} as a user runs it, from the jar: killed with {@code kill -9} or stopped with
+ * SIGTERM half way, then run again with the same command, it deletes the rest and nothing else; and
+ * off a terminal, without {@code --yes}, it deletes nothing at all.
+ */
+class DeleteInterruptIT {
+    private static final int OBJECTS = 600;
+    private static final int CHUNK = 20;
+
+    @TempDir
+    Path root;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"KILL", "TERM"})
+    void anInterruptedDeleteIsFinishedByTheSameCommandAndTouchesNothingBesideThePrefix(String signal) throws Exception {
+        Path home = Files.createDirectories(root.resolve("home"));
+        Path logs = root.resolve("data/logs");
+        for (int i = 0; i < OBJECTS; i++) {
+            Path file = logs.resolve(String.format("d%d/f%03d.log", i % 9, i));
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "line " + i);
+        }
+        Path sibling = Files.writeString(Files.createDirectories(root.resolve("data/logs2")).resolve("keep.log"), "keep");
+        Path beside = Files.writeString(root.resolve("data/logs.txt"), "keep too");
+        String[] delete = {"delete", "file://" + logs, "--yes", "--chunk-size", "" + CHUNK};
+        Path stdout = root.resolve("first.out");
+        Path stderr = root.resolve("first.err");
+        // slowed down to about 8 chunks a second, so that the signal comes half way
+        Process first = BargeJar.start(home, stdout, stderr, concat(delete, "--tps-limit", "8"));
+        BargeJar.await(first, stderr, Duration.ofSeconds(60), "a quarter deleted",
+                () -> LocalObjects.count(logs) < OBJECTS * 3 / 4);
+        BargeJar.signal(first, signal);
+        assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("barge ends after SIG" + signal).isTrue();
+        assertThat(first.exitValue()).as(Files.readString(stdout) + Files.readString(stderr))
+                .isEqualTo(signal.equals("KILL") ? 137 : ExitCode.FAILED);
+        long left = LocalObjects.count(logs);
+        assertThat(left).as("interrupted half way").isBetween(1L, (long) OBJECTS * 3 / 4);
+        if (signal.equals("TERM")) {
+            assertThat(Files.readString(stdout)).contains("Stopped execution 1");
+        }
+
+        Run again = BargeJar.run(home, concat(delete, "--json"));
+
+        assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        assertThat(again.out()).contains("\"status\":\"COMPLETED\"", "\"job\":\"delete\"", "\"resumedExecutionId\":1");
+        assertThat(again.out() + again.err()).doesNotContain("Exception", "\tat ");
+        assertThat(LocalObjects.count(logs)).as("every object under the prefix is gone").isZero();
+        assertThat(sibling).hasContent("keep");
+        assertThat(beside).hasContent("keep too");
+    }
+
+    @Test
+    void withoutYesAndNoTerminalItRefusesAndDeletesNothing() throws Exception {
+        Path home = Files.createDirectories(root.resolve("home"));
+        Path logs = root.resolve("data/logs");
+        Files.createDirectories(logs);
+        Files.writeString(logs.resolve("a.log"), "a");
+
+        Run refused = BargeJar.run(home, "delete", "file://" + logs);
+
+        assertThat(refused.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(refused.err()).contains("without --yes", "nothing was deleted");
+        assertThat(logs.resolve("a.log")).hasContent("a");
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        return Stream.concat(Stream.of(first), Stream.of(more)).toArray(String[]::new);
+    }
+}
