@@ -93,7 +93,7 @@ public final class DeleteItemWriter implements ItemWriter<ObjectInfo>, StepExecu
             DeleteResult result = store.deleteAll(bucket, keys);
             result.deleted().forEach(key -> tally.add(Outcome.DELETED, sizes.getOrDefault(key, 0L)));
             for (Map.Entry<String, StorageException> f : result.failed().entrySet()) {
-                FatalObjectFailure fatal = fatal(f.getKey(), f.getValue());
+                FatalObjectFailure fatal = FatalObjectFailure.ifFatal(f.getKey(), f.getValue());
                 if (fatal != null) {
                     throw fatal;
                 }
@@ -101,14 +101,5 @@ public final class DeleteItemWriter implements ItemWriter<ObjectInfo>, StepExecu
             }
         }
         failures = tally.record(records, jobExecutionId, stepName, failures, skipLimit);
-    }
-
-    private static FatalObjectFailure fatal(String key, StorageException e) {
-        return switch (e.kind()) {
-            case INVALID_CREDENTIALS -> new FatalObjectFailure(key, e, "check the remote's credentials");
-            case BUCKET_NOT_FOUND -> new FatalObjectFailure(key, e, "check the bucket's name");
-            case UNSUPPORTED -> new FatalObjectFailure(key, e, null);
-            default -> null;
-        };
     }
 }

@@ -17,6 +17,20 @@ public final class FatalObjectFailure extends RuntimeException {
                 + (advice == null ? "" : "; " + advice), cause);
     }
 
+    /**
+     * The failure to stop a job's step with when acting on {@code key} failed with {@code e} in a way no
+     * other object can get past (credentials refused, the bucket missing, a feature the store lacks);
+     * {@code null} when the failure is that object's alone.
+     */
+    static FatalObjectFailure ifFatal(String key, StorageException e) {
+        return switch (e.kind()) {
+            case INVALID_CREDENTIALS -> new FatalObjectFailure(key, e, "check the remote's credentials");
+            case BUCKET_NOT_FOUND -> new FatalObjectFailure(key, e, "check the bucket's name");
+            case UNSUPPORTED -> new FatalObjectFailure(key, e, null);
+            default -> null;
+        };
+    }
+
     /** The storage failure behind it. */
     public StorageException storageFailure() {
         return (StorageException) getCause();

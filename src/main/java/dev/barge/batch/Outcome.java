@@ -6,5 +6,17 @@ public enum Outcome {
     SKIPPED_IDENTICAL,
     SKIPPED_FILTERED,
     FAILED,
-    DELETED
+    DELETED,
+    /** An object's storage class was changed (archive). */
+    ARCHIVED,
+    /** An object already had the storage class asked for (archive). */
+    ALREADY_IN_CLASS,
+    /** A restore was asked for (restore). */
+    RESTORE_REQUESTED,
+    /** A restore had been asked for before, and has not finished (restore). */
+    RESTORE_IN_PROGRESS,
+    /** The object can be read: restored, or found restored (restore). */
+    RESTORED,
+    /** The object is not archived: it can be read without a restore (restore). */
+    NOT_ARCHIVED
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         description = "Moves objects in bulk between object stores: S3 and S3-compatible stores, Aliyun OSS,"
                 + " Qiniu Kodo and the local file system, as restartable jobs.",
-        subcommands = {MigrateCommand.class, DeleteCommand.class, LsCommand.class, CatCommand.class, StatCommand.class,
+        subcommands = {MigrateCommand.class, ArchiveCommand.class, DeleteCommand.class, LsCommand.class, CatCommand.class, StatCommand.class,
                 CpCommand.class, AppendCommand.class, RmCommand.class, MbCommand.class, RbCommand.class, LinkCommand.class,
                 JobsCommand.class, RemotesCommand.class},
         footerHeading = "%nExamples:%n",

@@ -1,5 +1,7 @@
 package dev.barge.cli;
 
+import dev.barge.job.ArchiveJob;
+import dev.barge.job.ArchiveParameters;
 import dev.barge.job.DeleteJob;
 import dev.barge.job.DeleteParameters;
 import dev.barge.job.MigrateJob;
@@ -36,12 +38,20 @@ final class JobPlans {
                 parameters.dryRun(), JobView.DELETE);
     }
 
+    static JobRun.Plan archive(Session session, ArchiveParameters parameters) {
+        return new JobRun.Plan(ArchiveJob.NAME, p -> sameIdentity(parameters.toJobParameters(0, Instant.EPOCH), p),
+                () -> Preflight.of(session).archive(parameters.location(), parameters.storageClass()),
+                (stop, listed) -> session.bean(ArchiveJob.class).run(parameters, stop, listed),
+                parameters.dryRun(), JobView.ARCHIVE);
+    }
+
     /** The plan that continues {@code execution}, or empty for a job the command line cannot restart. */
     static Optional<JobRun.Plan> restart(Session session, JobExecution execution) {
         JobParameters p = execution.getJobParameters();
         return switch (execution.getJobInstance().getJobName()) {
             case MigrateJob.NAME -> Optional.of(migrate(session, MigrateParameters.from(p)));
             case DeleteJob.NAME -> Optional.of(delete(session, DeleteParameters.from(p)));
+            case ArchiveJob.NAME -> Optional.of(archive(session, ArchiveParameters.from(p)));
             default -> Optional.empty();
         };
     }

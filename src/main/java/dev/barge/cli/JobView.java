@@ -69,6 +69,15 @@ record JobView(String task, Outcome work, String verb, boolean byteRate, Set<Out
                     new Row("failed", Outcome.FAILED, "objectsFailed", null)),
             Set.of());
 
+    /** {@code archive}, in place: gives objects a storage class. */
+    static final JobView ARCHIVE = new JobView("archive", Outcome.ARCHIVED, "archived", false,
+            Set.of(Outcome.ARCHIVED, Outcome.ALREADY_IN_CLASS, Outcome.SKIPPED_FILTERED, Outcome.FAILED),
+            List.of(new Row("archived", Outcome.ARCHIVED, "objectsArchived", "bytesArchived"),
+                    new Row("already in class", Outcome.ALREADY_IN_CLASS, "objectsAlreadyInClass", null),
+                    new Row("filtered out", Outcome.SKIPPED_FILTERED, "objectsFiltered", null),
+                    new Row("failed", Outcome.FAILED, "objectsFailed", null)),
+            Set.of());
+
     /** The outcomes of the work done before an execution that resumes: done, and not failed (a rerun retries those). */
     Set<Outcome> finished() {
         return done.stream().filter(o -> o != Outcome.FAILED).collect(java.util.stream.Collectors.toUnmodifiableSet());

@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.batch.WriteProbe;
 import dev.barge.config.RemoteSettings;
 import dev.barge.job.LocationOverlap;
+import dev.barge.storage.Capabilities;
 import dev.barge.storage.ListRequest;
 import dev.barge.storage.Location;
 import dev.barge.storage.ObjectStore;
 import dev.barge.storage.RemoteConfig;
+import dev.barge.storage.StorageClass;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.StoreRegistry;
 import java.util.ArrayList;
@@ -84,6 +86,31 @@ final class Preflight {
         return problems.stream().map(p -> p.startsWith(single) ? single + ": to delete the objects under the"
                 + " prefix of that name, write it with a trailing slash (" + location + "/); to delete the object"
                 + " itself, barge rm " + location : p).toList();
+    }
+
+    /**
+     * The problems with giving the objects under {@code location} the storage class {@code family} in
+     * place; empty when the archive may start. Beside {@link #readable}, the store must have the class
+     * and be able to change it in place; the refusal lists the classes it has.
+     */
+    List<String> archive(String location, StorageClass.Family family) {
+        List<String> problems = new ArrayList<>();
+        Location where = Location.parse(location);
+        if (!readable("'" + location + "'", where, problems)) {
+            return problems;
+        }
+        RemoteConfig remote = stores.remote(where.remote());
+        Capabilities capabilities = stores.store(where).capabilities();
+        if (!capabilities.setStorageClass()) {
+            problems.add("remote '" + remote.name() + "' (" + remote.type() + ") cannot change an object's storage"
+                    + " class in place; copy the objects to an archive location instead: barge archive " + location
+                    + " --storage-class " + family + " --to REMOTE:BUCKET/PREFIX");
+        } else if (!capabilities.supportsStorageClass(family)) {
+            problems.add("remote '" + remote.name() + "' (" + remote.type() + ") has no storage class " + family
+                    + "; it has " + capabilities.storageClasses().stream().sorted().map(Enum::name)
+                            .collect(java.util.stream.Collectors.joining(", ")));
+        }
+        return problems;
     }
 
     /** Checks that a location can be listed; adds a line per problem; true when it can. */

@@ -170,7 +170,8 @@ public final class MigrateJob {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory threads(String name) {
+    /** Daemon threads named {@code name-1}, {@code name-2}...: a job's pools never keep the JVM alive. */
+    static java.util.concurrent.ThreadFactory threads(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());

@@ -14,6 +14,7 @@ import dev.barge.storage.Operation;
 import dev.barge.storage.Payload;
 import dev.barge.storage.PutRequest;
 import dev.barge.storage.RemoteConfig;
+import dev.barge.storage.StorageClass;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.layer.ObjectStoreLayer;
@@ -50,15 +51,16 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * {@code barge delete} in-process, through picocli, on the local driver, S3Proxy and the OSS and Kodo
- * emulators, the job repository on PostgreSQL: it deletes exactly what is under the prefix and what
- * the filters take, refuses to go on without a confirmation it can trust, and records what a store
- * refused.
+ * The job commands beside {@code migrate} in-process, through picocli, on the local driver, S3Proxy
+ * and the OSS and Kodo emulators, the job repository on PostgreSQL. {@code delete} deletes exactly
+ * what is under the prefix and what the filters take, refuses to go on without a confirmation it
+ * can trust, and records what a store refused; {@code archive} changes storage classes in place the
+ * way each store does, or copies into the class elsewhere.
  */
 @DirtiesContext
 @SpringBootTest(properties = "barge.jobs.heartbeat-interval=200ms")
-@Import(DeleteCommandTest.Faults.class)
-class DeleteCommandTest {
+@Import(JobCommandsTest.Faults.class)
+class JobCommandsTest {
     private static final TestPostgres.Schema SCHEMA = TestPostgres.freshSchema();
     private static final S3ProxyServer S3 = S3ProxyServer.inMemoryForTests();
     private static final OssEmulator OSS = OssEmulator.start("oss-ak", "oss-sk");
@@ -108,7 +110,7 @@ class DeleteCommandTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         SCHEMA.register(registry);
-        Path files = TempDirs.create("barge-delete-");
+        Path files = TempDirs.create("barge-jobs-");
         registry.add("barge.home", () -> files.resolve("home").toString());
         Path disk = Files.createDirectories(files.resolve("disk"));
         registry.add("barge.remotes.disk.type", () -> "local");
@@ -157,7 +159,7 @@ class DeleteCommandTest {
 
     /** A new bucket on the remote holding {@code keys}, each with its key as content. */
     private String bucket(String remote, List<String> keys) {
-        String bucket = "del-" + BUCKETS.incrementAndGet();
+        String bucket = "jobs-" + BUCKETS.incrementAndGet();
         ObjectStore store = stores.store(remote);
         store.createBucket(bucket);
         for (String key : keys) {
@@ -359,5 +361,89 @@ class DeleteCommandTest {
         long id = Long.parseLong(first.out().replaceAll("(?s).*\"jobExecutionId\":(\\d+).*", "$1"));
         Result show = barge("jobs", "show", Long.toString(id));
         assertThat(show.out()).contains("delete", location);
+    }
+
+    // ---- archive ------------------------------------------------------------------------
+
+    private StorageClass.Family family(String remote, String bucket, String key) {
+        return stores.store(remote).stat(bucket, key).storageClass().family();
+    }
+
+    // not on S3Proxy: it ignores x-amz-storage-class on a copy (ServerDeviation.NO_STORAGE_CLASS_CHANGE);
+    // what the S3 driver sends for it is S3ProtocolTest.setStorageClassCopiesTheObjectOntoItselfKeepingItsHeaders
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"disk", "oss", "kodo"})
+    void archiveChangesTheClassInPlaceKeepsTheBytesAndCountsWhatWasThereAlready(String remote) throws IOException {
+        String bucket = bucket(remote, List.of("media/a.mp4", "media/b.mp4", "media/notes.txt", "media2/c.mp4"));
+        ObjectStore store = stores.store(remote);
+        store.setStorageClass(bucket, "media/b.mp4", StorageClass.of(StorageClass.Family.ARCHIVE));
+        assertThat(family(remote, bucket, "media/b.mp4")).as("stat after setStorageClass").isEqualTo(StorageClass.Family.ARCHIVE);
+        assertThat(store.list(ListRequest.of(bucket, "media/b")).objects().get(0).storageClass().family()).as("listed")
+                .isEqualTo(StorageClass.Family.ARCHIVE);
+
+        Result archive = barge("archive", remote + ":" + bucket + "/media", "--storage-class", "archive",
+                "--include", "*.mp4");
+
+        assertThat(archive.exitCode()).as(archive.out() + archive.err()).isZero();
+        assertThat(archive.out()).containsPattern("archived\\s+1 object").containsPattern("already in class\\s+1 object")
+                .containsPattern("filtered out\\s+1 object");
+        assertThat(family(remote, bucket, "media/a.mp4")).isEqualTo(StorageClass.Family.ARCHIVE);
+        assertThat(family(remote, bucket, "media/notes.txt")).isEqualTo(StorageClass.Family.STANDARD);
+        assertThat(family(remote, bucket, "media2/c.mp4")).isEqualTo(StorageClass.Family.STANDARD);
+        assertThat(stores.store(remote).stat(bucket, "media/a.mp4").size()).isEqualTo("media/a.mp4".length());
+
+        Result again = barge("archive", remote + ":" + bucket + "/media", "--storage-class", "ARCHIVE",
+                "--include", "*.mp4", "--json");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("\"objectsArchived\":0", "\"objectsAlreadyInClass\":2");
+    }
+
+    @Test
+    void anArchiveDryRunCountsAndChangesNoClass() {
+        String bucket = bucket("disk", List.of("x/a", "x/b"));
+
+        Result dry = barge("archive", "disk:" + bucket + "/x", "--storage-class", "DEEP_ARCHIVE", "--dry-run", "--json");
+
+        assertThat(dry.exitCode()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("\"job\":\"archive\"", "\"objectsArchived\":2", "\"dryRun\":true");
+        assertThat(family("disk", bucket, "x/a")).isEqualTo(StorageClass.Family.STANDARD);
+        assertThat(family("disk", bucket, "x/b")).isEqualTo(StorageClass.Family.STANDARD);
+    }
+
+    @Test
+    void aClassTheStoreLacksIsRefusedBeforeTheStartWithTheClassesItHas() {
+        String bucket = bucket("kodo", List.of("x/a"));
+        long executions = executions();
+
+        Result archive = barge("archive", "kodo:" + bucket + "/x", "--storage-class", "COLD_ARCHIVE");
+
+        assertThat(archive.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(archive.err()).contains("remote 'kodo' (qiniu) has no storage class COLD_ARCHIVE", "it has STANDARD",
+                "DEEP_ARCHIVE", "nothing was started");
+        assertThat(executions()).isEqualTo(executions);
+        assertThat(family("kodo", bucket, "x/a")).isEqualTo(StorageClass.Family.STANDARD);
+
+        Result unknown = barge("archive", "kodo:" + bucket + "/x", "--storage-class", "FROZEN");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(unknown.err()).contains("unknown storage class 'FROZEN'", "ARCHIVE");
+    }
+
+    @Test
+    void archiveToAnotherLocationCopiesIntoTheClassAndWithDeleteSourceRemovesOnlyVerifiedSources()
+            throws IOException {
+        String bucket = bucket("disk", List.of("old/a.log", "old/b.log"));
+        String cold = bucket("oss", List.of());
+
+        Result archive = barge("archive", "disk:" + bucket + "/old", "--storage-class", "ARCHIVE", "--to",
+                "oss:" + cold + "/old", "--delete-source");
+
+        assertThat(archive.exitCode()).as(archive.out() + archive.err()).isZero();
+        assertThat(family("oss", cold, "old/a.log")).isEqualTo(StorageClass.Family.ARCHIVE);
+        assertThat(family("oss", cold, "old/b.log")).isEqualTo(StorageClass.Family.ARCHIVE);
+        assertThat(keys("disk", bucket)).isEmpty();
+
+        Result noTo = barge("archive", "disk:" + bucket + "/old", "--storage-class", "ARCHIVE", "--delete-source");
+        assertThat(noTo.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(noTo.err()).contains("--delete-source needs --to");
     }
 }

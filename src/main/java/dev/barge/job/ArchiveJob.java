@@ -1,0 +1,125 @@
+package dev.barge.job;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.batch.JobRecords;
+import dev.barge.batch.ListingProgress;
+import dev.barge.batch.ObjectActionWriter;
+import dev.barge.batch.ObjectListingItemReaderBuilder;
+import dev.barge.batch.Outcome;
+import dev.barge.storage.Location;
+import dev.barge.storage.ObjectInfo;
+import dev.barge.storage.ObjectStore;
+import dev.barge.storage.StorageClass;
+import dev.barge.storage.StoreRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The {@code archive} job, in place: each object under a location that the selection takes gets a
+ * storage class, the way its store does it ({@link ObjectStore#setStorageClass}: S3 copies the
+ * object onto itself, OSS copies with {@code x-oss-storage-class}, Kodo sends {@code chtype}, the
+ * local driver rewrites its metadata). Objects already in the class are counted and left alone. A
+ * listing, a filter and an action ({@link ObjectActionWriter}); a run is continued by running it again.
+ */
+@Component
+public final class ArchiveJob {
+    public static final String NAME = "archive";
+
+    private final JobRepository repository;
+    private final PlatformTransactionManager transactionManager;
+    private final StoreRegistry stores;
+    private final JobRecords records;
+    private final ExecutionOwnership ownership;
+    private final JobRunner runner;
+
+    public ArchiveJob(JobRepository repository, PlatformTransactionManager transactionManager, StoreRegistry stores,
+            JobRecords records, ExecutionOwnership ownership, JobRunner runner) {
+        this.repository = requireNonNull(repository, "repository is null");
+        this.transactionManager = requireNonNull(transactionManager, "transactionManager is null");
+        this.stores = requireNonNull(stores, "stores is null");
+        this.records = requireNonNull(records, "records is null");
+        this.ownership = requireNonNull(ownership, "ownership is null");
+        this.runner = requireNonNull(runner, "runner is null");
+    }
+
+    /**
+     * Runs the archive to its end, or until {@code stop} is requested (then it stops after the chunk
+     * in flight), counting what the listing has listed in {@code listed}.
+     *
+     * @throws JobRunner.AlreadyRunning when the same archive runs in a live process
+     */
+    public JobExecution run(ArchiveParameters parameters, StopRequest stop, ListingProgress listed) throws Exception {
+        requireNonNull(stop, "stop is null");
+        requireNonNull(listed, "listed is null");
+        return runner.run(NAME, parameters::toJobParameters, p -> job(p, stop, listed));
+    }
+
+    /** Runs the archive to its end. */
+    public JobExecution run(ArchiveParameters parameters) throws Exception {
+        return runner.run(NAME, parameters::toJobParameters, p -> job(p, null, null));
+    }
+
+    private Job job(JobParameters jobParameters, StopRequest stop, ListingProgress listed) {
+        ArchiveParameters p = ArchiveParameters.from(jobParameters);
+        Instant referenceTime = Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME));
+        Location where = Location.parse(p.location());
+        ObjectStore store = stores.store(where);
+        String prefix = MigrateJob.directory(where.path());
+        ExecutorService listing = Executors.newSingleThreadExecutor(MigrateJob.threads("barge-list"));
+        ExecutorService actions = Executors.newFixedThreadPool(p.concurrency(), MigrateJob.threads("barge-archive"));
+        ObjectActionWriter writer = new ObjectActionWriter(prefix, p.selection().filter(referenceTime),
+                new ChangeClass(store, where.bucket(), p.storageClass()), p.dryRun(), actions, records, p.skipLimit());
+        Step step = new StepBuilder(NAME, repository)
+                .<ObjectInfo, ObjectInfo>chunk(p.chunkSize())
+                .transactionManager(transactionManager)
+                .reader(new ObjectListingItemReaderBuilder().name("listing").store(store).remote(where.remote())
+                        .bucket(where.bucket()).prefix(prefix).progress(listed != null ? listed : new ListingProgress())
+                        .readAhead(listing).build())
+                .writer(writer)
+                .listener(writer)
+                .build();
+        JobBuilder job = new JobBuilder(NAME, repository)
+                .listener(ownership)
+                .listener(new JobTotals(records, p, List.of(listing, actions)));
+        if (stop != null) {
+            job.listener(stop);
+        }
+        return job.start(step).build();
+    }
+
+    /** Gives an object the class, unless it has it (a listing that omits classes is answered by a stat). */
+    private record ChangeClass(ObjectStore store, String bucket, StorageClass.Family family)
+            implements ObjectActionWriter.ObjectAction {
+        @Override
+        public Outcome apply(ObjectInfo object) {
+            if (inClass(object)) {
+                return Outcome.ALREADY_IN_CLASS;
+            }
+            store.setStorageClass(bucket, object.key(), StorageClass.of(family));
+            return Outcome.ARCHIVED;
+        }
+
+        @Override
+        public Outcome wouldDo(ObjectInfo object) {
+            return inClass(object) ? Outcome.ALREADY_IN_CLASS : Outcome.ARCHIVED;
+        }
+
+        private boolean inClass(ObjectInfo object) {
+            StorageClass current = object.storageClass() != null ? object.storageClass()
+                    : store.stat(bucket, object.key()).storageClass();
+            return current != null && current.family() == family;
+        }
+    }
+}
