@@ -100,6 +100,29 @@ public final class MigrateJob {
     private Job job(JobParameters jobParameters, StopRequest stop, ListingProgress listed) {
         MigrateParameters p = MigrateParameters.from(jobParameters);
         Instant referenceTime = Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME));
+        CopyStep copy = step(NAME, p, referenceTime, listed);
+        JobBuilder job = new JobBuilder(NAME, repository)
+                .listener(ownership)
+                .listener(new JobTotals(records, p, copy.pools()));
+        if (stop != null) {
+            job.listener(stop);
+        }
+        return job.start(copy.step()).build();
+    }
+
+    /**
+     * A migration as one step and the pools it runs on (to be shut down when its job ends), for jobs
+     * that copy as one of their steps: {@code restore --then-copy-to}.
+     */
+    record CopyStep(Step step, List<ExecutorService> pools) {}
+
+    /**
+     * The step that migrates as {@code p} says, named {@code name}.
+     *
+     * @param referenceTime when the job first started: ages in the filter are relative to it
+     * @param listed counts what the source listing has listed, or {@code null}
+     */
+    CopyStep step(String name, MigrateParameters p, Instant referenceTime, ListingProgress listed) {
         Location from = Location.parse(p.source());
         Location to = Location.parse(p.target());
         requireBucket(from, "source");
@@ -143,20 +166,14 @@ public final class MigrateJob {
         WorkAheadItemReader<ObjectPair, ListingMergeItemReader.Mark, MigrationItemWriter.Started> ahead =
                 new WorkAheadItemReader<>(reader, pair -> writer.start(planner.process(pair)), writer::abandon,
                         p.chunkSize());
-        Step step = new StepBuilder(NAME, repository)
+        Step step = new StepBuilder(name, repository)
                 .<MigrationItemWriter.Started, MigrationItemWriter.Started>chunk(p.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(ahead)
                 .writer(writer)
                 .listener(writer)
                 .build();
-        JobBuilder job = new JobBuilder(NAME, repository)
-                .listener(ownership)
-                .listener(new JobTotals(records, p, List.of(objects, parts, listings)));
-        if (stop != null) {
-            job.listener(stop);
-        }
-        return job.start(step).build();
+        return new CopyStep(step, List.of(objects, parts, listings));
     }
 
     /** A location's path as a key prefix: a directory, so "photos" does not take "photos2/". */
