@@ -63,9 +63,14 @@ final class QiniuErrors {
             // the payload's own stream failed (e.g. the download feeding this upload): keep its kind
             return io(op, bucket, key, e);
         }
+        // the SDK wraps OkHttp's exception in another IOException: name the one that says what happened
+        Throwable failure = e;
+        while (failure.getCause() instanceof IOException inner && failure.getCause() != failure) {
+            failure = inner;
+        }
         return StorageException.builder(ErrorKind.TRANSIENT, op).bucket(bucket).key(key).host(host.host())
                 .detail("Kodo at " + host.host() + " (" + host.role() + ") did not answer: "
-                        + e.getClass().getSimpleName() + ": " + e.getMessage() + "; " + host.check())
+                        + failure.getClass().getSimpleName() + ": " + failure.getMessage() + "; " + host.check())
                 .cause(e).build();
     }
 
