@@ -102,15 +102,11 @@ final class QiniuDownloads {
         }
     }
 
-    /** The host of a download URL, and the setting that chose it. */
+    /** The host a download request went to, as the remote's settings chose it. */
     private QiniuHosts.Host sentTo(String bucket, Request request) {
-        String host = request.url().host() + (request.url().port() == HttpUrl.defaultPort(request.url().scheme())
-                ? "" : ":" + request.url().port());
-        String setting = settings.bucketDomains().containsKey(bucket) ? "download-domains"
-                : settings.downloadDomain() != null ? "download-domain"
-                : settings.downloadMode() == QiniuSettings.DownloadMode.DOMAIN ? "download domain bound to bucket '"
-                        + bucket + "' in Kodo (download-mode=domain)" : null;
-        return hosts.sentTo(QiniuHosts.Role.IO, host, setting);
+        HttpUrl url = request.url();
+        return hosts.download(url.host() + (url.port() == HttpUrl.defaultPort(url.scheme()) ? "" : ":" + url.port()),
+                bucket);
     }
 
     private String base(Operation op, String bucket) {

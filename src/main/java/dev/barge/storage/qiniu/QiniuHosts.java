@@ -82,17 +82,33 @@ final class QiniuHosts {
         return ofRegion(host == null || host.isBlank() ? "(unknown)" : bare(host), named);
     }
 
-    /**
-     * The host of a URL the driver built: an upload host, or a download domain.
-     *
-     * @param setting the option that named the host ({@code download-domain}...), or {@code null} when
-     *     it is a host of the service
-     */
-    Host sentTo(Role role, String host, String setting) {
-        if (setting != null) {
-            return new Host(host, "the " + setting + " of " + remote(), "check " + setting + " of " + remote()
-                    + " and " + REACH);
+    /** The host of an upload URL, which the SDK chose for the upload token. */
+    Host upload(String host) {
+        return sentTo(Role.UP, host);
+    }
+
+    /** The host of a download URL for {@code bucket}, and the setting or binding that chose it. */
+    Host download(String host, String bucket) {
+        if (settings.bucketDomains().containsKey(bucket)) {
+            return domain(host, "download-domains");
         }
+        if (settings.downloadDomain() != null) {
+            return domain(host, "download-domain");
+        }
+        if (settings.downloadMode() == QiniuSettings.DownloadMode.DOMAIN) {
+            return new Host(host, "the first download domain bound to bucket '" + bucket + "' in Kodo, as " + remote()
+                    + " sets no download-domain", "check the domains bound to the bucket and " + REACH
+                    + ", or set download-domain or download-domains of " + remote());
+        }
+        return sentTo(Role.IO, host);
+    }
+
+    private Host domain(String host, String setting) {
+        return new Host(host, "the " + setting + " of " + remote(), "check " + setting + " of " + remote() + " and "
+                + REACH);
+    }
+
+    private Host sentTo(Role role, String host) {
         if (settings.hosts() != null) {
             return configured(host, role);
         }

@@ -182,7 +182,7 @@ final class QiniuUploads {
             }
             HttpUrl url = request.url();
             String host = url.host() + (url.port() == HttpUrl.defaultPort(url.scheme()) ? "" : ":" + url.port());
-            throw QiniuErrors.io(op, bucket, key, e, hosts.sentTo(QiniuHosts.Role.UP, host, null));
+            throw QiniuErrors.io(op, bucket, key, e, hosts.upload(host));
         } catch (com.google.gson.JsonParseException e) {
             throw QiniuErrors.status(op, bucket, key, 599, "answer is not JSON: " + e.getMessage(), null, e);
         }

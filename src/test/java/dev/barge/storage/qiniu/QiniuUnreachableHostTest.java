@@ -73,8 +73,8 @@ class QiniuUnreachableHostTest {
     }
 
     @Test
-    void aRemoteWithoutAnEndpointNamesTheHostOfTheRoleThatFailed() {
-        // every role on the emulator but the one under test
+    void theHostThatFailedIsNamedWhenTheOthersAnswer() {
+        // no endpoint, every role on the emulator but the one under test; then a download domain
         Map<String, String> roles = new LinkedHashMap<>();
         for (String option : QiniuSettings.HOST_OPTIONS) {
             roles.put(option, "http://" + kodo.hostAndPort());
@@ -97,6 +97,14 @@ class QiniuUnreachableHostTest {
             put = failure(() -> store.put(PutRequest.builder("hosts-bucket", "new").build(), Payload.ofBytes(new byte[] {4})));
         }
 
+        StorageException domain;
+        try (ObjectStore store = open("kd", "http://" + kodo.hostAndPort(), null,
+                Map.of("download-domain", "http://" + NOBODY))) {
+            domain = failure(() -> store.get("hosts-bucket", "there", null).close());
+        }
+
+        assertThat(domain.getMessage()).contains("Kodo at " + NOBODY + " (the download-domain of remote 'kd') did not"
+                + " answer", "check download-domain of remote 'kd' and that this machine can reach it");
         assertThat(get.getMessage()).contains("Kodo at " + NOBODY + " (the io host of remote 'kio') did not answer",
                 "check endpoint (or io-host) of remote 'kio'");
         assertThat(get.host()).isEqualTo(NOBODY);
