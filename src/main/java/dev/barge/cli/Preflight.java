@@ -180,10 +180,22 @@ final class Preflight {
             case CONFLICT -> "cannot " + action + " bucket '" + bucket + "' on remote '" + name + "': a file stands"
                     + " where a directory is expected (" + e.getMessage() + ")";
             case INVALID_ARGUMENT -> Errors.message(e);
+            // a driver that names the host also says what to check
             default -> "cannot " + action + " bucket '" + bucket + "' on remote '" + name + "'"
-                    + (remote.endpoint() != null ? " at " + remote.endpoint() : "") + ": " + e.getMessage()
-                    + "; check the endpoint and the network";
+                    + (host(e, remote) != null ? " at " + host(e, remote) : "") + ": " + e.getMessage()
+                    + (e.host() != null ? "" : "; check the endpoint and the network");
         };
+    }
+
+    /**
+     * Where the failed request went: the host the driver reports (for a remote without an endpoint, the
+     * default host it chose for the region), else the remote's endpoint; {@code null} if neither is known.
+     */
+    private static String host(StorageException e, RemoteConfig remote) {
+        if (e.host() != null) {
+            return e.host();
+        }
+        return remote.endpoint() != null && !remote.endpoint().isBlank() ? remote.endpoint() : null;
     }
 
     /** A location's path as a key prefix: a directory, so "photos" does not take "photos2/". */

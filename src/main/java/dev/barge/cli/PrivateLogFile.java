@@ -32,10 +32,9 @@ final class PrivateLogFile implements ApplicationListener<ApplicationEnvironment
 
     /**
      * Makes {@code file} owner-only (0600), creating it if needed, and creates its missing parent
-     * directories owner-only (0700). Logback rotates the log (Spring Boot's default rolling policy:
-     * {@code barge.log.<date>.<n>.gz} at 10 MB) into archives created with the process umask; in a
-     * directory Barge made they are out of other users' reach all the same. A directory that already
-     * exists keeps its permissions: it is the user's.
+     * directories owner-only (0700). Logback rotates the log ({@code barge.log.<date>.<n>.gz} at 10 MB)
+     * with {@link PrivateRollingPolicy}, which keeps the archives and the next log 0600 too. A directory
+     * that already exists keeps its permissions: it is the user's.
      */
     static void protect(Path file) {
         try {

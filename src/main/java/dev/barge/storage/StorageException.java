@@ -22,6 +22,7 @@ public final class StorageException extends RuntimeException {
     private final String detail;
     private final String vendorCode;
     private final String requestId;
+    private final String host;
     private final int attempts;
     private final boolean retriesExhausted;
 
@@ -34,6 +35,7 @@ public final class StorageException extends RuntimeException {
         this.detail = b.detail;
         this.vendorCode = b.vendorCode;
         this.requestId = b.requestId;
+        this.host = b.host;
         this.attempts = b.attempts;
         this.retriesExhausted = b.retriesExhausted;
     }
@@ -86,6 +88,15 @@ public final class StorageException extends RuntimeException {
         return requestId;
     }
 
+    /**
+     * The host the failed request was sent to, as the remote names it or as the driver chose it (a
+     * region's default host), when the driver reports it: for failures without an answer, where the
+     * remote's endpoint alone would not say where the request went. {@code null} otherwise.
+     */
+    public String host() {
+        return host;
+    }
+
     /** How many times the operation was sent before this failure was given up on (1 if not retried). */
     public int attempts() {
         return attempts;
@@ -117,6 +128,7 @@ public final class StorageException extends RuntimeException {
         b.detail = detail;
         b.vendorCode = vendorCode;
         b.requestId = requestId;
+        b.host = host;
         b.attempts = attempts;
         b.retriesExhausted = retriesExhausted;
         b.cause = getCause();
@@ -154,6 +166,7 @@ public final class StorageException extends RuntimeException {
         private String detail;
         private String vendorCode;
         private String requestId;
+        private String host;
         private Throwable cause;
         private int attempts = 1;
         private boolean retriesExhausted;
@@ -186,6 +199,12 @@ public final class StorageException extends RuntimeException {
 
         public Builder requestId(String requestId) {
             this.requestId = requestId;
+            return this;
+        }
+
+        /** {@code host[:port]} the failed request went to; see {@link StorageException#host()}. */
+        public Builder host(String host) {
+            this.host = host;
             return this;
         }
 

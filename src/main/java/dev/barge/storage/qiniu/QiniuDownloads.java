@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -33,13 +34,15 @@ final class QiniuDownloads {
     private final Auth auth;
     private final BucketManager manager;
     private final OkHttpClient http;
+    private final QiniuHosts hosts;
     private final Map<String, String> boundDomains = new ConcurrentHashMap<>();
 
-    QiniuDownloads(QiniuSettings settings, Auth auth, BucketManager manager, OkHttpClient http) {
+    QiniuDownloads(QiniuSettings settings, Auth auth, BucketManager manager, OkHttpClient http, QiniuHosts hosts) {
         this.settings = requireNonNull(settings, "settings is null");
         this.auth = requireNonNull(auth, "auth is null");
         this.manager = requireNonNull(manager, "manager is null");
         this.http = requireNonNull(http, "http is null");
+        this.hosts = requireNonNull(hosts, "hosts is null");
     }
 
     /** A URL that reads the object until {@code deadline} (unix seconds). */
@@ -58,11 +61,12 @@ final class QiniuDownloads {
         if (ranged) {
             request.header("Range", "bytes=" + offset + "-" + (offset + length - 1));
         }
+        Request get = request.build();
         Response response;
         try {
-            response = http.newCall(request.build()).execute();
+            response = http.newCall(get).execute();
         } catch (IOException e) {
-            throw QiniuErrors.io(Operation.GET, bucket, key, e);
+            throw QiniuErrors.io(Operation.GET, bucket, key, e, sentTo(bucket, get));
         }
         try {
             int code = response.code();
@@ -91,11 +95,18 @@ final class QiniuDownloads {
             return new QiniuDownloadStream(response, skip, length, bucket, key);
         } catch (IOException e) {
             response.close();
-            throw QiniuErrors.io(Operation.GET, bucket, key, e);
+            throw QiniuErrors.io(Operation.GET, bucket, key, e, sentTo(bucket, get));
         } catch (RuntimeException e) {
             response.close();
             throw e;
         }
+    }
+
+    /** The host a download request went to, as the remote's settings chose it. */
+    private QiniuHosts.Host sentTo(String bucket, Request request) {
+        HttpUrl url = request.url();
+        return hosts.download(url.host() + (url.port() == HttpUrl.defaultPort(url.scheme()) ? "" : ":" + url.port()),
+                bucket);
     }
 
     private String base(Operation op, String bucket) {
@@ -118,7 +129,7 @@ final class QiniuDownloads {
         try {
             domains = manager.domainList(bucket);
         } catch (QiniuException e) {
-            throw QiniuErrors.of(op, bucket, null, e);
+            throw QiniuErrors.of(op, bucket, null, e, hosts.of(QiniuHosts.Role.UC, bucket));
         }
         if (domains == null || domains.length == 0 || domains[0] == null || domains[0].isBlank()) {
             throw StorageException.builder(ErrorKind.INVALID_ARGUMENT, op).bucket(bucket)

@@ -17,12 +17,12 @@ final class QiniuErrors {
 
     private QiniuErrors() {}
 
-    /** A failure reported by the SDK. */
-    static StorageException of(Operation op, String bucket, String key, QiniuException e) {
+    /** A failure reported by the SDK for a request sent to {@code host}. */
+    static StorageException of(Operation op, String bucket, String key, QiniuException e, QiniuHosts.Host host) {
         if (e.response == null) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
-                return io(op, bucket, key, io);
+                return io(op, bucket, key, io, host);
             }
             return StorageException.builder(ErrorKind.PERMANENT, op).bucket(bucket).key(key)
                     .detail("the Qiniu SDK refused the request: " + e.getMessage()).cause(e).build();
@@ -43,15 +43,35 @@ final class QiniuErrors {
                 .build();
     }
 
-    /** A failure without an answer: connection refused or reset, timeout. */
+    /** A failure reading the data to send, or another local stream: no request failed. */
     static StorageException io(Operation op, String bucket, String key, IOException e) {
         if (e.getCause() instanceof StorageException source) {
-            // the payload's own stream failed (e.g. the download feeding this upload): keep its kind
             return StorageException.builder(source.kind(), op).bucket(bucket).key(key)
                     .detail("reading the data to send failed: " + source.detail()).cause(e).build();
         }
         return StorageException.builder(ErrorKind.TRANSIENT, op).bucket(bucket).key(key)
                 .detail(e.getClass().getSimpleName() + ": " + e.getMessage()).cause(e).build();
+    }
+
+    /**
+     * A failure without an answer from {@code host}: connection refused or reset, timeout, unknown host.
+     * The message names the host as the remote knows it (the exception may show only an IP address and
+     * port) and what to check.
+     */
+    static StorageException io(Operation op, String bucket, String key, IOException e, QiniuHosts.Host host) {
+        if (e.getCause() instanceof StorageException) {
+            // the payload's own stream failed (e.g. the download feeding this upload): keep its kind
+            return io(op, bucket, key, e);
+        }
+        // the SDK wraps OkHttp's exception in another IOException: name the one that says what happened
+        Throwable failure = e;
+        while (failure.getCause() instanceof IOException inner && failure.getCause() != failure) {
+            failure = inner;
+        }
+        return StorageException.builder(ErrorKind.TRANSIENT, op).bucket(bucket).key(key).host(host.host())
+                .detail("Kodo at " + host.host() + " (" + host.role() + ") did not answer: "
+                        + failure.getClass().getSimpleName() + ": " + failure.getMessage() + "; " + host.check())
+                .cause(e).build();
     }
 
     static ErrorKind kindOf(int status, String error) {

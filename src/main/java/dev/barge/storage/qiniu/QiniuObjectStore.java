@@ -90,6 +90,7 @@ final class QiniuObjectStore implements ObjectStore {
     private final OkHttpClient http;
     private final QiniuUploads uploads;
     private final QiniuDownloads downloads;
+    private final QiniuHosts hosts;
     private final Capabilities capabilities;
 
     QiniuObjectStore(QiniuSettings settings) {
@@ -97,6 +98,7 @@ final class QiniuObjectStore implements ObjectStore {
         Auth auth = Auth.create(settings.accessKey(), settings.secretKey().reveal());
         Configuration cfg = configuration(settings);
         this.manager = new BucketManager(auth, cfg);
+        this.hosts = new QiniuHosts(settings, cfg);
         // Retries happen in one place, Barge's retry layer, so OkHttp must not replay requests either
         // (with a streamed body it would send a stream that was already read).
         this.http = new OkHttpClient.Builder()
@@ -108,8 +110,8 @@ final class QiniuObjectStore implements ObjectStore {
                 .build();
         Duration tokenTtl = settings.requestTimeout().multipliedBy(2).compareTo(MIN_TOKEN_TTL) > 0
                 ? settings.requestTimeout().multipliedBy(2) : MIN_TOKEN_TTL;
-        this.uploads = new QiniuUploads(http, auth, cfg, tokenTtl);
-        this.downloads = new QiniuDownloads(settings, auth, manager, http);
+        this.uploads = new QiniuUploads(http, auth, cfg, tokenTtl, hosts);
+        this.downloads = new QiniuDownloads(settings, auth, manager, http, hosts);
         this.capabilities = Capabilities.builder()
                 .copy(Long.MAX_VALUE)
                 .multipart(MIN_PART_SIZE, MAX_PART_SIZE, MAX_PARTS)
@@ -181,7 +183,8 @@ final class QiniuObjectStore implements ObjectStore {
             listing = manager.listFiles(request.bucket(), request.prefix(), marker, request.pageSize(),
                     request.delimiter() == null ? "" : request.delimiter());
         } catch (QiniuException e) {
-            throw QiniuErrors.of(Operation.LIST, request.bucket(), request.prefix(), e);
+            throw QiniuErrors.of(Operation.LIST, request.bucket(), request.prefix(), e,
+                    hosts.of(QiniuHosts.Role.RSF, request.bucket()));
         }
         List<ObjectInfo> objects = new ArrayList<>();
         if (listing.items != null) {
@@ -367,7 +370,7 @@ final class QiniuObjectStore implements ObjectStore {
             manager.delete(bucket, key);
         } catch (QiniuException e) {
             if (e.code() != 612) {
-                throw QiniuErrors.of(Operation.DELETE, bucket, key, e);
+                throw QiniuErrors.of(Operation.DELETE, bucket, key, e, rs(bucket));
             }
         }
     }
@@ -441,7 +444,7 @@ final class QiniuObjectStore implements ObjectStore {
             BatchStatus[] statuses = response.jsonToObject(BatchStatus[].class);
             return new BatchAnswer(statuses == null ? new BatchStatus[0] : statuses, response.reqId);
         } catch (QiniuException e) {
-            throw QiniuErrors.of(op, bucket, null, e);
+            throw QiniuErrors.of(op, bucket, null, e, rs(bucket));
         }
     }
 
@@ -454,7 +457,7 @@ final class QiniuObjectStore implements ObjectStore {
         try {
             manager.createBucket(bucket, region);
         } catch (QiniuException e) {
-            throw QiniuErrors.of(Operation.CREATE_BUCKET, bucket, null, e);
+            throw QiniuErrors.of(Operation.CREATE_BUCKET, bucket, null, e, uc(bucket));
         }
     }
 
@@ -464,7 +467,7 @@ final class QiniuObjectStore implements ObjectStore {
         try {
             names = manager.buckets();
         } catch (QiniuException e) {
-            throw QiniuErrors.of(Operation.LIST_BUCKETS, null, null, e);
+            throw QiniuErrors.of(Operation.LIST_BUCKETS, null, null, e, uc(null));
         }
         if (names == null) {
             return List.of();
@@ -480,7 +483,7 @@ final class QiniuObjectStore implements ObjectStore {
         try {
             first = manager.listFiles(bucket, "", null, 1, "");
         } catch (QiniuException e) {
-            throw QiniuErrors.of(Operation.DELETE_BUCKET, bucket, null, e);
+            throw QiniuErrors.of(Operation.DELETE_BUCKET, bucket, null, e, hosts.of(QiniuHosts.Role.RSF, bucket));
         }
         if (first.items != null && first.items.length > 0) {
             throw StorageException.builder(ErrorKind.CONFLICT, Operation.DELETE_BUCKET).bucket(bucket)
@@ -490,7 +493,7 @@ final class QiniuObjectStore implements ObjectStore {
         try {
             manager.deleteBucket(bucket);
         } catch (QiniuException e) {
-            throw QiniuErrors.of(Operation.DELETE_BUCKET, bucket, null, e);
+            throw QiniuErrors.of(Operation.DELETE_BUCKET, bucket, null, e, uc(bucket));
         }
     }
 
@@ -532,8 +535,8 @@ final class QiniuObjectStore implements ObjectStore {
                 manager.copy(sourceBucket, sourceKey, targetBucket, targetKey, true);
             } catch (QiniuException e) {
                 // the source was just found: a missing bucket now is the target's
-                throw e.code() == 631 ? QiniuErrors.of(Operation.COPY, targetBucket, targetKey, e)
-                        : QiniuErrors.of(Operation.COPY, sourceBucket, sourceKey, e);
+                throw e.code() == 631 ? QiniuErrors.of(Operation.COPY, targetBucket, targetKey, e, rs(sourceBucket))
+                        : QiniuErrors.of(Operation.COPY, sourceBucket, sourceKey, e, rs(sourceBucket));
             }
         }
         if (request.replaceMetadata()) {
@@ -578,7 +581,7 @@ final class QiniuObjectStore implements ObjectStore {
         try {
             manager.changeType(bucket, key, StorageType.values()[type]);
         } catch (QiniuException e) {
-            throw QiniuErrors.of(op, bucket, key, e);
+            throw QiniuErrors.of(op, bucket, key, e, rs(bucket));
         }
     }
 
@@ -602,7 +605,7 @@ final class QiniuObjectStore implements ObjectStore {
         try {
             manager.restoreArchive(bucket, key, request.days());
         } catch (QiniuException e) {
-            throw QiniuErrors.of(Operation.RESTORE, bucket, key, e);
+            throw QiniuErrors.of(Operation.RESTORE, bucket, key, e, rs(bucket));
         }
     }
 
@@ -729,8 +732,18 @@ final class QiniuObjectStore implements ObjectStore {
         try {
             return info(key, manager.stat(bucket, key), true);
         } catch (QiniuException e) {
-            throw QiniuErrors.of(op, bucket, key, e);
+            throw QiniuErrors.of(op, bucket, key, e, rs(bucket));
         }
+    }
+
+    /** The host of the SDK's rs requests for the bucket: stat, delete, batch, copy, chtype, restoreAr. */
+    private QiniuHosts.Host rs(String bucket) {
+        return hosts.of(QiniuHosts.Role.RS, bucket);
+    }
+
+    /** The host of the SDK's uc requests: buckets, domains. */
+    private QiniuHosts.Host uc(String bucket) {
+        return hosts.of(QiniuHosts.Role.UC, bucket);
     }
 
     /** An object as Kodo describes it; listings carry no content type and no metadata. */

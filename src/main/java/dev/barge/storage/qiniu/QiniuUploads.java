@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.zip.CRC32;
 import okhttp3.Call;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.MultipartBody;
 import okhttp3.OkHttpClient;
@@ -43,12 +44,14 @@ final class QiniuUploads {
     private final Auth auth;
     private final Configuration cfg;
     private final Duration tokenTtl;
+    private final QiniuHosts hosts;
 
-    QiniuUploads(OkHttpClient http, Auth auth, Configuration cfg, Duration tokenTtl) {
+    QiniuUploads(OkHttpClient http, Auth auth, Configuration cfg, Duration tokenTtl, QiniuHosts hosts) {
         this.http = requireNonNull(http, "http is null");
         this.auth = requireNonNull(auth, "auth is null");
         this.cfg = requireNonNull(cfg, "cfg is null");
         this.tokenTtl = requireNonNull(tokenTtl, "tokenTtl is null");
+        this.hosts = requireNonNull(hosts, "hosts is null");
     }
 
     /** An upload token for exactly this key, giving new objects the storage type {@code fileType}. */
@@ -147,7 +150,8 @@ final class QiniuUploads {
         try {
             host = cfg.upHost(token);
         } catch (QiniuException e) {
-            throw QiniuErrors.of(op, bucket, key, e);
+            // without a region, the SDK asks the uc host for the bucket's upload hosts
+            throw QiniuErrors.of(op, bucket, key, e, hosts.of(QiniuHosts.Role.UP, bucket));
         }
         if (!host.contains("://")) {
             host = (cfg.useHttpsDomains ? "https://" : "http://") + host;
@@ -176,7 +180,9 @@ final class QiniuUploads {
             if (e instanceof PayloadException payload) {
                 throw payload.failure;
             }
-            throw QiniuErrors.io(op, bucket, key, e);
+            HttpUrl url = request.url();
+            String host = url.host() + (url.port() == HttpUrl.defaultPort(url.scheme()) ? "" : ":" + url.port());
+            throw QiniuErrors.io(op, bucket, key, e, hosts.upload(host));
         } catch (com.google.gson.JsonParseException e) {
             throw QiniuErrors.status(op, bucket, key, 599, "answer is not JSON: " + e.getMessage(), null, e);
         }
