@@ -8,6 +8,8 @@ import dev.barge.job.DeleteJob;
 import dev.barge.job.DeleteParameters;
 import dev.barge.job.MigrateJob;
 import dev.barge.job.MigrateParameters;
+import dev.barge.job.VerifyJob;
+import dev.barge.job.VerifyParameters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +37,8 @@ final class JobDescriptions {
     /** The describers of Barge's jobs. */
     static JobDescriptions standard() {
         return new JobDescriptions(Map.of(MigrateJob.NAME, p -> migration(MigrateParameters.from(p)),
-                DeleteJob.NAME, p -> DeleteParameters.from(p).toString()));
+                DeleteJob.NAME, p -> DeleteParameters.from(p).toString(),
+                VerifyJob.NAME, p -> VerifyParameters.from(p).toString()));
     }
 
     /** One execution in words. */
