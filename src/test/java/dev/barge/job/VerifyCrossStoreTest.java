@@ -32,6 +32,7 @@ import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -44,6 +45,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(properties = {
         "barge.transfer.multipart-threshold=1MB",
         "barge.transfer.part-size=1MB"})
+@Import(StoreFaults.class)
 class VerifyCrossStoreTest {
     private static final AtomicInteger BUCKETS = new AtomicInteger();
     private static final TestPostgres.Schema SCHEMA = TestPostgres.freshSchema();
@@ -61,6 +63,9 @@ class VerifyCrossStoreTest {
 
     @Autowired
     JobRecords records;
+
+    @Autowired
+    StoreFaults faults;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -148,6 +153,13 @@ class VerifyCrossStoreTest {
         ObjectInfo multipart = s3.stat(in, "large.bin");
         assertThat(multipart.etag()).contains("-");
         assertThat(multipart.checksums()).isEmpty();
+        // the local source's MD5 against the one the multipart copy recorded in its metadata: decided
+        // without reading a byte, even with download asked for (every read of S3 would be refused)
+        faults.arm("s3", StoreFaults.EVERY_KEY, StoreFaults.Fault.DENY_READ);
+        JobExecution copied = verify.run(parameters("disk:" + staging, "s3:" + in, true));
+        faults.clear();
+        assertThat(copied.getExitStatus().getExitCode()).isEqualTo(ExitStatus.COMPLETED.getExitCode());
+        assertThat(records.totals(copied.getId()).get(Outcome.MATCHED).objects()).isEqualTo(5);
         objects.forEach((key, data) -> kodo.put(PutRequest.builder(out, key).build(),
                 Payload.ofBytes(key.equals("large.bin") ? flipped(data) : data)));
         Map<String, String> s3Before = digests(s3, in);

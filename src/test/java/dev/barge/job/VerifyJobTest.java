@@ -293,6 +293,39 @@ class VerifyJobTest {
     }
 
     @Test
+    void onlyKeysTheSelectionTakesAreComparedOnEitherSide() throws Exception {
+        put(src, in, "a.jpg", "jpeg");
+        put(dst, out, "a.jpg", "jpeg");
+        put(src, in, "b.jpg", "only here");
+        put(src, in, "c.txt", "only at the source, not taken");
+        put(dst, out, "d.txt", "only at the target, not taken");
+        put(dst, out, "e.jpg", "only at the target");
+        VerifyParameters p = new VerifyParameters("src:" + in, "dst:" + out,
+                new Selection(List.of("*.jpg"), List.of(), null, null, null, null, Set.of()), IdentityCheck.CHECKSUM,
+                false, 2, 10, 10);
+
+        JobExecution execution = verify.run(p);
+
+        Map<Outcome, JobRecords.Total> totals = records.totals(execution.getId());
+        assertThat(totals.get(Outcome.MATCHED).objects()).isEqualTo(1);
+        assertThat(totals.get(Outcome.SKIPPED_FILTERED).objects()).isEqualTo(2);
+        assertThat(records.failures(execution.getId())).extracting(JobRecords.Failure::key, JobRecords.Failure::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("b.jpg", "MISSING_AT_TARGET"),
+                        org.assertj.core.groups.Tuple.tuple("e.jpg", "MISSING_AT_SOURCE"));
+    }
+
+    @Test
+    void aMissingBucketFailsTheRunWithItsCause() throws Exception {
+        put(src, in, "x", "x");
+
+        JobExecution execution = verify.run(parameters("src:" + in, "dst:no-such-bucket-" + out, false, 2));
+
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(execution.getExitStatus().getExitDescription()).contains("no-such-bucket-" + out);
+        assertThat(records.totals(execution.getId()).get(Outcome.MATCHED).objects()).isZero();
+    }
+
+    @Test
     void aLocationIsNotVerifiedAgainstItself() {
         put(src, in, "x", "x");
 
