@@ -2,8 +2,10 @@ package dev.barge.batch;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.storage.ErrorKind;
 import dev.barge.storage.ObjectInfo;
 import dev.barge.storage.ObjectStore;
+import dev.barge.storage.Operation;
 import dev.barge.storage.StorageException;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
@@ -71,6 +73,15 @@ public final class VerifyPlanner implements ItemProcessor<ObjectPair, PlannedChe
             return new PlannedCheck(pair, PlannedCheck.Decision.FAILED, null, e);
         }
         if (download && verdict.basis() == ObjectComparison.Basis.TIME_WITHOUT_CHECKSUM) {
+            ObjectInfo archived = !s.isReadable() ? s : !t.isReadable() ? t : null;
+            if (archived != null) {
+                return new PlannedCheck(pair, PlannedCheck.Decision.FAILED, null, StorageException
+                        .builder(ErrorKind.PRECONDITION_FAILED, Operation.GET)
+                        .bucket(archived == s ? sourceBucket : targetBucket).key(archived.key())
+                        .detail("its content can't be compared: it is in " + archived.storageClass().displayName()
+                                + " and must be restored first, and no checksum both sides report can decide")
+                        .build());
+            }
             return new PlannedCheck(pair, PlannedCheck.Decision.COMPARE_CONTENT, null);
         }
         return verdict.identical() ? new PlannedCheck(pair, PlannedCheck.Decision.MATCHED, null)

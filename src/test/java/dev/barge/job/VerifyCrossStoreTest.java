@@ -160,6 +160,18 @@ class VerifyCrossStoreTest {
         faults.clear();
         assertThat(copied.getExitStatus().getExitCode()).isEqualTo(ExitStatus.COMPLETED.getExitCode());
         assertThat(records.totals(copied.getId()).get(Outcome.MATCHED).objects()).isEqualTo(5);
+        // the metadata can't be asked for: that key is recorded, the others are compared
+        faults.arm("s3", "large.bin", StoreFaults.Fault.LOSE_WRITE);
+        JobExecution headless = verify.run(parameters("disk:" + staging, "s3:" + in, false));
+        faults.clear();
+        assertThat(headless.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(headless.getExitStatus().getExitCode()).isEqualTo(VerifyJob.COMPLETED_WITH_SKIPS);
+        assertThat(records.totals(headless.getId()).get(Outcome.MATCHED).objects()).isEqualTo(4);
+        assertThat(records.failures(headless.getId())).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("large.bin");
+            assertThat(f.kind()).isEqualTo("NOT_FOUND");
+            assertThat(f.isFinding()).isFalse();
+        });
         objects.forEach((key, data) -> kodo.put(PutRequest.builder(out, key).build(),
                 Payload.ofBytes(key.equals("large.bin") ? flipped(data) : data)));
         Map<String, String> s3Before = digests(s3, in);

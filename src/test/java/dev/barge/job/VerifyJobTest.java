@@ -230,6 +230,26 @@ class VerifyJobTest {
     }
 
     @Test
+    void anArchivedObjectWhoseContentMustBeComparedIsRecordedNotRead() throws Exception {
+        src.put(PutRequest.builder(in, "cold").storageClass(dev.barge.storage.StorageClass.of(
+                dev.barge.storage.StorageClass.Family.ARCHIVE)).build(), Payload.ofBytes("frozen".getBytes()));
+        file("dst", out, "cold", "frozen");
+        put(src, in, "warm", "w");
+        file("dst", out, "warm", "w");
+        faults.arm("src", "cold", StoreFaults.Fault.DENY_READ);
+
+        JobExecution execution = verify.run(parameters("src:" + in, "dst:" + out, true, 10));
+
+        assertThat(execution.getExitStatus().getExitCode()).isEqualTo(VerifyJob.COMPLETED_WITH_SKIPS);
+        assertThat(records.totals(execution.getId()).get(Outcome.MATCHED).objects()).isEqualTo(1);
+        assertThat(records.failures(execution.getId())).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("cold");
+            assertThat(f.kind()).isEqualTo("PRECONDITION_FAILED");
+            assertThat(f.message()).contains("restored first");
+        });
+    }
+
+    @Test
     void aRunThatFailedHalfWayIsFinishedByRunningItAgainAndEachKeyIsReportedOnce() throws Exception {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
