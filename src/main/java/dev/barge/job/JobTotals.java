@@ -18,9 +18,9 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 
 /**
  * Every job's start and end: sets up the execution's totals; at the end stops the job's pools, marks
- * a run that found differences ({@value #DIFFERENCES_FOUND}, for a comparing job) or else skipped
- * failed objects ({@value #COMPLETED_WITH_SKIPS}), puts the one-line cause of a failed run in its
- * exit description, and logs the totals.
+ * a run that skipped failed objects ({@value #COMPLETED_WITH_SKIPS}: a rerun retries them) or else,
+ * for a comparing job, found differences ({@value #DIFFERENCES_FOUND}), puts the one-line cause of
+ * a failed run in its exit description, and logs the totals.
  */
 final class JobTotals implements JobExecutionListener {
     /** The exit code of a completed run that skipped objects for failures. */
@@ -68,13 +68,13 @@ final class JobTotals implements JobExecutionListener {
         List<String> found = differences.stream().sorted().filter(o -> totals.get(o).objects() > 0)
                 .map(o -> totals.get(o).objects() + " " + o.name().toLowerCase(Locale.ROOT).replace('_', ' '))
                 .toList();
-        if (execution.getStatus() == BatchStatus.COMPLETED && !found.isEmpty()) {
-            execution.setExitStatus(new ExitStatus(DIFFERENCES_FOUND, "differences found: " + String.join(", ", found)
-                    + (failed > 0 ? "; " + failed + " objects failed and were skipped" : "")
-                    + "; see the failures of execution " + execution.getId()));
-        } else if (execution.getStatus() == BatchStatus.COMPLETED && failed > 0) {
+        if (execution.getStatus() == BatchStatus.COMPLETED && failed > 0) {
             execution.setExitStatus(new ExitStatus(COMPLETED_WITH_SKIPS, failed + " objects failed and were skipped;"
+                    + (found.isEmpty() ? "" : " differences found: " + String.join(", ", found) + ";")
                     + " see the failures of execution " + execution.getId()));
+        } else if (execution.getStatus() == BatchStatus.COMPLETED && !found.isEmpty()) {
+            execution.setExitStatus(new ExitStatus(DIFFERENCES_FOUND, "differences found: " + String.join(", ", found)
+                    + "; see the failures of execution " + execution.getId()));
         } else if (execution.getStatus() == BatchStatus.FAILED) {
             FailureCause.of(execution).ifPresent(cause -> {
                 log.error("execution {} failed: {}", execution.getId(), cause,

@@ -41,9 +41,10 @@ import org.springframework.transaction.PlatformTransactionManager;
  * ({@link JobRecords#failures}, {@link JobRecords.Failure#isFinding}); totals count
  * {@link Outcome#MATCHED}, {@link Outcome#MISSING_AT_TARGET}, {@link Outcome#MISSING_AT_SOURCE},
  * {@link Outcome#DIFFERENT}, {@link Outcome#SKIPPED_FILTERED} and {@link Outcome#FAILED} (unreadable).
- * A completed run that found any difference ends with exit code {@value #DIFFERENCES_FOUND}; one that
- * found none but skipped unreadable objects with {@value #COMPLETED_WITH_SKIPS}; one where both sides
- * match with {@code COMPLETED}.
+ * A completed run that skipped unreadable objects ends with exit code {@value #COMPLETED_WITH_SKIPS}
+ * (the comparison is incomplete; a rerun retries them), whatever else it found; one that found any
+ * difference and skipped nothing with {@value #DIFFERENCES_FOUND}; one where both sides match with
+ * {@code COMPLETED}.
  */
 @Component
 public final class VerifyJob {
