@@ -11,22 +11,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one chunk did, object by object: totals by outcome, and the objects given up on with the
- * reason. {@link #record} writes both in the chunk's transaction (failures are kept even if it rolls
- * back) and fails the step once more objects failed in the execution than its skip limit allows.
- * The bookkeeping every job's writer shares.
+ * What one chunk did, object by object: totals by outcome, the objects given up on with the
+ * reason, and the objects a comparison reports (missing, different) with what it found.
+ * {@link #record} writes them all in the chunk's transaction (failures are kept even if it rolls
+ * back; findings go with it, to be found again when the chunk is done again) and fails the step
+ * once more objects failed in the execution than its skip limit allows; findings are results, not
+ * failures, and do not count against it. The bookkeeping every job's writer shares.
  */
 public final class ChunkTally {
     private static final Logger log = LoggerFactory.getLogger(ChunkTally.class);
 
     private final Map<Outcome, JobRecords.Total> totals = new EnumMap<>(Outcome.class);
     private final List<Failed> failed = new ArrayList<>();
+    private final List<Finding> findings = new ArrayList<>();
 
     /** An object given up on: its full key, its size if known, and why. */
     public record Failed(String key, Long size, StorageException failure) {
         public Failed {
             requireNonNull(key, "key is null");
             requireNonNull(failure, "failure is null");
+        }
+    }
+
+    /** An object a comparison reports: its full key, its size, what was found and, in words, what differs. */
+    public record Finding(String key, Long size, Outcome outcome, String message) {
+        public Finding {
+            requireNonNull(key, "key is null");
+            requireNonNull(outcome, "outcome is null");
+            requireNonNull(message, "message is null");
         }
     }
 
@@ -42,6 +54,19 @@ public final class ChunkTally {
     /** Gives up on one object; it is counted as {@link Outcome#FAILED} when recorded. */
     public void fail(String key, Long size, StorageException failure) {
         failed.add(new Failed(key, size, failure));
+    }
+
+    /**
+     * Reports one object under {@code outcome} (counted with {@code size} bytes, 0 if unknown) with
+     * what was found, to be listed with the execution's failures.
+     */
+    public void report(String key, Long size, Outcome outcome, String message) {
+        findings.add(new Finding(key, size, outcome, message));
+        add(outcome, size != null ? size : 0);
+    }
+
+    public List<Finding> findings() {
+        return List.copyOf(findings);
     }
 
     public List<Failed> failures() {
@@ -61,6 +86,10 @@ public final class ChunkTally {
             records.recordFailure(jobExecutionId, stepName, f.key(), f.size(), f.failure());
             add(Outcome.FAILED, f.size() != null ? f.size() : 0);
             log.warn("skipped {}: {}", f.key(), f.failure().getMessage());
+        }
+        for (Finding f : findings) {
+            records.recordFinding(jobExecutionId, stepName, f.key(), f.size(), f.outcome(), f.message());
+            log.info("{} {}: {}", f.outcome(), f.key(), f.message());
         }
         records.addTotals(jobExecutionId, totals);
         long failures = failuresBefore + failed.size();

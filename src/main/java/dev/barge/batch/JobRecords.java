@@ -15,13 +15,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Barge's own records of an execution, beside Spring Batch's: totals by outcome, written in the
- * chunk's transaction so that they count exactly the committed work, and per-object failures,
+ * chunk's transaction so that they count exactly the committed work; per-object failures,
  * written in a transaction of their own so that the reasons survive a chunk that rolls back (the
- * one that broke the skip limit, say).
+ * one that broke the skip limit, say); and per-object findings of a comparison ({@code verify}:
+ * missing, different), in the failure table beside the failures but written in the chunk's
+ * transaction, so that a chunk done again after a restart reports each key once.
  */
 public final class JobRecords {
     private static final int MAX_MESSAGE = 4000;
     private static final int MAX_CODE = 255;
+    /** The {@code OPERATION} of a finding's row, which tells it from a failure's (a storage operation). */
+    public static final String FINDING_OPERATION = "verify";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
@@ -32,9 +36,18 @@ public final class JobRecords {
         ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    /** One failed object, as recorded. */
+    /**
+     * One failed object, as recorded; or one finding ({@link #isFinding}), whose {@code kind} is its
+     * {@link Outcome}'s name, whose {@code operation} is {@value #FINDING_OPERATION} and whose
+     * {@code message} says what differs.
+     */
     public record Failure(String step, String key, Long size, String kind, String operation, String message,
-            String vendorCode, String requestId, int attempts, Instant failedAt) {}
+            String vendorCode, String requestId, int attempts, Instant failedAt) {
+        /** Whether this is a comparison's finding, not a failure. */
+        public boolean isFinding() {
+            return FINDING_OPERATION.equals(operation);
+        }
+    }
 
     /** Objects and bytes of one outcome. */
     public record Total(long objects, long bytes) {
@@ -85,6 +98,22 @@ public final class JobRecords {
                 truncate(e.vendorCode(), MAX_CODE), truncate(e.requestId(), MAX_CODE), e.attempts(), Timestamp.from(Instant.now())));
     }
 
+    /**
+     * Records what a comparison found for one object, in the caller's (the chunk's) transaction.
+     *
+     * @param key the full key: the source's, or the target's when only the target has it
+     * @param outcome what was found, e.g. {@link Outcome#MISSING_AT_TARGET}
+     * @param message what differs, with both locations
+     */
+    public void recordFinding(long jobExecutionId, String step, String key, Long size, Outcome outcome,
+            String message) {
+        jdbc.update("insert into BARGE_OBJECT_FAILURE (JOB_EXECUTION_ID, STEP_NAME, OBJECT_KEY, OBJECT_SIZE, ERROR_KIND,"
+                        + " OPERATION, MESSAGE, ATTEMPTS, FAILED_AT) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                jobExecutionId, step, key, size, outcome.name(), FINDING_OPERATION, truncate(message, MAX_MESSAGE), 1,
+                Timestamp.from(Instant.now()));
+    }
+
+    /** The failures and findings of an execution, in the order recorded. */
     public List<Failure> failures(long jobExecutionId) {
         return jdbc.query("select STEP_NAME, OBJECT_KEY, OBJECT_SIZE, ERROR_KIND, OPERATION, MESSAGE, VENDOR_CODE,"
                         + " REQUEST_ID, ATTEMPTS, FAILED_AT from BARGE_OBJECT_FAILURE where JOB_EXECUTION_ID = ? order by ID",
@@ -94,9 +123,10 @@ public final class JobRecords {
                 jobExecutionId);
     }
 
+    /** The objects an execution gave up on, findings not counted: what its skip limit counts. */
     public long failureCount(long jobExecutionId) {
-        Long count = jdbc.queryForObject("select count(*) from BARGE_OBJECT_FAILURE where JOB_EXECUTION_ID = ?",
-                Long.class, jobExecutionId);
+        Long count = jdbc.queryForObject("select count(*) from BARGE_OBJECT_FAILURE where JOB_EXECUTION_ID = ?"
+                        + " and (OPERATION is null or OPERATION <> ?)", Long.class, jobExecutionId, FINDING_OPERATION);
         return count == null ? 0 : count;
     }
 

@@ -18,5 +18,13 @@ public enum Outcome {
     /** The object can be read: restored, or found restored (restore). */
     RESTORED,
     /** The object is not archived: it can be read without a restore (restore). */
-    NOT_ARCHIVED
+    NOT_ARCHIVED,
+    /** Both sides hold the object, and they are identical by the job's check (verify). */
+    MATCHED,
+    /** The source holds the object, the target does not (verify). */
+    MISSING_AT_TARGET,
+    /** The target holds the object, the source does not (verify). */
+    MISSING_AT_SOURCE,
+    /** Both sides hold the object, and their size, checksum or content differs (verify). */
+    DIFFERENT
 }

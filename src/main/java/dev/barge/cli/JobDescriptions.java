@@ -8,6 +8,9 @@ import dev.barge.job.DeleteJob;
 import dev.barge.job.DeleteParameters;
 import dev.barge.job.MigrateJob;
 import dev.barge.job.MigrateParameters;
+import dev.barge.job.Selection;
+import dev.barge.job.VerifyJob;
+import dev.barge.job.VerifyParameters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +38,8 @@ final class JobDescriptions {
     /** The describers of Barge's jobs. */
     static JobDescriptions standard() {
         return new JobDescriptions(Map.of(MigrateJob.NAME, p -> migration(MigrateParameters.from(p)),
-                DeleteJob.NAME, p -> DeleteParameters.from(p).toString()));
+                DeleteJob.NAME, p -> DeleteParameters.from(p).toString(),
+                VerifyJob.NAME, p -> verification(VerifyParameters.from(p))));
     }
 
     /** One execution in words. */
@@ -64,24 +68,7 @@ final class JobDescriptions {
         if (p.mode() == MigrationMode.SYNC && p.deleteExtraneous()) {
             options.add("--delete-extraneous");
         }
-        p.includes().forEach(glob -> options.add("include '" + glob + "'"));
-        p.excludes().forEach(glob -> options.add("exclude '" + glob + "'"));
-        if (p.minSize() != null) {
-            options.add("min-size " + size(p.minSize()));
-        }
-        if (p.maxSize() != null) {
-            options.add("max-size " + size(p.maxSize()));
-        }
-        if (p.minAge() != null) {
-            options.add("min-age " + age(p.minAge()));
-        }
-        if (p.maxAge() != null) {
-            options.add("max-age " + age(p.maxAge()));
-        }
-        if (!p.storageClasses().isEmpty()) {
-            options.add("from storage class " + String.join(", ", p.storageClasses().stream()
-                    .map(f -> f.name().toLowerCase(Locale.ROOT)).sorted().toList()));
-        }
+        selection(p.selection(), options);
         if (p.targetStorageClass() != null) {
             options.add("storage class " + p.targetStorageClass().displayName());
         }
@@ -90,6 +77,42 @@ final class JobDescriptions {
         }
         return MigrateJob.NAME + " " + p.mode().name().toLowerCase(Locale.ROOT) + " " + p.source() + " -> "
                 + p.target() + (options.isEmpty() ? "" : " (" + String.join(", ", options) + ")");
+    }
+
+    /** A verification: {@code verify SOURCE -> TARGET (options)}. */
+    static String verification(VerifyParameters p) {
+        List<String> options = new ArrayList<>();
+        if (p.identityCheck() != IdentityCheck.CHECKSUM) {
+            options.add(p.identityCheck() == IdentityCheck.SIZE_ONLY ? "--size-only" : "size and time");
+        }
+        if (p.download()) {
+            options.add("--download");
+        }
+        selection(p.selection(), options);
+        return VerifyJob.NAME + " " + p.source() + " -> " + p.target()
+                + (options.isEmpty() ? "" : " (" + String.join(", ", options) + ")");
+    }
+
+    /** The filters of a selection, as options. */
+    private static void selection(Selection s, List<String> options) {
+        s.includes().forEach(glob -> options.add("include '" + glob + "'"));
+        s.excludes().forEach(glob -> options.add("exclude '" + glob + "'"));
+        if (s.minSize() != null) {
+            options.add("min-size " + size(s.minSize()));
+        }
+        if (s.maxSize() != null) {
+            options.add("max-size " + size(s.maxSize()));
+        }
+        if (s.minAge() != null) {
+            options.add("min-age " + age(s.minAge()));
+        }
+        if (s.maxAge() != null) {
+            options.add("max-age " + age(s.maxAge()));
+        }
+        if (!s.storageClasses().isEmpty()) {
+            options.add("from storage class " + String.join(", ", s.storageClasses().stream()
+                    .map(f -> f.name().toLowerCase(Locale.ROOT)).sorted().toList()));
+        }
     }
 
     /** A size as written: {@code 1 MiB} when it is a whole number of a unit, else {@link Formats#bytes}. */

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.batch.JobRecords;
 import dev.barge.batch.Outcome;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,27 +18,40 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 
 /**
  * Every job's start and end: sets up the execution's totals; at the end stops the job's pools, marks
- * a run that skipped failed objects ({@value #COMPLETED_WITH_SKIPS}), puts the one-line cause of a
- * failed run in its exit description, and logs the totals.
+ * a run that skipped failed objects ({@value #COMPLETED_WITH_SKIPS}: a rerun retries them) or else,
+ * for a comparing job, found differences ({@value #DIFFERENCES_FOUND}), puts the one-line cause of
+ * a failed run in its exit description, and logs the totals.
  */
 final class JobTotals implements JobExecutionListener {
     /** The exit code of a completed run that skipped objects for failures. */
     static final String COMPLETED_WITH_SKIPS = "COMPLETED_WITH_SKIPS";
+    /** The exit code of a completed comparison that found objects missing or different. */
+    static final String DIFFERENCES_FOUND = "DIFFERENCES_FOUND";
 
     private static final Logger log = LoggerFactory.getLogger(JobTotals.class);
 
     private final JobRecords records;
     private final Object description;
     private final List<ExecutorService> pools;
+    private final Set<Outcome> differences;
 
     /**
      * @param description what the job does, logged at the start ({@code toString()} of its parameters)
      * @param pools stopped when the job ends
      */
     JobTotals(JobRecords records, Object description, List<ExecutorService> pools) {
+        this(records, description, pools, Set.of());
+    }
+
+    /**
+     * @param differences the outcomes that are differences found (a comparing job's); a completed run
+     *     that counted any of them ends with {@value #DIFFERENCES_FOUND}
+     */
+    JobTotals(JobRecords records, Object description, List<ExecutorService> pools, Set<Outcome> differences) {
         this.records = requireNonNull(records, "records is null");
         this.description = requireNonNull(description, "description is null");
         this.pools = List.copyOf(pools);
+        this.differences = Set.copyOf(differences);
     }
 
     @Override
@@ -50,9 +65,16 @@ final class JobTotals implements JobExecutionListener {
         pools.forEach(ExecutorService::shutdownNow);
         Map<Outcome, JobRecords.Total> totals = records.totals(execution.getId());
         long failed = totals.get(Outcome.FAILED).objects();
+        List<String> found = differences.stream().sorted().filter(o -> totals.get(o).objects() > 0)
+                .map(o -> totals.get(o).objects() + " " + o.name().toLowerCase(Locale.ROOT).replace('_', ' '))
+                .toList();
         if (execution.getStatus() == BatchStatus.COMPLETED && failed > 0) {
             execution.setExitStatus(new ExitStatus(COMPLETED_WITH_SKIPS, failed + " objects failed and were skipped;"
+                    + (found.isEmpty() ? "" : " differences found: " + String.join(", ", found) + ";")
                     + " see the failures of execution " + execution.getId()));
+        } else if (execution.getStatus() == BatchStatus.COMPLETED && !found.isEmpty()) {
+            execution.setExitStatus(new ExitStatus(DIFFERENCES_FOUND, "differences found: " + String.join(", ", found)
+                    + "; see the failures of execution " + execution.getId()));
         } else if (execution.getStatus() == BatchStatus.FAILED) {
             FailureCause.of(execution).ifPresent(cause -> {
                 log.error("execution {} failed: {}", execution.getId(), cause,

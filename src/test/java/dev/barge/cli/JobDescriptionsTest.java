@@ -2,11 +2,17 @@ package dev.barge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.barge.batch.IdentityCheck;
 import dev.barge.batch.MigrationMode;
 import dev.barge.job.MigrateParameters;
+import dev.barge.job.Selection;
+import dev.barge.job.VerifyJob;
+import dev.barge.job.VerifyParameters;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
@@ -23,6 +29,19 @@ class JobDescriptionsTest {
                 .isEqualTo("migrate sync s3:photos -> oss:backup (--delete-extraneous, include '*.jpg', min-size 1 MiB)");
         assertThat(JobDescriptions.migration(MigrateParameters.builder("s3:a", "s3:b").build()))
                 .isEqualTo("migrate copy s3:a -> s3:b");
+    }
+
+    @Test
+    void aVerificationIsDescribedWithItsLocationsChecksAndFilters() {
+        VerifyParameters p = new VerifyParameters("s3:photos", "kodo:copy/photos", new Selection(List.of("*.jpg"),
+                List.of(), null, null, null, Duration.ofDays(30), Set.of()), IdentityCheck.CHECKSUM, true, 4, 100, 10);
+        JobExecution execution = new JobExecution(1L, new JobInstance(1L, VerifyJob.NAME),
+                p.toJobParameters(1, Instant.EPOCH));
+
+        assertThat(JobDescriptions.standard().describe(execution))
+                .isEqualTo("verify s3:photos -> kodo:copy/photos (--download, include '*.jpg', max-age 30d)");
+        assertThat(JobDescriptions.verification(new VerifyParameters("s3:a", "s3:b", Selection.ALL,
+                IdentityCheck.SIZE_ONLY, false, 1, 1, 0))).isEqualTo("verify s3:a -> s3:b (--size-only)");
     }
 
     @Test

@@ -39,7 +39,10 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
         DENY_WRITE,
         /** Reading it (a get, or a server-side copy from it) is refused with ACCESS_DENIED. */
         DENY_READ,
-        /** Writing it is refused with INVALID_CREDENTIALS, as when a temporary token expires mid-run. */
+        /**
+         * Writing, deleting or reading it is refused with INVALID_CREDENTIALS, as when a temporary token
+         * expires mid-run.
+         */
         REJECT_CREDENTIALS,
         /** Listings leave it out, though it is there (a listing that missed it). */
         HIDE_FROM_LISTING,
@@ -57,6 +60,7 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
     private final Map<String, List<String>> written = new ConcurrentHashMap<>();
     private final Map<String, List<String>> deleted = new ConcurrentHashMap<>();
     private final Map<String, java.util.function.Consumer<String>> beforeWrite = new ConcurrentHashMap<>();
+    private final Map<String, java.util.function.Consumer<String>> beforeRead = new ConcurrentHashMap<>();
 
     /** How a remote lists: in this order, this many objects a page at most. */
     private record Listing(Comparator<String> order, int pageSize) {}
@@ -83,8 +87,14 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
         beforeWrite.put(remote, action);
     }
 
+    /** Runs {@code action} with the key, in the reading thread, before each get from a remote. */
+    void beforeRead(String remote, java.util.function.Consumer<String> action) {
+        beforeRead.put(remote, action);
+    }
+
     void clear() {
         beforeWrite.clear();
+        beforeRead.clear();
         armed.clear();
         listings.clear();
         written.clear();
@@ -128,6 +138,11 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
                 if (fault == Fault.DENY_READ) {
                     throw denied(Operation.GET, bucket, key, "read refused by the bucket policy");
                 }
+                if (fault == Fault.REJECT_CREDENTIALS) {
+                    throw StorageException.builder(ErrorKind.INVALID_CREDENTIALS, Operation.GET).bucket(bucket)
+                            .key(key).detail("the security token has expired").vendorCode("ExpiredToken").build();
+                }
+                beforeRead.getOrDefault(name, k -> { }).accept(key);
                 ObjectContent content = delegate.get(bucket, key, range);
                 return fault == Fault.CORRUPT ? content.withBody(flipFirstByte(content.body())) : content;
             }
