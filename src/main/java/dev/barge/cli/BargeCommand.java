@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         description = "Moves objects in bulk between object stores: S3 and S3-compatible stores, Aliyun OSS,"
                 + " Qiniu Kodo and the local file system, as restartable jobs.",
-        subcommands = {MigrateCommand.class, ArchiveCommand.class, DeleteCommand.class, LsCommand.class, CatCommand.class, StatCommand.class,
+        subcommands = {MigrateCommand.class, VerifyCommand.class, ArchiveCommand.class, RestoreCommand.class,
+                DeleteCommand.class, LsCommand.class, CatCommand.class, StatCommand.class,
                 CpCommand.class, AppendCommand.class, RmCommand.class, MbCommand.class, RbCommand.class, LinkCommand.class,
                 JobsCommand.class, RemotesCommand.class},
         footerHeading = "%nExamples:%n",
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
                 "Remotes: ~/.config/barge/remotes.yml (or --config FILE) and",
                 "BARGE_REMOTE_<NAME>_<SETTING> variables; see barge remotes.",
                 "Exit codes: 0 done; 1 failed; 2 usage or configuration error;",
-                "3 completed with skipped objects."})
+                "3 completed with skipped objects; 4 verify found differences."})
 public final class BargeCommand implements Callable<Integer> {
     private final ContextStarter starter;
 

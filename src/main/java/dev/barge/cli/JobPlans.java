@@ -7,6 +7,10 @@ import dev.barge.job.DeleteParameters;
 import dev.barge.job.MigrateJob;
 import dev.barge.job.JobRunner;
 import dev.barge.job.MigrateParameters;
+import dev.barge.job.RestoreJob;
+import dev.barge.job.RestoreParameters;
+import dev.barge.job.VerifyJob;
+import dev.barge.job.VerifyParameters;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,6 +49,20 @@ final class JobPlans {
                 parameters.dryRun(), JobView.ARCHIVE);
     }
 
+    static JobRun.Plan restore(Session session, RestoreParameters parameters) {
+        return new JobRun.Plan(RestoreJob.NAME, p -> sameIdentity(parameters.toJobParameters(0, Instant.EPOCH), p),
+                () -> Preflight.of(session).restore(parameters.location(), parameters.thenCopyTo(),
+                        parameters.thenStorageClass(), !parameters.dryRun()),
+                (stop, listed) -> session.bean(RestoreJob.class).run(parameters, stop, listed),
+                parameters.dryRun(), JobView.RESTORE);
+    }
+
+    static JobRun.Plan verify(Session session, VerifyParameters parameters) {
+        return new JobRun.Plan(VerifyJob.NAME, p -> sameIdentity(parameters.toJobParameters(0, Instant.EPOCH), p),
+                () -> Preflight.of(session).verification(parameters.source(), parameters.target()),
+                (stop, listed) -> session.bean(VerifyJob.class).run(parameters, stop, listed), false, JobView.VERIFY);
+    }
+
     /** The plan that continues {@code execution}, or empty for a job the command line cannot restart. */
     static Optional<JobRun.Plan> restart(Session session, JobExecution execution) {
         JobParameters p = execution.getJobParameters();
@@ -52,6 +70,8 @@ final class JobPlans {
             case MigrateJob.NAME -> Optional.of(migrate(session, MigrateParameters.from(p)));
             case DeleteJob.NAME -> Optional.of(delete(session, DeleteParameters.from(p)));
             case ArchiveJob.NAME -> Optional.of(archive(session, ArchiveParameters.from(p)));
+            case RestoreJob.NAME -> Optional.of(restore(session, RestoreParameters.from(p)));
+            case VerifyJob.NAME -> Optional.of(verify(session, VerifyParameters.from(p)));
             default -> Optional.empty();
         };
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jline.utils.Signals;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.springframework.batch.core.job.JobExecution;
@@ -59,15 +60,27 @@ final class JobRun {
      * @param launcher starts it
      * @param dryRun whether it writes and deletes nothing
      * @param view how its totals are shown
+     * @param ended told the execution's id once it has ended, before the summary (a report to write, say)
      */
     record Plan(String jobName, Predicate<JobParameters> isThisRun, Supplier<List<String>> preflight,
-            Launcher launcher, boolean dryRun, JobView view) {
+            Launcher launcher, boolean dryRun, JobView view, LongConsumer ended) {
         Plan {
             requireNonNull(jobName, "jobName is null");
             requireNonNull(isThisRun, "isThisRun is null");
             requireNonNull(preflight, "preflight is null");
             requireNonNull(launcher, "launcher is null");
             requireNonNull(view, "view is null");
+            requireNonNull(ended, "ended is null");
+        }
+
+        Plan(String jobName, Predicate<JobParameters> isThisRun, Supplier<List<String>> preflight, Launcher launcher,
+                boolean dryRun, JobView view) {
+            this(jobName, isThisRun, preflight, launcher, dryRun, view, id -> { });
+        }
+
+        /** This plan, telling {@code ended} the execution's id once it has ended. */
+        Plan whenEnded(LongConsumer ended) {
+            return new Plan(jobName, isThisRun, preflight, launcher, dryRun, view, ended);
         }
     }
 
@@ -172,6 +185,7 @@ final class JobRun {
             throw CliError.failed("the " + plan.jobName() + " job could not start: " + Errors.rootMessage(e));
         }
         JobExecution ended = repository.getJobExecution(execution.getId());
+        plan.ended().accept(execution.getId());
         return JobSummary.of(plan.view(), ended, records.totals(execution.getId()), plan.dryRun(),
                 resumed(plan, ended).orElse(null));
     }

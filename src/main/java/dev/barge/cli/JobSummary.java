@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.batch.JobRecords;
 import dev.barge.batch.Outcome;
 import dev.barge.job.MigrateJob;
+import dev.barge.job.VerifyJob;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -130,7 +131,8 @@ record JobSummary(JobView view, long jobExecutionId, BatchStatus status, int exi
     String json() {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("job", view.task());
-        fields.put("status", exitCode == ExitCode.COMPLETED_WITH_SKIPS ? MigrateJob.COMPLETED_WITH_SKIPS : status.name());
+        fields.put("status", exitCode == ExitCode.COMPLETED_WITH_SKIPS ? MigrateJob.COMPLETED_WITH_SKIPS
+                : exitCode == ExitCode.DIFFERENCES ? VerifyJob.DIFFERENCES_FOUND : status.name());
         fields.put("exitCode", exitCode);
         fields.put("jobExecutionId", jobExecutionId);
         for (JobView.Row row : view.rows()) {

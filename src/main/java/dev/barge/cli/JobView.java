@@ -78,6 +78,32 @@ record JobView(String task, Outcome work, String verb, boolean byteRate, Set<Out
                     new Row("failed", Outcome.FAILED, "objectsFailed", null)),
             Set.of());
 
+    /** {@code restore}: asks for archived objects to be made readable, perhaps waits, perhaps copies them. */
+    static final JobView RESTORE = new JobView("restore", Outcome.RESTORE_REQUESTED, "requested", false,
+            Set.of(Outcome.RESTORE_REQUESTED, Outcome.RESTORE_IN_PROGRESS, Outcome.RESTORED, Outcome.NOT_ARCHIVED,
+                    Outcome.SKIPPED_FILTERED, Outcome.FAILED),
+            List.of(new Row("requested", Outcome.RESTORE_REQUESTED, "objectsRequested", "bytesRequested"),
+                    new Row("already restoring", Outcome.RESTORE_IN_PROGRESS, "objectsAlreadyRestoring", null),
+                    new Row("already readable", Outcome.RESTORED, "objectsAlreadyRestored", null),
+                    new Row("not archived", Outcome.NOT_ARCHIVED, "objectsNotArchived", null),
+                    new Row("filtered out", Outcome.SKIPPED_FILTERED, "objectsFiltered", null),
+                    new Row("failed", Outcome.FAILED, "objectsFailed", null),
+                    new Row("then copied", Outcome.COPIED, "objectsCopied", "bytesCopied"),
+                    new Row("then identical", Outcome.SKIPPED_IDENTICAL, "objectsSkipped", null)),
+            Set.of());
+
+    /** {@code verify}: compares two listings, and with {@code --download} the bytes. */
+    static final JobView VERIFY = new JobView("verify", Outcome.MATCHED, "matched", false,
+            Set.of(Outcome.MATCHED, Outcome.MISSING_AT_TARGET, Outcome.MISSING_AT_SOURCE, Outcome.DIFFERENT,
+                    Outcome.SKIPPED_FILTERED, Outcome.FAILED),
+            List.of(new Row("matched", Outcome.MATCHED, "objectsMatched", "bytesMatched"),
+                    new Row("missing at target", Outcome.MISSING_AT_TARGET, "objectsMissingAtTarget", null),
+                    new Row("missing at source", Outcome.MISSING_AT_SOURCE, "objectsMissingAtSource", null),
+                    new Row("different", Outcome.DIFFERENT, "objectsDifferent", null),
+                    new Row("filtered out", Outcome.SKIPPED_FILTERED, "objectsFiltered", null),
+                    new Row("unreadable", Outcome.FAILED, "objectsFailed", null)),
+            Set.of(Outcome.MISSING_AT_TARGET, Outcome.MISSING_AT_SOURCE, Outcome.DIFFERENT));
+
     /** The outcomes of the work done before an execution that resumes: done, and not failed (a rerun retries those). */
     Set<Outcome> finished() {
         return done.stream().filter(o -> o != Outcome.FAILED).collect(java.util.stream.Collectors.toUnmodifiableSet());

@@ -324,12 +324,7 @@ final class JobsCommand implements Callable<Integer> {
                 List<JobRecords.Failure> failures = session.bean(JobRecords.class).failures(id);
                 PrintStream out = terminal.out();
                 if (csv) {
-                    out.println("key,size,kind,operation,attempts,vendor_code,request_id,failed_at,message");
-                    for (JobRecords.Failure f : failures) {
-                        out.println(String.join(",", csv(f.key()), f.size() == null ? "" : f.size().toString(),
-                                csv(f.kind()), csv(f.operation()), Integer.toString(f.attempts()), csv(f.vendorCode()),
-                                csv(f.requestId()), f.failedAt().toString(), csv(f.message())));
-                    }
+                    writeCsv(out, failures);
                 } else if (failures.isEmpty()) {
                     out.println("execution " + id + " recorded no failed objects");
                 } else {
@@ -340,6 +335,16 @@ final class JobsCommand implements Callable<Integer> {
                 }
                 out.flush();
                 return ExitCode.OK;
+            }
+        }
+
+        /** The failures (or findings) as CSV, with a header line. */
+        static void writeCsv(PrintStream out, List<JobRecords.Failure> failures) {
+            out.println("key,size,kind,operation,attempts,vendor_code,request_id,failed_at,message");
+            for (JobRecords.Failure f : failures) {
+                out.println(String.join(",", csv(f.key()), f.size() == null ? "" : f.size().toString(),
+                        csv(f.kind()), csv(f.operation()), Integer.toString(f.attempts()), csv(f.vendorCode()),
+                        csv(f.requestId()), f.failedAt().toString(), csv(f.message())));
             }
         }
 

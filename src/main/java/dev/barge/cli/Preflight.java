@@ -107,9 +107,67 @@ final class Preflight {
                     + " --storage-class " + family + " --to REMOTE:BUCKET/PREFIX");
         } else if (!capabilities.supportsStorageClass(family)) {
             problems.add("remote '" + remote.name() + "' (" + remote.type() + ") has no storage class " + family
-                    + "; it has " + capabilities.storageClasses().stream().sorted().map(Enum::name)
-                            .collect(java.util.stream.Collectors.joining(", ")));
+                    + "; it has " + classes(capabilities));
         }
+        return problems;
+    }
+
+    /**
+     * The problems with restoring under {@code location} and, with {@code copyTo}, copying there in
+     * {@code copyClass}; empty when the restore may start. The store must have restores; the copy is
+     * checked as a migration's ({@link #migration}), and its class must be the target's.
+     */
+    List<String> restore(String location, String copyTo, StorageClass.Family copyClass, boolean write) {
+        List<String> problems = new ArrayList<>();
+        if (copyTo != null) {
+            problems.addAll(migration(location, copyTo, List.of(), write));
+        } else {
+            readable("'" + location + "'", Location.parse(location), problems);
+        }
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        Location where = Location.parse(location);
+        RemoteConfig remote = stores.remote(where.remote());
+        if (!stores.store(where).capabilities().restore()) {
+            problems.add("remote '" + remote.name() + "' (" + remote.type() + ") has no archive restore: its objects"
+                    + " can be read at once, with barge cp or barge migrate");
+        }
+        if (copyTo != null && copyClass != null) {
+            Location target = Location.parse(copyTo);
+            Capabilities capabilities = stores.store(target).capabilities();
+            if (!capabilities.supportsStorageClass(copyClass)) {
+                RemoteConfig targetRemote = stores.remote(target.remote());
+                problems.add("remote '" + targetRemote.name() + "' (" + targetRemote.type() + ") has no storage class "
+                        + copyClass + "; it has " + classes(capabilities));
+            }
+        }
+        return problems;
+    }
+
+    private static String classes(Capabilities capabilities) {
+        return capabilities.storageClasses().stream().sorted().map(Enum::name)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /**
+     * The problems with verifying {@code source} against {@code target}; empty when it may start. Both
+     * must be listable prefixes; nothing is written, so they may overlap, but not be one location.
+     */
+    List<String> verification(String source, String target) {
+        List<String> problems = new ArrayList<>();
+        try {
+            LocationOverlap.Overlap overlap = new LocationOverlap(stores).compare(Location.parse(source),
+                    Location.parse(target));
+            if (overlap.relation() == LocationOverlap.Relation.SAME) {
+                return List.of("source '" + source + "' and target '" + target + "' are the same location ("
+                        + overlap.place() + "): they match by definition; give the copy to check as the target");
+            }
+        } catch (StorageException e) {
+            // an unknown remote: the checks below name it
+        }
+        readable("source '" + source + "'", Location.parse(source), problems);
+        readable("target '" + target + "'", Location.parse(target), problems);
         return problems;
     }
 
