@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.job.parameters.JobParameters;
 
@@ -63,11 +64,28 @@ final class JobPlans {
                 (stop, listed) -> session.bean(VerifyJob.class).run(parameters, stop, listed), false, JobView.VERIFY);
     }
 
+    /**
+     * A new execution over exactly the objects {@code failed}, a finished migration, recorded as failed
+     * ({@link MigrateJob#retryFailed}), with its parameters and reference time.
+     */
+    static JobRun.Plan retryFailed(Session session, JobExecution failed) {
+        long id = failed.getId();
+        MigrateParameters parameters = MigrateParameters.from(failed.getJobParameters());
+        Instant referenceTime = Instant.parse(failed.getJobParameters().getString(JobRunner.REFERENCE_TIME));
+        return new JobRun.Plan(MigrateJob.NAME, p -> Long.valueOf(id).equals(p.getLong(MigrateJob.RETRY_OF)),
+                () -> Preflight.of(session).migration(parameters.source(), parameters.target(), parameters.excludes(),
+                        !parameters.dryRun()),
+                (stop, listed) -> session.bean(MigrateJob.class).retryFailed(parameters, id, referenceTime, stop, listed),
+                parameters.dryRun(), JobView.MIGRATE);
+    }
+
     /** The plan that continues {@code execution}, or empty for a job the command line cannot restart. */
     static Optional<JobRun.Plan> restart(Session session, JobExecution execution) {
         JobParameters p = execution.getJobParameters();
         return switch (execution.getJobInstance().getJobName()) {
-            case MigrateJob.NAME -> Optional.of(migrate(session, MigrateParameters.from(p)));
+            case MigrateJob.NAME -> Optional.of(p.getLong(MigrateJob.RETRY_OF) != null
+                    ? retryFailed(session, session.bean(JobRepository.class).getJobExecution(p.getLong(MigrateJob.RETRY_OF)))
+                    : migrate(session, MigrateParameters.from(p)));
             case DeleteJob.NAME -> Optional.of(delete(session, DeleteParameters.from(p)));
             case ArchiveJob.NAME -> Optional.of(archive(session, ArchiveParameters.from(p)));
             case RestoreJob.NAME -> Optional.of(restore(session, RestoreParameters.from(p)));

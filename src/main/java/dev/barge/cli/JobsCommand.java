@@ -6,6 +6,8 @@ import dev.barge.batch.JobRecords;
 import dev.barge.batch.Outcome;
 import dev.barge.job.ExecutionOwnership;
 import dev.barge.job.ExecutionRecovery;
+import dev.barge.job.MigrateJob;
+import dev.barge.job.MigrateParameters;
 import dev.barge.job.JobRunner;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -30,7 +32,7 @@ import picocli.CommandLine.Spec;
 /** {@code barge jobs ...}: the job repository: what ran, how it went, and control of executions. */
 @Command(name = "jobs", mixinStandardHelpOptions = true,
         description = "Lists, shows, restarts, stops and abandons job executions; shows their failed objects.",
-        subcommands = {JobsCommand.ListExecutions.class, JobsCommand.Show.class, JobsCommand.Restart.class,
+        subcommands = {JobsCommand.ListExecutions.class, JobsCommand.Show.class, JobsCommand.Restart.class, JobsCommand.RetryFailed.class,
                 JobsCommand.Stop.class, JobsCommand.Abandon.class, JobsCommand.Failures.class},
         footerHeading = "%nExamples:%n",
         footer = {"  barge jobs list --status FAILED", "  barge jobs show 42", "  barge jobs failures 42 --csv > failed.csv"})
@@ -205,6 +207,54 @@ final class JobsCommand implements Callable<Integer> {
                     throw CliError.usage("execution " + id + " was already restarted as execution " + last.getId()
                             + " (" + last.getStatus() + "); restart that one");
                 }
+                return new JobRun(session, terminal).preflightAndRun(plan, json);
+            }
+        }
+    }
+
+    @Command(name = "retry-failed", mixinStandardHelpOptions = true,
+            description = {"Copies again exactly the objects a finished migration recorded as failed, as a new"
+                    + " execution with the same parameters, looking each object up instead of listing again.",
+                    "Remove the cause first (permissions, a key the target refused); objects now identical are"
+                            + " skipped. Run it again after a failure or Ctrl-C and it continues."},
+            footerHeading = "%nExamples:%n", footer = {"  barge jobs failures 42", "  barge jobs retry-failed 42"})
+    static final class RetryFailed implements Callable<Integer> {
+        private final Terminal terminal;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID", description = "The execution whose failed objects to copy again.")
+        long id;
+
+        @Option(names = "--json", description = "Print one JSON object at the end instead of progress and a summary.")
+        boolean json;
+
+        RetryFailed(Terminal terminal) {
+            this.terminal = requireNonNull(terminal, "terminal is null");
+        }
+
+        @Override
+        public Integer call() {
+            try (Session session = BargeCommand.root(spec).openJobs()) {
+                JobExecution e = execution(session, id);
+                String job = e.getJobInstance().getJobName();
+                if (!MigrateJob.NAME.equals(job)) {
+                    throw CliError.usage("execution " + id + " is a " + job + " job; retry-failed retries the objects"
+                            + " a migrate job failed on (run the same " + job + " command again to retry its failures)");
+                }
+                if (ExecutionRecovery.isUnfinished(e)) {
+                    throw CliError.usage("execution " + id + " is " + e.getStatus() + ": let it end (or barge jobs stop "
+                            + id + ") before retrying its failures");
+                }
+                long failed = session.bean(JobRecords.class).failures(id).stream().filter(f -> !f.isFinding()).count();
+                if (failed == 0) {
+                    throw CliError.usage("execution " + id + " recorded no failed objects; there is nothing to retry");
+                }
+                MigrateParameters parameters = MigrateParameters.from(e.getJobParameters());
+                terminal.err().println("barge: retrying the " + Formats.count(failed, "failed object") + " of execution "
+                        + id + " (" + parameters.source() + " -> " + parameters.target() + ")");
+                JobRun.Plan plan = JobPlans.retryFailed(session, e);
                 return new JobRun(session, terminal).preflightAndRun(plan, json);
             }
         }

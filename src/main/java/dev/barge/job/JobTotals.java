@@ -82,6 +82,9 @@ final class JobTotals implements JobExecutionListener {
                 execution.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), cause));
             });
         }
-        log.info("execution {} {}: {}", execution.getId(), execution.getStatus(), totals);
+        log.info("execution {} {}: {}", execution.getId(), execution.getStatus(), totals.entrySet().stream()
+                .filter(e -> e.getValue().objects() > 0)
+                .map(e -> e.getKey() + " " + e.getValue().objects() + " (" + e.getValue().bytes() + " bytes)")
+                .collect(java.util.stream.Collectors.joining(", ", "{", "}")));
     }
 }

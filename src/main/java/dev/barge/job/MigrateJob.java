@@ -3,8 +3,10 @@ package dev.barge.job;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.JobRecords;
+import dev.barge.batch.KeyListItemReader;
 import dev.barge.batch.ListingMergeItemReader;
 import dev.barge.batch.ListingProgress;
+import dev.barge.batch.MarkingItemReader;
 import dev.barge.batch.MigrationItemWriter;
 import dev.barge.batch.MigrationItemWriterBuilder;
 import dev.barge.batch.MigrationPlanner;
@@ -25,6 +27,7 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -43,6 +46,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 public final class MigrateJob {
     public static final String NAME = "migrate";
     public static final String COMPLETED_WITH_SKIPS = JobTotals.COMPLETED_WITH_SKIPS;
+    /** The job parameter of a retry: the execution whose failed objects it copies again. */
+    public static final String RETRY_OF = "retry-of";
 
     private final JobRepository repository;
     private final PlatformTransactionManager transactionManager;
@@ -123,6 +128,12 @@ public final class MigrateJob {
      * @param listed counts what the source listing has listed, or {@code null}
      */
     CopyStep step(String name, MigrateParameters p, Instant referenceTime, ListingProgress listed) {
+        return step(name, p, referenceTime, listed, null);
+    }
+
+    /** {@link #step}, over {@code keys} looked up one by one instead of the two listings when not {@code null}. */
+    private CopyStep step(String name, MigrateParameters p, Instant referenceTime, ListingProgress listed,
+            List<KeyListItemReader.Key> keys) {
         Location from = Location.parse(p.source());
         Location to = Location.parse(p.target());
         requireBucket(from, "source");
@@ -151,21 +162,23 @@ public final class MigrateJob {
                 .records(records)
                 .skipLimit(p.skipLimit())
                 .build();
-        ListingMergeItemReader reader = new ListingMergeItemReader(
-                new ObjectListingItemReaderBuilder().name("source").store(source).remote(from.remote())
-                        .bucket(from.bucket())
-                        .prefix(sourcePrefix).progress(listed).readAhead(listings).build(),
-                sourcePrefix,
-                new ObjectListingItemReaderBuilder().name("target").store(target).remote(to.remote())
-                        .bucket(to.bucket())
-                        .prefix(targetPrefix).readAhead(listings).build(),
-                targetPrefix);
+        MarkingItemReader<ObjectPair, ?> reader = keys != null
+                ? new KeyListItemReader(keys, source, from.bucket(), sourcePrefix, target, to.bucket(), targetPrefix,
+                        listed)
+                : new ListingMergeItemReader(
+                        new ObjectListingItemReaderBuilder().name("source").store(source).remote(from.remote())
+                                .bucket(from.bucket())
+                                .prefix(sourcePrefix).progress(listed).readAhead(listings).build(),
+                        sourcePrefix,
+                        new ObjectListingItemReaderBuilder().name("target").store(target).remote(to.remote())
+                                .bucket(to.bucket())
+                                .prefix(targetPrefix).readAhead(listings).build(),
+                        targetPrefix);
         MigrationPlanner planner = new MigrationPlanner(p.filter(referenceTime), p.identityCheck(),
                 p.deleteExtraneous(), target, to.bucket(), targetPrefix);
         // the next chunk's objects are planned and started while this one finishes and commits
-        WorkAheadItemReader<ObjectPair, ListingMergeItemReader.Mark, MigrationItemWriter.Started> ahead =
-                new WorkAheadItemReader<>(reader, pair -> writer.start(planner.process(pair)), writer::abandon,
-                        p.chunkSize());
+        WorkAheadItemReader<ObjectPair, ?, MigrationItemWriter.Started> ahead =
+                workAhead(reader, pair -> writer.start(planner.process(pair)), writer, p.chunkSize());
         Step step = new StepBuilder(name, repository)
                 .<MigrationItemWriter.Started, MigrationItemWriter.Started>chunk(p.chunkSize())
                 .transactionManager(transactionManager)
@@ -174,6 +187,50 @@ public final class MigrateJob {
                 .listener(writer)
                 .build();
         return new CopyStep(step, List.of(objects, parts, listings));
+    }
+
+    private static <M> WorkAheadItemReader<ObjectPair, M, MigrationItemWriter.Started> workAhead(
+            MarkingItemReader<ObjectPair, M> reader,
+            java.util.function.Function<ObjectPair, MigrationItemWriter.Started> start, MigrationItemWriter writer,
+            int chunkSize) {
+        return new WorkAheadItemReader<>(reader, start, writer::abandon, chunkSize);
+    }
+
+    /**
+     * Runs a new execution of the migration {@code p} over exactly the objects execution
+     * {@code failedExecutionId} of it recorded as failed, looked up one by one with no listing, the
+     * ages of its filter relative to {@code referenceTime} (the failed run's). The same retry run again
+     * continues it.
+     *
+     * @throws JobRunner.AlreadyRunning when the same retry runs in a live process
+     */
+    public JobExecution retryFailed(MigrateParameters p, long failedExecutionId, Instant referenceTime,
+            StopRequest stop, ListingProgress listed) throws Exception {
+        requireNonNull(stop, "stop is null");
+        requireNonNull(listed, "listed is null");
+        String sourcePrefix = directory(Location.parse(p.source()).path());
+        String targetPrefix = directory(Location.parse(p.target()).path());
+        java.util.TreeMap<String, KeyListItemReader.Key> keys = new java.util.TreeMap<>();
+        for (JobRecords.Failure failure : records.failures(failedExecutionId)) {
+            String full = failure.key();
+            String relative = full.startsWith(sourcePrefix) ? full.substring(sourcePrefix.length())
+                    : full.startsWith(targetPrefix) ? full.substring(targetPrefix.length()) : null;
+            if (relative != null && !relative.isEmpty() && !failure.isFinding()) {
+                keys.putIfAbsent(relative, new KeyListItemReader.Key(relative, failure.size()));
+            }
+        }
+        List<KeyListItemReader.Key> retried = List.copyOf(keys.values());
+        return runner.run(NAME, (run, now) -> new JobParametersBuilder(p.toJobParameters(run, referenceTime))
+                .addLong(RETRY_OF, failedExecutionId).toJobParameters(), jobParameters -> {
+                    CopyStep copy = step(NAME, p, referenceTime, listed, retried);
+                    return new JobBuilder(NAME, repository)
+                            .listener(ownership)
+                            .listener(new JobTotals(records, "retry of the " + retried.size() + " failed objects of"
+                                    + " execution " + failedExecutionId + ": " + p, copy.pools()))
+                            .listener(stop)
+                            .start(copy.step())
+                            .build();
+                });
     }
 
     /** A location's path as a key prefix: a directory, so "photos" does not take "photos2/". */

@@ -78,7 +78,13 @@ class JobCommandsTest {
     @Autowired
     JdbcTemplate jdbc;
 
-    /** Refuses to delete keys that contain "protected", as a bucket policy would. */
+    /** Whether reads of keys that contain "locked" are refused. */
+    static final java.util.concurrent.atomic.AtomicBoolean LOCKED = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+    /**
+     * Refuses to delete keys that contain "protected", as a bucket policy would, and to read keys that
+     * contain "locked" while {@link #LOCKED} holds.
+     */
     @TestConfiguration(proxyBeanMethods = false)
     static class Faults {
         @Bean
@@ -88,6 +94,11 @@ class JobCommandsTest {
                 protected <T> T invoke(Call call, Supplier<T> action) {
                     if (call.operation() == Operation.DELETE && call.key() != null && call.key().contains("protected")) {
                         throw refused(call.bucket(), call.key());
+                    }
+                    if (call.operation() == Operation.GET && call.key() != null && call.key().contains("locked")
+                            && LOCKED.get()) {
+                        throw StorageException.builder(ErrorKind.ACCESS_DENIED, Operation.GET).bucket(call.bucket())
+                                .key(call.key()).detail("read refused by the test").build();
                     }
                     return action.get();
                 }
@@ -595,5 +606,60 @@ class JobCommandsTest {
         Result same = barge("verify", "disk:" + src + "/c", "disk:" + src + "/c");
         assertThat(same.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(same.err()).contains("are the same location");
+    }
+
+    // ---- retry-failed -------------------------------------------------------------------
+
+    @Test
+    void retryFailedCopiesExactlyTheFailedObjectsOnceTheCauseIsGoneWithoutListingAgain() throws IOException {
+        String src = bucket("disk", List.of("r/a.txt", "r/locked-1.txt", "r/deep/locked-2.txt", "r/b.txt"));
+        String dst = bucket("s3t", List.of()); // streamed: the source is read with GET
+        LOCKED.set(true);
+        try {
+            Result migrate = barge("migrate", "disk:" + src + "/r", "s3t:" + dst + "/r", "--json");
+            assertThat(migrate.exitCode()).as(migrate.out() + migrate.err()).isEqualTo(ExitCode.COMPLETED_WITH_SKIPS);
+            assertThat(migrate.out()).contains("\"objectsCopied\":2", "\"objectsFailed\":2");
+            long id = Long.parseLong(migrate.out().replaceAll("(?s).*\"jobExecutionId\":(\\d+).*", "$1"));
+            // a new source object: a retry copies the failed objects only, it does not list again
+            stores.store("disk").put(PutRequest.builder(src, "r/c-new.txt").build(),
+                    Payload.ofBytes("new".getBytes(StandardCharsets.UTF_8)));
+
+            Result stillLocked = barge("jobs", "retry-failed", Long.toString(id), "--json");
+            assertThat(stillLocked.exitCode()).as(stillLocked.out() + stillLocked.err())
+                    .isEqualTo(ExitCode.COMPLETED_WITH_SKIPS);
+            assertThat(stillLocked.out()).contains("\"objectsFailed\":2", "\"objectsCopied\":0");
+
+            LOCKED.set(false);
+            Result retry = barge("jobs", "retry-failed", Long.toString(id), "--json");
+
+            assertThat(retry.exitCode()).as(retry.out() + retry.err()).isZero();
+            assertThat(retry.err()).contains("retrying the 2 failed objects of execution " + id);
+            assertThat(retry.out()).contains("\"objectsCopied\":2", "\"objectsFailed\":0");
+            assertThat(keys("s3t", dst)).containsExactly("r/a.txt", "r/b.txt", "r/deep/locked-2.txt", "r/locked-1.txt");
+            assertThat(new String(stores.store("s3t").get(dst, "r/deep/locked-2.txt").body().readAllBytes(),
+                    StandardCharsets.UTF_8)).isEqualTo("r/deep/locked-2.txt");
+
+            long retried = Long.parseLong(retry.out().replaceAll("(?s).*\"jobExecutionId\":(\\d+).*", "$1"));
+            Result nothing = barge("jobs", "retry-failed", Long.toString(retried));
+            assertThat(nothing.exitCode()).isEqualTo(ExitCode.USAGE);
+            assertThat(nothing.err()).contains("recorded no failed objects");
+        } finally {
+            LOCKED.set(true);
+        }
+    }
+
+    @Test
+    void retryFailedExplainsWhatItRetriesAndRefusesOtherJobs() {
+        String bucket = bucket("disk", List.of("t/a.txt", "t/protected-1.txt"));
+        Result delete = barge("delete", "disk:" + bucket + "/t", "--yes", "--json");
+        long id = Long.parseLong(delete.out().replaceAll("(?s).*\"jobExecutionId\":(\\d+).*", "$1"));
+
+        Result retry = barge("jobs", "retry-failed", Long.toString(id));
+
+        assertThat(retry.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(retry.err()).contains("is a delete job", "run the same delete command again");
+        Result missing = barge("jobs", "retry-failed", "999999");
+        assertThat(missing.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(missing.err()).contains("there is no job execution 999999");
     }
 }
