@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class ChunkTally {
     private static final Logger log = LoggerFactory.getLogger(ChunkTally.class);
 
-    private final Map<Outcome, JobRecords.Total> totals = new EnumMap<>(Outcome.class);
+    private final Map<Outcome, ExecutionRecords.Total> totals = new EnumMap<>(Outcome.class);
     private final List<Failed> failed = new ArrayList<>();
     private final List<Finding> findings = new ArrayList<>();
 
@@ -48,7 +48,7 @@ public final class ChunkTally {
     }
 
     public void add(Outcome outcome, long bytes, long objects) {
-        totals.merge(outcome, new JobRecords.Total(objects, bytes), (a, b) -> a.plus(b.objects(), b.bytes()));
+        totals.merge(outcome, new ExecutionRecords.Total(objects, bytes), (a, b) -> a.plus(b.objects(), b.bytes()));
     }
 
     /** Gives up on one object; it is counted as {@link Outcome#FAILED} when recorded. */
@@ -81,7 +81,7 @@ public final class ChunkTally {
      * @return failures recorded in the execution, this chunk's included
      * @throws SkipLimitExceeded past the skip limit
      */
-    public long record(JobRecords records, long jobExecutionId, String stepName, long failuresBefore, long skipLimit) {
+    public long record(ExecutionRecords records, long jobExecutionId, String stepName, long failuresBefore, long skipLimit) {
         for (Failed f : failed) {
             records.recordFailure(jobExecutionId, stepName, f.key(), f.size(), f.failure());
             add(Outcome.FAILED, f.size() != null ? f.size() : 0);

@@ -39,7 +39,7 @@ public final class DeleteItemWriter implements ItemWriter<ObjectInfo>, StepExecu
     private final String prefix;
     private final ObjectFilter filter;
     private final boolean dryRun;
-    private final JobRecords records;
+    private final ExecutionRecords records;
     private final long skipLimit;
 
     private long jobExecutionId;
@@ -50,7 +50,7 @@ public final class DeleteItemWriter implements ItemWriter<ObjectInfo>, StepExecu
      * @param prefix the prefix the objects were listed under; filters see keys relative to it
      */
     public DeleteItemWriter(ObjectStore store, String bucket, String prefix, ObjectFilter filter, boolean dryRun,
-            JobRecords records, long skipLimit) {
+            ExecutionRecords records, long skipLimit) {
         this.store = requireNonNull(store, "store is null");
         this.bucket = requireNonNull(bucket, "bucket is null");
         this.prefix = requireNonNull(prefix, "prefix is null");

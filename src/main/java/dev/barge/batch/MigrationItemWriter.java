@@ -78,7 +78,7 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
     private final MigrationMode mode;
     private final ObjectComparison comparison;
     private final boolean dryRun;
-    private final JobRecords records;
+    private final ExecutionRecords records;
     private final long skipLimit;
     private final int objectAttempts;
 

@@ -20,7 +20,7 @@ public final class MigrationItemWriterBuilder {
     MigrationMode mode = MigrationMode.COPY;
     IdentityCheck identityCheck = IdentityCheck.CHECKSUM;
     boolean dryRun;
-    JobRecords records;
+    ExecutionRecords records;
     long skipLimit = Long.MAX_VALUE;
     int objectAttempts = 3;
 
@@ -79,7 +79,7 @@ public final class MigrationItemWriterBuilder {
     }
 
     /** Where failures and totals go. Required. */
-    public MigrationItemWriterBuilder records(JobRecords records) {
+    public MigrationItemWriterBuilder records(ExecutionRecords records) {
         this.records = records;
         return this;
     }

@@ -50,7 +50,7 @@ public final class ObjectActionWriter implements ItemWriter<ObjectInfo>, StepExe
     private final ObjectAction action;
     private final boolean dryRun;
     private final ExecutorService executor;
-    private final JobRecords records;
+    private final ExecutionRecords records;
     private final long skipLimit;
 
     private long jobExecutionId;
@@ -62,7 +62,7 @@ public final class ObjectActionWriter implements ItemWriter<ObjectInfo>, StepExe
      * @param executor where the actions of a chunk run, as many at once as it has threads
      */
     public ObjectActionWriter(String prefix, ObjectFilter filter, ObjectAction action, boolean dryRun,
-            ExecutorService executor, JobRecords records, long skipLimit) {
+            ExecutorService executor, ExecutionRecords records, long skipLimit) {
         this.prefix = requireNonNull(prefix, "prefix is null");
         this.filter = requireNonNull(filter, "filter is null");
         this.action = requireNonNull(action, "action is null");

@@ -54,7 +54,7 @@ public final class VerifyItemWriter implements ItemWriter<VerifyItemWriter.Start
     private final String sourceBucket;
     private final ObjectStore target;
     private final String targetBucket;
-    private final JobRecords records;
+    private final ExecutionRecords records;
     private final long skipLimit;
     private final int objectAttempts;
 
@@ -67,7 +67,7 @@ public final class VerifyItemWriter implements ItemWriter<VerifyItemWriter.Start
      * @param objectAttempts how many times in all an object is read when its failure may pass
      */
     public VerifyItemWriter(ExecutorService executor, ObjectStore source, String sourceBucket, ObjectStore target,
-            String targetBucket, JobRecords records, long skipLimit, int objectAttempts) {
+            String targetBucket, ExecutionRecords records, long skipLimit, int objectAttempts) {
         this.executor = requireNonNull(executor, "executor is null");
         this.source = requireNonNull(source, "source is null");
         this.sourceBucket = requireNonNull(sourceBucket, "sourceBucket is null");

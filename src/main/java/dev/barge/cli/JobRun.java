@@ -2,10 +2,11 @@ package dev.barge.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.barge.batch.JobRecords;
+import dev.barge.batch.ExecutionRecords;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.Outcome;
 import dev.barge.job.ExecutionOwnership;
+import dev.barge.job.JobRecords;
 import dev.barge.job.JobRunner;
 import dev.barge.job.StopRequest;
 import dev.barge.storage.StoreRegistry;
@@ -17,10 +18,10 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jline.utils.Signals;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jline.utils.Signals;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
@@ -206,14 +207,14 @@ final class JobRun {
         long objects = 0;
         long bytes = 0;
         for (JobExecution e : earlier) {
-            Map<Outcome, JobRecords.Total> totals = records.totals(e.getId());
+            Map<Outcome, ExecutionRecords.Total> totals = records.totals(e.getId());
             for (Outcome outcome : plan.view().finished()) {
                 objects += totals.get(outcome).objects();
                 bytes += totals.get(outcome).bytes();
             }
         }
         long last = earlier.stream().mapToLong(JobExecution::getId).max().orElseThrow();
-        return Optional.of(new JobSummary.Resumed(last, new JobRecords.Total(objects, bytes)));
+        return Optional.of(new JobSummary.Resumed(last, new ExecutionRecords.Total(objects, bytes)));
     }
 
     /** Tells the reporter which execution is this process's run of {@code plan}. */

@@ -2,8 +2,9 @@ package dev.barge.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.barge.batch.JobRecords;
+import dev.barge.batch.ExecutionRecords;
 import dev.barge.batch.Outcome;
+import dev.barge.job.JobRecords;
 import dev.barge.job.MigrateJob;
 import dev.barge.job.VerifyJob;
 import java.time.Duration;
@@ -28,7 +29,7 @@ import org.springframework.batch.core.job.JobExecution;
  * @param resumed the earlier execution this one resumed and what those before had done, or {@code null}
  */
 record JobSummary(JobView view, long jobExecutionId, BatchStatus status, int exitCode,
-        Map<Outcome, JobRecords.Total> totals, Duration elapsed, boolean dryRun, String message, Resumed resumed) {
+        Map<Outcome, ExecutionRecords.Total> totals, Duration elapsed, boolean dryRun, String message, Resumed resumed) {
 
     /**
      * A run that continued an earlier execution of the same job.
@@ -36,7 +37,7 @@ record JobSummary(JobView view, long jobExecutionId, BatchStatus status, int exi
      * @param executionId the execution it resumed (the last before it)
      * @param done objects and bytes the executions before it had finished ({@link JobView#finished})
      */
-    record Resumed(long executionId, JobRecords.Total done) {
+    record Resumed(long executionId, ExecutionRecords.Total done) {
         String text() {
             return "resumes execution " + executionId + ", which had already done " + Formats.count(done.objects(),
                     "object") + " (" + Formats.bytes(done.bytes()) + ")";
@@ -50,13 +51,13 @@ record JobSummary(JobView view, long jobExecutionId, BatchStatus status, int exi
         requireNonNull(elapsed, "elapsed is null");
     }
 
-    static JobSummary of(JobView view, JobExecution execution, Map<Outcome, JobRecords.Total> totals, boolean dryRun,
+    static JobSummary of(JobView view, JobExecution execution, Map<Outcome, ExecutionRecords.Total> totals, boolean dryRun,
             Resumed resumed) {
         long id = execution.getId();
         BatchStatus status = execution.getStatus();
         boolean skips = MigrateJob.COMPLETED_WITH_SKIPS.equals(execution.getExitStatus().getExitCode());
         long differences = view.differences().stream()
-                .mapToLong(o -> totals.getOrDefault(o, new JobRecords.Total(0, 0)).objects()).sum();
+                .mapToLong(o -> totals.getOrDefault(o, new ExecutionRecords.Total(0, 0)).objects()).sum();
         int exitCode;
         String message;
         if (status == BatchStatus.COMPLETED && skips) {
@@ -83,8 +84,8 @@ record JobSummary(JobView view, long jobExecutionId, BatchStatus status, int exi
                 Formats.between(execution.getStartTime(), execution.getEndTime()), dryRun, message, resumed);
     }
 
-    private JobRecords.Total total(Outcome outcome) {
-        return totals.getOrDefault(outcome, new JobRecords.Total(0, 0));
+    private ExecutionRecords.Total total(Outcome outcome) {
+        return totals.getOrDefault(outcome, new ExecutionRecords.Total(0, 0));
     }
 
     String text() {
@@ -95,7 +96,7 @@ record JobSummary(JobView view, long jobExecutionId, BatchStatus status, int exi
             out.append("  (it ").append(resumed.text()).append(")").append(System.lineSeparator());
         }
         for (JobView.Row row : view.rows()) {
-            JobRecords.Total total = total(row.outcome());
+            ExecutionRecords.Total total = total(row.outcome());
             out.append(String.format("  %-18s  %10d %-7s", row.label(), total.objects(), noun(total.objects())));
             if (row.bytesField() != null) {
                 out.append(String.format("  %12s", Formats.bytes(total.bytes())));
@@ -111,7 +112,7 @@ record JobSummary(JobView view, long jobExecutionId, BatchStatus status, int exi
         return out.toString().replaceAll(" +(\\R)", "$1");
     }
 
-    private String rate(JobRecords.Total work) {
+    private String rate(ExecutionRecords.Total work) {
         return view.byteRate() ? Formats.rate(work.bytes(), elapsed) : Formats.objectRate(work.objects(), elapsed);
     }
 
@@ -144,7 +145,7 @@ record JobSummary(JobView view, long jobExecutionId, BatchStatus status, int exi
         fields.put("elapsedSeconds", elapsed.toMillis() / 1000.0);
         if (!dryRun) {
             double seconds = Math.max(elapsed.toMillis(), 1) / 1000.0;
-            JobRecords.Total work = total(view.work());
+            ExecutionRecords.Total work = total(view.work());
             fields.put(view.byteRate() ? "bytesPerSecond" : "objectsPerSecond",
                     (long) ((view.byteRate() ? work.bytes() : work.objects()) / seconds));
         }

@@ -3,6 +3,7 @@ package dev.barge.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.Outcome;
+import dev.barge.job.JobRecords;
 import java.util.List;
 import java.util.Set;
 

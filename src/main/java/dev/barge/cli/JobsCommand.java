@@ -2,13 +2,14 @@ package dev.barge.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.barge.batch.JobRecords;
+import dev.barge.batch.ExecutionRecords;
 import dev.barge.batch.Outcome;
 import dev.barge.job.ExecutionOwnership;
 import dev.barge.job.ExecutionRecovery;
+import dev.barge.job.JobRecords;
+import dev.barge.job.JobRunner;
 import dev.barge.job.MigrateJob;
 import dev.barge.job.MigrateParameters;
-import dev.barge.job.JobRunner;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -156,7 +157,7 @@ final class JobsCommand implements Callable<Integer> {
                             s.getCommitCount(), s.getRollbackCount(), Formats.duration(d),
                             s.getReadCount() / Math.max(d.toMillis() / 1000.0, 0.001)));
                 }
-                Map<Outcome, JobRecords.Total> totals = records.totals(e.getId());
+                Map<Outcome, ExecutionRecords.Total> totals = records.totals(e.getId());
                 out.println("  objects:");
                 totals.forEach((outcome, total) -> out.println(String.format("    %-18s %10d  %s",
                         outcome.name().toLowerCase(Locale.ROOT), total.objects(), Formats.bytes(total.bytes()))));

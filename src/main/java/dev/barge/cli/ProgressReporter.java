@@ -2,9 +2,10 @@ package dev.barge.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.barge.batch.JobRecords;
+import dev.barge.batch.ExecutionRecords;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.Outcome;
+import dev.barge.job.JobRecords;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -81,14 +82,14 @@ final class ProgressReporter implements AutoCloseable {
         if (id < 0) {
             return new Snapshot(0, 0, 0, 0);
         }
-        Map<Outcome, JobRecords.Total> totals = records.totals(id);
+        Map<Outcome, ExecutionRecords.Total> totals = records.totals(id);
         long objects = 0;
         long bytes = 0;
         for (Outcome outcome : view.done()) {
             objects += totals.get(outcome).objects();
             bytes += totals.get(outcome).bytes();
         }
-        JobRecords.Total work = totals.get(view.work());
+        ExecutionRecords.Total work = totals.get(view.work());
         return new Snapshot(objects, work.bytes(), work.objects(), bytes);
     }
 

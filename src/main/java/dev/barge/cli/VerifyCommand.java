@@ -3,7 +3,7 @@ package dev.barge.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.IdentityCheck;
-import dev.barge.batch.JobRecords;
+import dev.barge.job.JobRecords;
 import dev.barge.job.MigrateParameters;
 import dev.barge.job.VerifyParameters;
 import dev.barge.storage.Location;

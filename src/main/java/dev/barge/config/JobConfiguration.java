@@ -1,7 +1,7 @@
 package dev.barge.config;
 
-import dev.barge.batch.JobRecords;
 import dev.barge.job.ExecutionOwnership;
+import dev.barge.job.JobRecords;
 import dev.barge.job.JobRunner;
 import dev.barge.transfer.TransferSettings;
 import java.time.Clock;

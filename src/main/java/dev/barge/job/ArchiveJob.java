@@ -2,7 +2,6 @@ package dev.barge.job;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.barge.batch.JobRecords;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.ObjectActionWriter;
 import dev.barge.batch.ObjectListingItemReaderBuilder;

@@ -3,7 +3,6 @@ package dev.barge.job;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.DeleteItemWriter;
-import dev.barge.batch.JobRecords;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.ObjectListingItemReaderBuilder;
 import dev.barge.storage.Location;

@@ -2,7 +2,7 @@ package dev.barge.job;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.barge.batch.JobRecords;
+import dev.barge.batch.ExecutionRecords;
 import dev.barge.batch.Outcome;
 import java.util.List;
 import java.util.Locale;
@@ -63,7 +63,7 @@ final class JobTotals implements JobExecutionListener {
     @Override
     public void afterJob(JobExecution execution) {
         pools.forEach(ExecutorService::shutdownNow);
-        Map<Outcome, JobRecords.Total> totals = records.totals(execution.getId());
+        Map<Outcome, ExecutionRecords.Total> totals = records.totals(execution.getId());
         long failed = totals.get(Outcome.FAILED).objects();
         List<String> found = differences.stream().sorted().filter(o -> totals.get(o).objects() > 0)
                 .map(o -> totals.get(o).objects() + " " + o.name().toLowerCase(Locale.ROOT).replace('_', ' '))

@@ -3,7 +3,6 @@ package dev.barge.job;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.IdentityCheck;
-import dev.barge.batch.JobRecords;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.MigrationMode;
 import dev.barge.batch.ObjectActionWriter;

@@ -3,7 +3,6 @@ package dev.barge.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.barge.batch.JobRecords;
 import dev.barge.batch.Outcome;
 import dev.barge.storage.ObjectStore;
 import dev.barge.storage.Payload;

@@ -2,7 +2,7 @@ package dev.barge.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.barge.batch.JobRecords;
+import dev.barge.batch.ExecutionRecords;
 import dev.barge.batch.Outcome;
 import dev.barge.emulator.oss.OssEmulator;
 import dev.barge.emulator.qiniu.KodoEmulator;
@@ -14,8 +14,8 @@ import dev.barge.storage.Payload;
 import dev.barge.storage.PutRequest;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.s3.S3ProxyServer;
-import dev.barge.test.TestPostgres;
 import dev.barge.test.TempDirs;
+import dev.barge.test.TestPostgres;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -152,7 +152,7 @@ class CrossStoreMigrationTest {
                 .chunkSize(5).concurrency(4).build());
 
         assertThat(again.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        assertThat(records.totals(again.getId()).get(Outcome.COPIED)).isEqualTo(new JobRecords.Total(0, 0));
+        assertThat(records.totals(again.getId()).get(Outcome.COPIED)).isEqualTo(new ExecutionRecords.Total(0, 0));
         assertThat(records.totals(again.getId()).get(Outcome.SKIPPED_IDENTICAL).objects()).isEqualTo(objects.size());
     }
 
@@ -202,7 +202,7 @@ class CrossStoreMigrationTest {
         assertThat(first.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(records.totals(first.getId()).get(Outcome.COPIED).objects()).isEqualTo(10_000);
         assertThat(again.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        assertThat(records.totals(again.getId()).get(Outcome.COPIED)).isEqualTo(new JobRecords.Total(0, 0));
+        assertThat(records.totals(again.getId()).get(Outcome.COPIED)).isEqualTo(new ExecutionRecords.Total(0, 0));
         assertThat(records.totals(again.getId()).get(Outcome.SKIPPED_IDENTICAL).objects()).isEqualTo(10_000);
         assertThat(bytes("s3a", "out")).as("bytes sent by the re-run").isEqualTo(sentAfterFirst);
         assertThat(count(s3, out)).isEqualTo(10_000);

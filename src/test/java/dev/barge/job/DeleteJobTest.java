@@ -3,7 +3,7 @@ package dev.barge.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.barge.batch.JobRecords;
+import dev.barge.batch.ExecutionRecords;
 import dev.barge.batch.Outcome;
 import dev.barge.storage.ListRequest;
 import dev.barge.storage.ObjectInfo;
@@ -86,7 +86,7 @@ class DeleteJobTest {
 
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(keys()).containsExactly("logs.gz", "logs/b.txt", "logs2/d.gz", "other/e.gz");
-        assertThat(records.totals(execution.getId()).get(Outcome.DELETED)).isEqualTo(new JobRecords.Total(2, 2 * 3));
+        assertThat(records.totals(execution.getId()).get(Outcome.DELETED)).isEqualTo(new ExecutionRecords.Total(2, 2 * 3));
         assertThat(records.totals(execution.getId()).get(Outcome.SKIPPED_FILTERED).objects()).isEqualTo(1);
     }
 

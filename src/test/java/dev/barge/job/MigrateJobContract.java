@@ -3,7 +3,7 @@ package dev.barge.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.barge.batch.JobRecords;
+import dev.barge.batch.ExecutionRecords;
 import dev.barge.batch.MigrationMode;
 import dev.barge.batch.Outcome;
 import dev.barge.storage.ErrorKind;
@@ -38,9 +38,9 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -147,7 +147,7 @@ abstract class MigrateJobContract {
         }
     }
 
-    private Map<Outcome, JobRecords.Total> totals(JobExecution execution) {
+    private Map<Outcome, ExecutionRecords.Total> totals(JobExecution execution) {
         return records.totals(execution.getId());
     }
 
@@ -168,7 +168,7 @@ abstract class MigrateJobContract {
         });
         assertThat(keys(dst, out)).hasSize(37);
         long bytes = objects.values().stream().mapToLong(b -> b.length).sum();
-        assertThat(totals(execution).get(Outcome.COPIED)).isEqualTo(new JobRecords.Total(37, bytes));
+        assertThat(totals(execution).get(Outcome.COPIED)).isEqualTo(new ExecutionRecords.Total(37, bytes));
         assertThat(jdbc.queryForObject("select count(*) from BARGE_EXECUTION_OWNER where JOB_EXECUTION_ID = ?",
                 Long.class, execution.getId())).as("ownership released").isZero();
     }
@@ -182,7 +182,7 @@ abstract class MigrateJobContract {
 
         assertThat(second.getJobInstance().getId()).isNotEqualTo(first.getJobInstance().getId());
         assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        assertThat(totals(second).get(Outcome.COPIED)).isEqualTo(new JobRecords.Total(0, 0));
+        assertThat(totals(second).get(Outcome.COPIED)).isEqualTo(new ExecutionRecords.Total(0, 0));
         assertThat(totals(second).get(Outcome.SKIPPED_IDENTICAL).objects()).isEqualTo(objects.size());
     }
 
@@ -311,7 +311,7 @@ abstract class MigrateJobContract {
 
         assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(resumed.getJobInstance().getId()).isEqualTo(failed.getJobInstance().getId());
-        Map<Outcome, JobRecords.Total> again = totals(resumed);
+        Map<Outcome, ExecutionRecords.Total> again = totals(resumed);
         assertThat(again.get(Outcome.COPIED).objects() + again.get(Outcome.SKIPPED_IDENTICAL).objects())
                 .as("the resumed run starts at the failed chunk: it never sees the first 30 objects").isEqualTo(10);
         assertThat(again.get(Outcome.COPIED).objects()).isGreaterThanOrEqualTo(1);

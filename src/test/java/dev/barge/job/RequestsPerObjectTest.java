@@ -2,7 +2,6 @@ package dev.barge.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.barge.batch.JobRecords;
 import dev.barge.batch.Outcome;
 import dev.barge.emulator.oss.OssEmulator;
 import dev.barge.emulator.oss.OssExchange;

@@ -2,8 +2,8 @@ package dev.barge.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.barge.batch.ExecutionRecords;
 import dev.barge.batch.IdentityCheck;
-import dev.barge.batch.JobRecords;
 import dev.barge.batch.Outcome;
 import dev.barge.emulator.qiniu.KodoEmulator;
 import dev.barge.storage.ListRequest;
@@ -110,7 +110,7 @@ class VerifyCrossStoreTest {
         assertThat(same.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(same.getExitStatus().getExitCode()).isEqualTo(ExitStatus.COMPLETED.getExitCode());
         long bytes = objects.values().stream().mapToLong(b -> b.length).sum();
-        assertThat(records.totals(same.getId()).get(Outcome.MATCHED)).isEqualTo(new JobRecords.Total(15, bytes));
+        assertThat(records.totals(same.getId()).get(Outcome.MATCHED)).isEqualTo(new ExecutionRecords.Total(15, bytes));
         assertThat(records.failures(same.getId())).isEmpty();
         assertThat(digests(disk, in)).isEqualTo(diskBefore);
         assertThat(digests(s3, out)).isEqualTo(s3Before);
@@ -187,7 +187,7 @@ class VerifyCrossStoreTest {
         assertThat(downloaded.getExitStatus().getExitCode()).isEqualTo(VerifyJob.DIFFERENCES_FOUND);
         assertThat(records.totals(downloaded.getId()).get(Outcome.MATCHED).objects()).isEqualTo(4);
         assertThat(records.totals(downloaded.getId()).get(Outcome.DIFFERENT))
-                .isEqualTo(new JobRecords.Total(1, large.length));
+                .isEqualTo(new ExecutionRecords.Total(1, large.length));
         assertThat(records.failures(downloaded.getId())).singleElement().satisfies(f -> {
             assertThat(f.key()).isEqualTo("large.bin");
             assertThat(f.kind()).isEqualTo("DIFFERENT");

@@ -3,8 +3,8 @@ package dev.barge.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.barge.batch.ExecutionRecords;
 import dev.barge.batch.IdentityCheck;
-import dev.barge.batch.JobRecords;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.Outcome;
 import dev.barge.storage.ListRequest;
@@ -119,8 +119,8 @@ class VerifyJobTest {
 
         assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(execution.getExitStatus().getExitCode()).isEqualTo(ExitStatus.COMPLETED.getExitCode());
-        Map<Outcome, JobRecords.Total> totals = records.totals(execution.getId());
-        assertThat(totals.get(Outcome.MATCHED)).isEqualTo(new JobRecords.Total(23, bytes));
+        Map<Outcome, ExecutionRecords.Total> totals = records.totals(execution.getId());
+        assertThat(totals.get(Outcome.MATCHED)).isEqualTo(new ExecutionRecords.Total(23, bytes));
         assertThat(totals.get(Outcome.MISSING_AT_TARGET).objects()).isZero();
         assertThat(totals.get(Outcome.MISSING_AT_SOURCE).objects()).isZero();
         assertThat(totals.get(Outcome.DIFFERENT).objects()).isZero();
@@ -154,11 +154,11 @@ class VerifyJobTest {
         assertThat(execution.getExitStatus().getExitCode()).isEqualTo(VerifyJob.DIFFERENCES_FOUND);
         assertThat(execution.getExitStatus().getExitDescription())
                 .contains("1 missing at target", "1 missing at source", "2 different");
-        Map<Outcome, JobRecords.Total> totals = records.totals(execution.getId());
-        assertThat(totals.get(Outcome.MATCHED)).isEqualTo(new JobRecords.Total(2, 4 + 13));
-        assertThat(totals.get(Outcome.MISSING_AT_TARGET)).isEqualTo(new JobRecords.Total(1, 3));
-        assertThat(totals.get(Outcome.MISSING_AT_SOURCE)).isEqualTo(new JobRecords.Total(1, 5));
-        assertThat(totals.get(Outcome.DIFFERENT)).isEqualTo(new JobRecords.Total(2, 3 + 4));
+        Map<Outcome, ExecutionRecords.Total> totals = records.totals(execution.getId());
+        assertThat(totals.get(Outcome.MATCHED)).isEqualTo(new ExecutionRecords.Total(2, 4 + 13));
+        assertThat(totals.get(Outcome.MISSING_AT_TARGET)).isEqualTo(new ExecutionRecords.Total(1, 3));
+        assertThat(totals.get(Outcome.MISSING_AT_SOURCE)).isEqualTo(new ExecutionRecords.Total(1, 5));
+        assertThat(totals.get(Outcome.DIFFERENT)).isEqualTo(new ExecutionRecords.Total(2, 3 + 4));
         assertThat(totals.get(Outcome.FAILED).objects()).isZero();
         List<JobRecords.Failure> findings = records.failures(execution.getId());
         assertThat(findings).allSatisfy(f -> assertThat(f.isFinding()).isTrue());
@@ -197,7 +197,7 @@ class VerifyJobTest {
         assertThat(downloaded.getJobInstanceId()).isNotEqualTo(listed.getJobInstanceId());
         assertThat(downloaded.getExitStatus().getExitCode()).isEqualTo(VerifyJob.DIFFERENCES_FOUND);
         assertThat(records.totals(downloaded.getId()).get(Outcome.MATCHED).objects()).isEqualTo(5);
-        assertThat(records.totals(downloaded.getId()).get(Outcome.DIFFERENT)).isEqualTo(new JobRecords.Total(1, 17));
+        assertThat(records.totals(downloaded.getId()).get(Outcome.DIFFERENT)).isEqualTo(new ExecutionRecords.Total(1, 17));
         assertThat(records.failures(downloaded.getId())).singleElement().satisfies(f -> {
             assertThat(f.key()).isEqualTo("f4");
             assertThat(f.kind()).isEqualTo("DIFFERENT");
@@ -332,7 +332,7 @@ class VerifyJobTest {
 
         JobExecution execution = verify.run(p);
 
-        Map<Outcome, JobRecords.Total> totals = records.totals(execution.getId());
+        Map<Outcome, ExecutionRecords.Total> totals = records.totals(execution.getId());
         assertThat(totals.get(Outcome.MATCHED).objects()).isEqualTo(1);
         assertThat(totals.get(Outcome.SKIPPED_FILTERED).objects()).isEqualTo(2);
         assertThat(records.failures(execution.getId())).extracting(JobRecords.Failure::key, JobRecords.Failure::kind)

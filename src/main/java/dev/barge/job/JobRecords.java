@@ -1,7 +1,9 @@
-package dev.barge.batch;
+package dev.barge.job;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.batch.ExecutionRecords;
+import dev.barge.batch.Outcome;
 import dev.barge.storage.StorageException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -14,14 +16,14 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Barge's own records of an execution, beside Spring Batch's: totals by outcome, written in the
+ * Barge's own records of an execution ({@link ExecutionRecords}, over JDBC), beside Spring Batch's: totals by outcome, written in the
  * chunk's transaction so that they count exactly the committed work; per-object failures,
  * written in a transaction of their own so that the reasons survive a chunk that rolls back (the
  * one that broke the skip limit, say); and per-object findings of a comparison ({@code verify}:
  * missing, different), in the failure table beside the failures but written in the chunk's
  * transaction, so that a chunk done again after a restart reports each key once.
  */
-public final class JobRecords {
+public final class JobRecords implements ExecutionRecords {
     private static final int MAX_MESSAGE = 4000;
     private static final int MAX_CODE = 255;
     /** The {@code OPERATION} of a finding's row, which tells it from a failure's (a storage operation). */
@@ -49,13 +51,6 @@ public final class JobRecords {
         }
     }
 
-    /** Objects and bytes of one outcome. */
-    public record Total(long objects, long bytes) {
-        public Total plus(long moreObjects, long moreBytes) {
-            return new Total(objects + moreObjects, bytes + moreBytes);
-        }
-    }
-
     /** Creates the zero totals of an execution, so that chunks (and partitions) only ever update them. */
     public void startTotals(long jobExecutionId) {
         for (Outcome outcome : Outcome.values()) {
@@ -66,6 +61,7 @@ public final class JobRecords {
         }
     }
 
+    @Override
     public void addTotals(long jobExecutionId, Map<Outcome, Total> totals) {
         totals.forEach((outcome, total) -> {
             if (total.objects() != 0 || total.bytes() != 0) {
@@ -88,6 +84,7 @@ public final class JobRecords {
         return totals;
     }
 
+    @Override
     public void recordFailure(long jobExecutionId, String step, String key, Long size, StorageException e) {
         String recorded = truncate(e.getMessage(), MAX_MESSAGE);
         ownTransaction.executeWithoutResult(status -> jdbc.update(
@@ -105,6 +102,7 @@ public final class JobRecords {
      * @param outcome what was found, e.g. {@link Outcome#MISSING_AT_TARGET}
      * @param message what differs, with both locations
      */
+    @Override
     public void recordFinding(long jobExecutionId, String step, String key, Long size, Outcome outcome,
             String message) {
         jdbc.update("insert into BARGE_OBJECT_FAILURE (JOB_EXECUTION_ID, STEP_NAME, OBJECT_KEY, OBJECT_SIZE, ERROR_KIND,"
@@ -124,6 +122,7 @@ public final class JobRecords {
     }
 
     /** The objects an execution gave up on, findings not counted: what its skip limit counts. */
+    @Override
     public long failureCount(long jobExecutionId) {
         Long count = jdbc.queryForObject("select count(*) from BARGE_OBJECT_FAILURE where JOB_EXECUTION_ID = ?"
                         + " and (OPERATION is null or OPERATION <> ?)", Long.class, jobExecutionId, FINDING_OPERATION);
