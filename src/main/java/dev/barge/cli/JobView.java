@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * How the command line shows one kind of job's totals: the progress line while it runs, and the
  * summary and {@code --json} fields when it ends. A job is shown by the outcomes it counts
- * ({@link dev.barge.batch.JobRecords#totals}); nothing else about it is needed here, so a new job
+ * ({@link dev.barge.job.JobRecords#totals}); nothing else about it is needed here, so a new job
  * gets its progress and summary by declaring one view.
  *
  * @param task the word the progress line starts with ({@code migrate})
