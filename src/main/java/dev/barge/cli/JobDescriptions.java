@@ -4,10 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.IdentityCheck;
 import dev.barge.batch.MigrationMode;
+import dev.barge.job.ArchiveJob;
+import dev.barge.job.ArchiveParameters;
 import dev.barge.job.DeleteJob;
 import dev.barge.job.DeleteParameters;
 import dev.barge.job.MigrateJob;
 import dev.barge.job.MigrateParameters;
+import dev.barge.job.RestoreJob;
+import dev.barge.job.RestoreParameters;
 import dev.barge.job.Selection;
 import dev.barge.job.VerifyJob;
 import dev.barge.job.VerifyParameters;
@@ -37,9 +41,56 @@ final class JobDescriptions {
 
     /** The describers of Barge's jobs. */
     static JobDescriptions standard() {
-        return new JobDescriptions(Map.of(MigrateJob.NAME, p -> migration(MigrateParameters.from(p)),
-                DeleteJob.NAME, p -> DeleteParameters.from(p).toString(),
-                VerifyJob.NAME, p -> verification(VerifyParameters.from(p))));
+        return new JobDescriptions(Map.of(MigrateJob.NAME, p -> retry(p) + migration(MigrateParameters.from(p)),
+                DeleteJob.NAME, p -> deletion(DeleteParameters.from(p)),
+                VerifyJob.NAME, p -> verification(VerifyParameters.from(p)),
+                ArchiveJob.NAME, p -> archive(ArchiveParameters.from(p)),
+                RestoreJob.NAME, p -> restore(RestoreParameters.from(p))));
+    }
+
+    /** {@code retry of 42: } for a retry of an execution's failed objects, else nothing. */
+    private static String retry(JobParameters p) {
+        Long of = p.getLong(MigrateJob.RETRY_OF);
+        return of == null ? "" : "retry of " + of + "'s failed objects: ";
+    }
+
+    /** A delete: {@code delete LOCATION (options)}. */
+    static String deletion(DeleteParameters p) {
+        List<String> options = new ArrayList<>();
+        if (p.dryRun()) {
+            options.add("dry run");
+        }
+        if (p.wholeBucket()) {
+            options.add("--all");
+        }
+        selection(p.selection(), options);
+        return DeleteJob.NAME + " " + p.location() + (options.isEmpty() ? "" : " (" + String.join(", ", options) + ")");
+    }
+
+    /** An archive in place: {@code archive LOCATION to CLASS (options)}. */
+    static String archive(ArchiveParameters p) {
+        List<String> options = new ArrayList<>();
+        if (p.dryRun()) {
+            options.add("dry run");
+        }
+        selection(p.selection(), options);
+        return ArchiveJob.NAME + " " + p.location() + " to " + p.storageClass().name().toLowerCase(Locale.ROOT)
+                + (options.isEmpty() ? "" : " (" + String.join(", ", options) + ")");
+    }
+
+    /** A restore: {@code restore LOCATION, wait, then copy to TARGET as CLASS (options)}. */
+    static String restore(RestoreParameters p) {
+        List<String> options = new ArrayList<>();
+        if (p.dryRun()) {
+            options.add("dry run");
+        }
+        options.add(p.request().days() + (p.request().days() == 1 ? " day" : " days") + ", "
+                + p.request().tier().name().toLowerCase(Locale.ROOT));
+        selection(p.selection(), options);
+        return RestoreJob.NAME + " " + p.location() + (p.waitFor() ? ", wait" : "")
+                + (p.thenCopyTo() == null ? "" : ", then copy to " + p.thenCopyTo() + (p.thenStorageClass() == null ? ""
+                        : " as " + p.thenStorageClass().name().toLowerCase(Locale.ROOT)))
+                + " (" + String.join(", ", options) + ")";
     }
 
     /** One execution in words. */

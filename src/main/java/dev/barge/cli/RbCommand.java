@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "rb", mixinStandardHelpOptions = true,
         description = {"Removes an empty bucket. A bucket that holds objects is refused (exit code 1) and kept"
-                + " as it is; empty it first with barge rm."},
+                + " as it is; empty it first with barge rm or barge delete --all."},
         footerHeading = "%nExamples:%n",
         footer = {"  barge rb prod:photos-2019", "  barge rb s3://old-bucket"})
 final class RbCommand implements Callable<Integer> {
@@ -79,8 +79,8 @@ final class RbCommand implements Callable<Integer> {
     private static CliError notEmpty(Location where, String why) {
         String bucket = where.remote() + ":" + where.bucket();
         return CliError.failed("bucket " + bucket + " is not empty (" + why + "), so it was kept: rb removes only"
-                + " empty buckets. Empty it first: barge ls -R " + bucket + " lists its objects and barge rm "
-                + bucket + "/KEY... deletes them, e.g. barge ls -R " + bucket + " | sed 's|^|" + bucket
-                + "/|' | xargs -d '\\n' barge rm");
+                + " empty buckets. Empty it first: barge ls -R " + bucket + " lists its objects, barge rm "
+                + bucket + "/KEY... deletes some, and barge delete " + bucket + " --all deletes them all (it counts"
+                + " them and asks first)");
     }
 }

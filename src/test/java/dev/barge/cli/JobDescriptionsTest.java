@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.barge.batch.IdentityCheck;
 import dev.barge.batch.MigrationMode;
+import dev.barge.job.ArchiveParameters;
+import dev.barge.job.DeleteParameters;
+import dev.barge.job.MigrateJob;
 import dev.barge.job.MigrateParameters;
+import dev.barge.job.RestoreParameters;
 import dev.barge.job.Selection;
 import dev.barge.job.VerifyJob;
 import dev.barge.job.VerifyParameters;
+import dev.barge.storage.RestoreRequest;
+import dev.barge.storage.StorageClass;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -61,5 +67,29 @@ class JobDescriptionsTest {
 
         JobDescriptions withDelete = new JobDescriptions(Map.of("delete", p -> "delete under " + p.getString("source")));
         assertThat(withDelete.describe(execution)).isEqualTo("delete under s3:logs");
+    }
+
+    @Test
+    void deleteArchiveRestoreAndRetriesAreDescribedInWords() {
+        Selection gz = new Selection(List.of("*.gz"), List.of(), null, null, Duration.ofDays(90), null, Set.of());
+        JobParameters delete = new DeleteParameters("s3:logs", true, gz, false, 1000, 0).toJobParameters(1, Instant.EPOCH);
+        JobParameters archive = new ArchiveParameters("oss:media/2022", StorageClass.Family.COLD_ARCHIVE, gz, true, 100,
+                8, 0).toJobParameters(1, Instant.EPOCH);
+        JobParameters restore = new RestoreParameters("oss:cold", new RestoreRequest(3, RestoreRequest.Tier.BULK),
+                Selection.ALL, true, Duration.ofMinutes(1), Duration.ofHours(48), "kodo:cold", StorageClass.Family.ARCHIVE,
+                false, 100, 8, 0).toJobParameters(1, Instant.EPOCH);
+        JobParameters retry = new JobParametersBuilder(MigrateParameters.builder("s3:a", "oss:b").build()
+                .toJobParameters(1, Instant.EPOCH)).addLong(MigrateJob.RETRY_OF, 42L).toJobParameters();
+
+        assertThat(describe("delete", delete)).isEqualTo("delete s3:logs (--all, include '*.gz', min-age 90d)");
+        assertThat(describe("archive", archive))
+                .isEqualTo("archive oss:media/2022 to cold_archive (dry run, include '*.gz', min-age 90d)");
+        assertThat(describe("restore", restore))
+                .isEqualTo("restore oss:cold, wait, then copy to kodo:cold as archive (3 days, bulk)");
+        assertThat(describe("migrate", retry)).isEqualTo("retry of 42's failed objects: migrate copy s3:a -> oss:b");
+    }
+
+    private static String describe(String job, JobParameters parameters) {
+        return JobDescriptions.standard().describe(new JobExecution(1L, new JobInstance(1L, job), parameters));
     }
 }

@@ -444,7 +444,8 @@ class ObjectCommandsTest {
         put(remote, bucket, "deep/inside.txt", "still here");
         Result refused = barge("rb", remote + ":" + bucket);
         assertThat(refused.exitCode()).isEqualTo(ExitCode.FAILED);
-        assertThat(refused.err()).contains("is not empty", "deep/inside.txt", "barge rm " + remote + ":" + bucket + "/KEY");
+        assertThat(refused.err()).contains("is not empty", "deep/inside.txt", "barge rm " + remote + ":" + bucket + "/KEY",
+                "barge delete " + remote + ":" + bucket + " --all");
         assertThat(exists(remote, bucket, "deep/inside.txt")).isTrue();
 
         assertThat(barge("rm", remote + ":" + bucket + "/deep/inside.txt").exitCode()).isZero();
