@@ -62,8 +62,9 @@ record JobSummary(JobView view, long jobExecutionId, BatchStatus status, int exi
         String message;
         if (status == BatchStatus.COMPLETED && skips) {
             exitCode = ExitCode.COMPLETED_WITH_SKIPS;
-            message = Formats.count(totals.get(Outcome.FAILED).objects(), "object") + " failed and"
-                    + " were skipped: see them with"
+            long failed = totals.get(Outcome.FAILED).objects();
+            message = Formats.count(failed, "object") + " failed and" + (failed == 1 ? " was" : " were")
+                    + " skipped: see them with"
                     + " 'barge jobs failures " + id + "'; run the same command again to retry them";
         } else if (status == BatchStatus.COMPLETED && differences > 0) {
             exitCode = ExitCode.DIFFERENCES;

@@ -247,7 +247,7 @@ class CliTest {
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCode.COMPLETED_WITH_SKIPS);
         long id = executionId(run.out());
-        assertThat(run.out()).contains("1 object failed and were skipped", "barge jobs failures " + id);
+        assertThat(run.out()).contains("1 object failed and was skipped", "barge jobs failures " + id);
 
         Result failures = barge("jobs", "failures", Long.toString(id), "--csv");
         assertThat(failures.exitCode()).isZero();

@@ -83,7 +83,8 @@ class JobCommandsTest {
 
     /**
      * Refuses to delete keys that contain "protected", as a bucket policy would, and to read keys that
-     * contain "locked" while {@link #LOCKED} holds.
+     * contain "locked" while {@link #LOCKED} holds; keys that contain "vanished" are gone when their
+     * storage class is changed or their restore asked for.
      */
     @TestConfiguration(proxyBeanMethods = false)
     static class Faults {
@@ -94,6 +95,11 @@ class JobCommandsTest {
                 protected <T> T invoke(Call call, Supplier<T> action) {
                     if (call.operation() == Operation.DELETE && call.key() != null && call.key().contains("protected")) {
                         throw refused(call.bucket(), call.key());
+                    }
+                    if ((call.operation() == Operation.SET_STORAGE_CLASS || call.operation() == Operation.RESTORE)
+                            && call.key() != null && call.key().contains("vanished")) {
+                        throw StorageException.builder(ErrorKind.NOT_FOUND, call.operation()).bucket(call.bucket())
+                                .key(call.key()).detail("deleted by someone else since the listing").build();
                     }
                     if (call.operation() == Operation.GET && call.key() != null && call.key().contains("locked")
                             && LOCKED.get()) {
@@ -409,6 +415,26 @@ class JobCommandsTest {
                 "--include", "*.mp4", "--json");
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).contains("\"objectsArchived\":0", "\"objectsAlreadyInClass\":2");
+    }
+
+    @Test
+    void objectsThatVanishBeforeTheirArchiveOrRestoreAreRecordedAndTheOthersDone() {
+        String bucket = bucket("kodo", List.of("v/a.txt", "v/vanished-1.txt", "v/b.txt"));
+
+        Result archive = barge("archive", "kodo:" + bucket + "/v", "--storage-class", "ARCHIVE");
+        assertThat(archive.exitCode()).as(archive.out() + archive.err()).isEqualTo(ExitCode.COMPLETED_WITH_SKIPS);
+        assertThat(archive.out()).containsPattern("archived\\s+2 objects").containsPattern("failed\\s+1 object");
+        assertThat(family("kodo", bucket, "v/a.txt")).isEqualTo(StorageClass.Family.ARCHIVE);
+        long id = Long.parseLong(archive.out().replaceAll("(?s).*execution (\\d+).*", "$1"));
+        assertThat(barge("jobs", "failures", Long.toString(id)).out()).contains("v/vanished-1.txt", "NOT_FOUND",
+                "deleted by someone else since the listing");
+
+        putArchived("kodo", bucket, "v/vanished-2.bin");
+        Result restore = barge("restore", "kodo:" + bucket + "/v", "--json");
+        assertThat(restore.exitCode()).as(restore.out() + restore.err()).isEqualTo(ExitCode.COMPLETED_WITH_SKIPS);
+        // a.txt and b.txt are archived now; vanished-1 kept its class; vanished-2 is gone when asked for
+        assertThat(restore.out()).contains("\"objectsRequested\":2", "\"objectsNotArchived\":1",
+                "\"objectsFailed\":1", "1 object failed and was skipped");
     }
 
     @Test
