@@ -15,11 +15,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code barge delete} as a user runs it, from the jar: killed with {@code kill -9} or stopped with
- * SIGTERM half way, then run again with the same command, it deletes the rest and nothing else; and
- * off a terminal, without {@code --yes}, it deletes nothing at all.
+ * The job commands beside {@code migrate} as a user runs them, from the jar, interrupted. A delete
+ * killed with {@code kill -9} or stopped with SIGTERM half way, then run again with the same command,
+ * deletes the rest and nothing else; off a terminal, without {@code --yes}, it deletes nothing at
+ * all. An archive killed half way is finished by its rerun.
  */
-class DeleteInterruptIT {
+class JobInterruptIT {
     private static final int OBJECTS = 600;
     private static final int CHUNK = 20;
 
@@ -77,6 +78,38 @@ class DeleteInterruptIT {
         assertThat(refused.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(refused.err()).contains("without --yes", "nothing was deleted");
         assertThat(logs.resolve("a.log")).hasContent("a");
+    }
+
+    @Test
+    void aKilledArchiveIsFinishedByTheSameCommand() throws Exception {
+        Path home = Files.createDirectories(root.resolve("home"));
+        Path media = root.resolve("data/media");
+        for (int i = 0; i < OBJECTS; i++) {
+            Path file = media.resolve(String.format("d%d/f%03d.mp4", i % 9, i));
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "frame " + i);
+        }
+        String[] archive = {"archive", "file://" + media, "--storage-class", "ARCHIVE", "--chunk-size", "" + CHUNK,
+                "--concurrency", "2"};
+        Path stdout = root.resolve("first.out");
+        Path stderr = root.resolve("first.err");
+        Process first = BargeJar.start(home, stdout, stderr, concat(archive, "--tps-limit", "60", "--stats", "100ms"));
+        // the progress lines count committed objects: "[barge] 180/600 objects, ..."
+        BargeJar.await(first, stderr, Duration.ofSeconds(60), "a quarter archived", () -> Files.readString(stderr)
+                .lines().anyMatch(l -> l.matches("\\[barge] (1[5-9]\\d|[2-5]\\d\\d)/" + OBJECTS + " objects.*")));
+        BargeJar.signal(first, "KILL");
+        assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        Run again = BargeJar.run(home, concat(archive, "--json"));
+        assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        assertThat(again.out()).contains("\"status\":\"COMPLETED\"", "\"resumedExecutionId\":1");
+
+        Run check = BargeJar.run(home, concat(archive, "--json"));
+        assertThat(check.exitCode()).as(check.out() + check.err()).isZero();
+        assertThat(check.out()).contains("\"objectsArchived\":0", "\"objectsAlreadyInClass\":" + OBJECTS);
+        for (int i = 0; i < OBJECTS; i += 97) {
+            assertThat(media.resolve(String.format("d%d/f%03d.mp4", i % 9, i))).hasContent("frame " + i);
+        }
     }
 
     private static String[] concat(String[] first, String... more) {
