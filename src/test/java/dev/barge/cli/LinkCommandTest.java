@@ -3,6 +3,8 @@ package dev.barge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.barge.config.StoresOnly;
+import dev.barge.emulator.oss.OssEmulator;
+import dev.barge.emulator.qiniu.KodoEmulator;
 import dev.barge.storage.ObjectContent;
 import dev.barge.storage.Payload;
 import dev.barge.storage.PutRequest;
@@ -28,6 +30,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -35,11 +39,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * {@code barge link}: presigned URLs that work (an HTTP GET of one returns the object, a PUT URL stores
- * one) on S3Proxy ({@code s3t}), and a refusal that names the remote and its type on the local driver
+ * one) on S3Proxy ({@code s3t}), GET links to private objects on the OSS and Kodo emulators (Kodo
+ * refuses PUT links, with the reason), and a refusal that names the remote and its type on the local driver
  * ({@code disk}), which cannot presign. In the stores-only context, as {@link #barge} checks.
  */
 class LinkCommandTest {
     private static final S3ProxyServer S3 = S3ProxyServer.inMemoryForTests();
+    private static final OssEmulator OSS = OssEmulator.start("oss-ak", "oss-sk");
+    private static final KodoEmulator KODO = KodoEmulator.start("kodo-ak", "kodo-sk");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static ConfigurableApplicationContext context;
@@ -61,6 +68,14 @@ class LinkCommandTest {
         properties.put("barge.remotes.s3t.access-key-id", S3ProxyServer.ACCESS_KEY);
         properties.put("barge.remotes.s3t.secret-access-key", S3ProxyServer.SECRET_KEY);
         properties.put("barge.remotes.s3t.retry.max-attempts", "1");
+        properties.put("barge.remotes.oss.type", "oss");
+        properties.put("barge.remotes.oss.endpoint", OSS.endpoint());
+        properties.put("barge.remotes.oss.access-key-id", "oss-ak");
+        properties.put("barge.remotes.oss.secret-access-key", "oss-sk");
+        properties.put("barge.remotes.kodo.type", "qiniu");
+        properties.put("barge.remotes.kodo.endpoint", "http://" + KODO.hostAndPort());
+        properties.put("barge.remotes.kodo.access-key-id", "kodo-ak");
+        properties.put("barge.remotes.kodo.secret-access-key", "kodo-sk");
         context = new SpringApplicationBuilder(StoresOnly.class).web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF).logStartupInfo(false).registerShutdownHook(false)
                 .properties(properties).run();
@@ -74,6 +89,8 @@ class LinkCommandTest {
             context.close();
         }
         S3.close();
+        OSS.close();
+        KODO.close();
     }
 
     record Result(int exitCode, String out, String err) {}
@@ -108,6 +125,41 @@ class LinkCommandTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("hello link");
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"oss", "kodo"})
+    void aGetLinkOnOssAndKodoReadsAPrivateObjectWithoutCredentials(String remote) throws Exception {
+        String bucket = "links-" + remote;
+        stores.store(remote).createBucket(bucket);
+        if (remote.equals("kodo")) {
+            KODO.setBucketPrivate(bucket, true);
+            KODO.bindDefaultDomain(bucket);
+        }
+        stores.store(remote).put(PutRequest.builder(bucket, "docs/shared file.txt").build(),
+                Payload.ofBytes(("hello from " + remote).getBytes(StandardCharsets.UTF_8)));
+
+        Result run = barge("link", remote + ":" + bucket + "/docs/shared file.txt", "--expires", "1h");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String url = run.out().strip();
+        assertThat(url).doesNotContain(remote + "-sk");
+        HttpResponse<String> signed = HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(signed.statusCode()).as(signed.body()).isEqualTo(200);
+        assertThat(signed.body()).isEqualTo("hello from " + remote);
+        HttpResponse<String> unsigned = HTTP.send(HttpRequest.newBuilder(URI.create(url.substring(0, url.indexOf('?'))))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unsigned.statusCode()).as("the object is private: without the signature it is refused")
+                .isIn(401, 403);
+    }
+
+    @Test
+    void aPutLinkOnKodoIsRefusedWithTheReason() {
+        Result run = barge("link", "kodo:links-kodo/uploads/x.txt", "--put");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains("Kodo has no presigned upload URLs", "only GET");
     }
 
     @Test
