@@ -187,8 +187,9 @@ final class JobRun {
         }
         JobExecution ended = repository.getJobExecution(execution.getId());
         plan.ended().accept(execution.getId());
-        return JobSummary.of(plan.view(), ended, records.totals(execution.getId()), plan.dryRun(),
-                resumed(plan, ended).orElse(null));
+        return JobSummary.of(plan.view(), ended, records.totals(execution.getId()),
+                records.instanceTotals(ended.getJobInstanceId()), records.executionsWithFailures(ended.getJobInstanceId()),
+                plan.dryRun(), resumed(plan, ended).orElse(null));
     }
 
     /**

@@ -10,7 +10,9 @@ import dev.barge.job.VerifyJob;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 
@@ -51,24 +53,31 @@ record JobSummary(JobView view, long jobExecutionId, BatchStatus status, int exi
         requireNonNull(elapsed, "elapsed is null");
     }
 
-    static JobSummary of(JobView view, JobExecution execution, Map<Outcome, ExecutionRecords.Total> totals, boolean dryRun,
-            Resumed resumed) {
+    /**
+     * @param totals what this execution did
+     * @param runTotals what every execution of its run did together (the same as {@code totals} for a
+     *     first execution): a resumed run ends as all of its executions together
+     * @param withFailures the executions of the run that recorded failures or findings
+     */
+    static JobSummary of(JobView view, JobExecution execution, Map<Outcome, ExecutionRecords.Total> totals,
+            Map<Outcome, ExecutionRecords.Total> runTotals, List<Long> withFailures, boolean dryRun, Resumed resumed) {
         long id = execution.getId();
         BatchStatus status = execution.getStatus();
-        boolean skips = MigrateJob.COMPLETED_WITH_SKIPS.equals(execution.getExitStatus().getExitCode());
+        String exit = execution.getExitStatus().getExitCode();
         long differences = view.differences().stream()
-                .mapToLong(o -> totals.getOrDefault(o, new ExecutionRecords.Total(0, 0)).objects()).sum();
+                .mapToLong(o -> runTotals.getOrDefault(o, new ExecutionRecords.Total(0, 0)).objects()).sum();
+        String see = (withFailures.isEmpty() ? List.of(id) : withFailures).stream()
+                .map(e -> "'barge jobs failures " + e + "'").collect(Collectors.joining(" and "));
         int exitCode;
         String message;
-        if (status == BatchStatus.COMPLETED && skips) {
+        if (status == BatchStatus.COMPLETED && MigrateJob.COMPLETED_WITH_SKIPS.equals(exit)) {
             exitCode = ExitCode.COMPLETED_WITH_SKIPS;
-            long failed = totals.get(Outcome.FAILED).objects();
+            long failed = runTotals.getOrDefault(Outcome.FAILED, new ExecutionRecords.Total(0, 0)).objects();
             message = Formats.count(failed, "object") + " failed and" + (failed == 1 ? " was" : " were")
-                    + " skipped: see them with"
-                    + " 'barge jobs failures " + id + "'; run the same command again to retry them";
-        } else if (status == BatchStatus.COMPLETED && differences > 0) {
+                    + " skipped: see them with " + see + "; run the same command again to retry them";
+        } else if (status == BatchStatus.COMPLETED && (VerifyJob.DIFFERENCES_FOUND.equals(exit) || differences > 0)) {
             exitCode = ExitCode.DIFFERENCES;
-            message = Formats.count(differences, "difference") + " found: see them with 'barge jobs failures " + id + "'";
+            message = Formats.count(differences, "difference") + " found: see them with " + see;
         } else if (status == BatchStatus.COMPLETED) {
             exitCode = ExitCode.OK;
             message = null;

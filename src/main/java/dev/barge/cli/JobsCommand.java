@@ -248,7 +248,10 @@ final class JobsCommand implements Callable<Integer> {
                     throw CliError.usage("execution " + id + " is " + e.getStatus() + ": let it end (or barge jobs stop "
                             + id + ") before retrying its failures");
                 }
-                long failed = session.bean(JobRecords.class).failures(id).stream().filter(f -> !f.isFinding()).count();
+                JobRecords records = session.bean(JobRecords.class);
+                long failed = records.executionsWithFailures(e.getJobInstanceId()).stream().filter(x -> x <= id)
+                        .flatMap(x -> records.failures(x).stream()).filter(f -> !f.isFinding())
+                        .map(JobRecords.Failure::key).distinct().count();
                 if (failed == 0) {
                     throw CliError.usage("execution " + id + " recorded no failed objects; there is nothing to retry");
                 }

@@ -84,6 +84,31 @@ public final class JobRecords implements ExecutionRecords {
         return totals;
     }
 
+    /**
+     * The totals of every execution of a job instance, summed: what a run resumed across several
+     * executions has done in all (each chunk is counted by the execution that committed it).
+     */
+    public Map<Outcome, Total> instanceTotals(long jobInstanceId) {
+        Map<Outcome, Total> totals = new EnumMap<>(Outcome.class);
+        for (Outcome outcome : Outcome.values()) {
+            totals.put(outcome, new Total(0, 0));
+        }
+        jdbc.query("select t.OUTCOME, sum(t.OBJECTS), sum(t.BYTES) from BARGE_EXECUTION_TOTAL t"
+                        + " join BATCH_JOB_EXECUTION e on e.JOB_EXECUTION_ID = t.JOB_EXECUTION_ID"
+                        + " where e.JOB_INSTANCE_ID = ? group by t.OUTCOME",
+                rs -> {
+                    totals.put(Outcome.valueOf(rs.getString(1)), new Total(rs.getLong(2), rs.getLong(3)));
+                }, jobInstanceId);
+        return totals;
+    }
+
+    /** The executions of a job instance that recorded failures or findings, oldest first. */
+    public List<Long> executionsWithFailures(long jobInstanceId) {
+        return jdbc.queryForList("select distinct f.JOB_EXECUTION_ID from BARGE_OBJECT_FAILURE f"
+                + " join BATCH_JOB_EXECUTION e on e.JOB_EXECUTION_ID = f.JOB_EXECUTION_ID"
+                + " where e.JOB_INSTANCE_ID = ? order by f.JOB_EXECUTION_ID", Long.class, jobInstanceId);
+    }
+
     @Override
     public void recordFailure(long jobExecutionId, String step, String key, Long size, StorageException e) {
         String recorded = truncate(e.getMessage(), MAX_MESSAGE);

@@ -64,17 +64,20 @@ final class JobTotals implements JobExecutionListener {
     public void afterJob(JobExecution execution) {
         pools.forEach(ExecutorService::shutdownNow);
         Map<Outcome, ExecutionRecords.Total> totals = records.totals(execution.getId());
-        long failed = totals.get(Outcome.FAILED).objects();
-        List<String> found = differences.stream().sorted().filter(o -> totals.get(o).objects() > 0)
-                .map(o -> totals.get(o).objects() + " " + o.name().toLowerCase(Locale.ROOT).replace('_', ' '))
+        // a run resumed across executions ends as all of them together: a chunk an earlier execution
+        // committed with skips or differences is not done again, and must not be forgotten
+        Map<Outcome, ExecutionRecords.Total> run = records.instanceTotals(execution.getJobInstanceId());
+        long failed = run.get(Outcome.FAILED).objects();
+        List<String> found = differences.stream().sorted().filter(o -> run.get(o).objects() > 0)
+                .map(o -> run.get(o).objects() + " " + o.name().toLowerCase(Locale.ROOT).replace('_', ' '))
                 .toList();
+        String where = " see the failures of execution" + executions(execution);
         if (execution.getStatus() == BatchStatus.COMPLETED && failed > 0) {
             execution.setExitStatus(new ExitStatus(COMPLETED_WITH_SKIPS, failed + " objects failed and were skipped;"
-                    + (found.isEmpty() ? "" : " differences found: " + String.join(", ", found) + ";")
-                    + " see the failures of execution " + execution.getId()));
+                    + (found.isEmpty() ? "" : " differences found: " + String.join(", ", found) + ";") + where));
         } else if (execution.getStatus() == BatchStatus.COMPLETED && !found.isEmpty()) {
             execution.setExitStatus(new ExitStatus(DIFFERENCES_FOUND, "differences found: " + String.join(", ", found)
-                    + "; see the failures of execution " + execution.getId()));
+                    + ";" + where));
         } else if (execution.getStatus() == BatchStatus.FAILED) {
             FailureCause.of(execution).ifPresent(cause -> {
                 log.error("execution {} failed: {}", execution.getId(), cause,
@@ -86,5 +89,14 @@ final class JobTotals implements JobExecutionListener {
                 .filter(e -> e.getValue().objects() > 0)
                 .map(e -> e.getKey() + " " + e.getValue().objects() + " (" + e.getValue().bytes() + " bytes)")
                 .collect(java.util.stream.Collectors.joining(", ", "{", "}")));
+    }
+
+    /** {@code " 42"}, or {@code "s 41, 42"} when earlier executions of the run recorded some too. */
+    private String executions(JobExecution execution) {
+        List<Long> ids = records.executionsWithFailures(execution.getJobInstanceId());
+        if (ids.isEmpty() || ids.equals(List.of(execution.getId()))) {
+            return " " + execution.getId();
+        }
+        return "s " + String.join(", ", ids.stream().map(String::valueOf).toList());
     }
 }

@@ -197,7 +197,7 @@ public final class MigrateJob {
 
     /**
      * Runs a new execution of the migration {@code p} over exactly the objects execution
-     * {@code failedExecutionId} of it recorded as failed, looked up one by one with no listing, the
+     * {@code failedExecutionId} of it (and the executions of its run before it) recorded as failed, looked up one by one with no listing, the
      * ages of its filter relative to {@code referenceTime} (the failed run's). The same retry run again
      * continues it.
      *
@@ -210,7 +210,15 @@ public final class MigrateJob {
         String sourcePrefix = directory(Location.parse(p.source()).path());
         String targetPrefix = directory(Location.parse(p.target()).path());
         java.util.TreeMap<String, KeyListItemReader.Key> keys = new java.util.TreeMap<>();
-        for (JobRecords.Failure failure : records.failures(failedExecutionId)) {
+        List<JobRecords.Failure> failures = new java.util.ArrayList<>();
+        // the run's earlier executions too: a resumed run does not redo their chunks, nor their failures
+        long instance = repository.getJobExecution(failedExecutionId).getJobInstanceId();
+        for (long execution : records.executionsWithFailures(instance)) {
+            if (execution <= failedExecutionId) {
+                failures.addAll(records.failures(execution));
+            }
+        }
+        for (JobRecords.Failure failure : failures) {
             String full = failure.key();
             String relative = full.startsWith(sourcePrefix) ? full.substring(sourcePrefix.length())
                     : full.startsWith(targetPrefix) ? full.substring(targetPrefix.length()) : null;

@@ -7,6 +7,7 @@ import dev.barge.test.LocalObjects;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The job commands beside {@code migrate} as a user runs them, from the jar, interrupted. A delete
  * killed with {@code kill -9} or stopped with SIGTERM half way, then run again with the same command,
  * deletes the rest and nothing else; off a terminal, without {@code --yes}, it deletes nothing at
- * all. An archive killed half way is finished by its rerun.
+ * all. An archive or a verify killed half way is finished by its rerun; the verify reports each
+ * difference once across the two executions.
  */
 class JobInterruptIT {
     private static final int OBJECTS = 600;
@@ -110,6 +112,42 @@ class JobInterruptIT {
         for (int i = 0; i < OBJECTS; i += 97) {
             assertThat(media.resolve(String.format("d%d/f%03d.mp4", i % 9, i))).hasContent("frame " + i);
         }
+    }
+
+    @Test
+    void aKilledVerifyIsFinishedByTheSameCommandAndCountsEveryKeyOnce() throws Exception {
+        Path home = Files.createDirectories(root.resolve("home"));
+        Path original = root.resolve("data/original");
+        Path copy = root.resolve("data/copy");
+        for (int i = 0; i < OBJECTS; i++) {
+            String name = String.format("d%d/f%03d.txt", i % 9, i);
+            for (Path side : List.of(original, copy)) {
+                Files.createDirectories(side.resolve(name).getParent());
+                Files.writeString(side.resolve(name), "line " + i);
+            }
+        }
+        Files.writeString(copy.resolve("d0/f000.txt"), "LINE 0"); // one difference of the same size
+        Files.delete(copy.resolve("d1/f001.txt"));                // one missing at the target
+        String[] verify = {"verify", "file://" + original, "file://" + copy, "--download", "--chunk-size", "" + CHUNK,
+                "--concurrency", "2"};
+        Path stdout = root.resolve("first.out");
+        Path stderr = root.resolve("first.err");
+        Process first = BargeJar.start(home, stdout, stderr, concat(verify, "--tps-limit", "60", "--stats", "100ms"));
+        BargeJar.await(first, stderr, Duration.ofSeconds(60), "a quarter verified", () -> Files.readString(stderr)
+                .lines().anyMatch(l -> l.matches("\\[barge] (1[5-9]\\d|[2-5]\\d\\d)/" + OBJECTS + " objects.*")));
+        BargeJar.signal(first, "KILL");
+        assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        Run again = BargeJar.run(home, concat(verify, "--json"));
+
+        assertThat(again.exitCode()).as(again.out() + again.err()).isEqualTo(ExitCode.DIFFERENCES);
+        assertThat(again.out()).contains("\"resumedExecutionId\":1", "\"status\":\"DIFFERENCES_FOUND\"");
+        Run failures = BargeJar.run(home, "jobs", "failures", "2", "--csv");
+        Run earlier = BargeJar.run(home, "jobs", "failures", "1", "--csv");
+        String findings = failures.out() + earlier.out();
+        assertThat(findings.lines().filter(l -> l.contains("/data/original/d0/f000.txt,"))).as(findings).hasSize(1);
+        assertThat(findings.lines().filter(l -> l.contains("/data/original/d1/f001.txt,"))).as(findings).hasSize(1);
+        assertThat(Files.readString(copy.resolve("d0/f000.txt"))).isEqualTo("LINE 0");
     }
 
     private static String[] concat(String[] first, String... more) {
