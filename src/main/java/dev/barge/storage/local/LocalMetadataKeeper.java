@@ -133,11 +133,7 @@ final class LocalMetadataKeeper {
     /** After a staged object was renamed onto {@code file}: a sidecar of an earlier version goes. */
     void placed(Path file, Placement placement) {
         if (placement != Placement.SIDECAR) {
-            try {
-                Files.deleteIfExists(LocalPaths.sidecar(file));
-            } catch (IOException e) {
-                // it no longer matches the file, and attributes win over it anyway
-            }
+            deleteSidecar(file);
         }
     }
 
@@ -163,7 +159,7 @@ final class LocalMetadataKeeper {
                         LocalXattrs.write(file, changed); // the stamp last: until then the sidecar, if any, counts
                     }
                     flush(file);
-                    Files.deleteIfExists(LocalPaths.sidecar(file));
+                    deleteSidecar(file);
                     return;
                 } catch (IOException e) {
                     removeXattrsQuietly(file);
@@ -173,7 +169,7 @@ final class LocalMetadataKeeper {
                 }
             }
             if (changed.empty()) {
-                Files.deleteIfExists(LocalPaths.sidecar(file));
+                deleteSidecar(file);
             } else {
                 writeSidecar(op, bucket, key, file, changed);
             }
@@ -200,6 +196,21 @@ final class LocalMetadataKeeper {
             return meta != null && meta.matches(now) ? meta : null;
         } catch (IOException | RuntimeException e) {
             return null; // unreadable or not Barge's: the object is described from the file alone
+        }
+    }
+
+    /**
+     * Deletes the sidecar of a file, if any, and {@code .barge.meta} once it is empty. Best effort: a
+     * sidecar left behind no longer matches its file, and valid attributes win over it anyway.
+     */
+    private static void deleteSidecar(Path file) {
+        Path sidecar = LocalPaths.sidecar(file);
+        try {
+            if (Files.deleteIfExists(sidecar)) {
+                Files.deleteIfExists(sidecar.getParent());
+            }
+        } catch (IOException e) {
+            // not empty, or not ours to delete
         }
     }
 
@@ -234,12 +245,23 @@ final class LocalMetadataKeeper {
         Path sidecar = LocalPaths.sidecar(file);
         Path temp = null;
         try {
-            Files.createDirectories(sidecar.getParent());
-            temp = LocalPaths.tempNextTo(sidecar);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.wrap(meta.serialize().getBytes(StandardCharsets.UTF_8)));
+            FileChannel channel = null;
+            for (int attempt = 1; channel == null; attempt++) {
+                Files.createDirectories(sidecar.getParent());
+                temp = LocalPaths.tempNextTo(sidecar);
+                try {
+                    channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                } catch (NoSuchFileException e) {
+                    temp = null;
+                    if (attempt == 3) { // a concurrent delete keeps removing the emptied directory
+                        throw e;
+                    }
+                }
+            }
+            try (FileChannel out = channel) {
+                out.write(ByteBuffer.wrap(meta.serialize().getBytes(StandardCharsets.UTF_8)));
                 if (sync) {
-                    channel.force(true);
+                    out.force(true);
                 }
             }
             Files.move(temp, sidecar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
