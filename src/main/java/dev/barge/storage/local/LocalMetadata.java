@@ -14,12 +14,15 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The sidecar of an object file, in {@code dir/.barge.meta/<name>}: its etag and MD5 and its
- * {@link LocalAttributes}. The etag is the MD5, except for an object completed from multipart
- * parts, which gets an S3-style etag and no MD5; both are {@code null} for a file that Barge did not
- * write, whose sidecar only holds attributes. The sidecar also records the size and modification
- * time of the data it describes; a sidecar whose file has since been changed by another program no
- * longer matches and is ignored, so a stale checksum is never reported.
+ * What Barge records about an object file: its etag and MD5 and its {@link LocalAttributes}. The
+ * etag is the MD5, except for an object completed from multipart parts, which gets an S3-style etag
+ * and no MD5; both are {@code null} for a file that Barge did not write, whose metadata only holds
+ * attributes. It also records the size and modification time of the data it describes (the stamp);
+ * metadata whose file has since been changed by another program no longer matches and is ignored,
+ * so a stale checksum is never reported.
+ *
+ * <p>It lives in extended attributes of the file ({@link LocalXattrs}) or in a sidecar,
+ * {@code dir/.barge.meta/<name>}, read and written here; {@link LocalMetadataKeeper} decides which.
  */
 record LocalMetadata(String etag, String md5, long size, long modifiedNanos, LocalAttributes attributes) {
 
@@ -30,14 +33,26 @@ record LocalMetadata(String etag, String md5, long size, long modifiedNanos, Loc
         }
     }
 
-    /** The sidecar for a file as it is now. */
+    /** The metadata for a file as it is now. */
     static LocalMetadata describing(BasicFileAttributes file, String etag, String md5, LocalAttributes attributes) {
         return new LocalMetadata(etag, md5, file.size(), file.lastModifiedTime().to(TimeUnit.NANOSECONDS), attributes);
     }
 
-    /** Whether this sidecar describes the file as it is now. */
+    /** Whether this describes the file as it is now. */
     boolean matches(BasicFileAttributes file) {
         return file.size() == size && file.lastModifiedTime().to(TimeUnit.NANOSECONDS) == modifiedNanos;
+    }
+
+    /**
+     * Whether this records nothing the file does not: no etag or MD5, no content type, no user
+     * metadata, the STANDARD class. Such metadata is not written anywhere.
+     */
+    boolean empty() {
+        return etag == null && md5 == null && attributes.equals(LocalAttributes.NONE);
+    }
+
+    LocalMetadata withAttributes(LocalAttributes newAttributes) {
+        return new LocalMetadata(etag, md5, size, modifiedNanos, newAttributes);
     }
 
     /** Reads a sidecar; {@code null} if there is none or it cannot be understood. */

@@ -55,10 +55,11 @@ import java.util.stream.Stream;
 /**
  * The local file system as an object store: a root directory, one subdirectory per bucket, one
  * file per object. Writes go to a temporary file that is flushed to disk and renamed into place.
- * Metadata lives in sidecars ({@link LocalMetadata}), with the MD5 computed while the file was
- * written, so listings, stats and reads report it without reading the file. Files written by other
- * programs are objects too, without etag or checksum: no operation reads a whole file just to hash
- * it (a transfer hashes what it needs while it streams the file anyway).
+ * Metadata ({@link LocalMetadata}), with the MD5 computed while the file was written, lives in the
+ * file's extended attributes or in a sidecar, as {@link LocalMetadataKeeper} decides, so listings,
+ * stats and reads report it without reading the file. Files written by other programs are objects
+ * too, without etag or checksum: no operation reads a whole file just to hash it (a transfer hashes
+ * what it needs while it streams the file anyway).
  */
 final class LocalObjectStore implements ObjectStore {
     private static final int COPY_BUFFER = 64 * 1024;
@@ -68,20 +69,27 @@ final class LocalObjectStore implements ObjectStore {
 
     private final LocalPaths paths;
     private final boolean sync;
+    private final LocalMetadataKeeper metadata;
     private final Capabilities capabilities;
     private final ReentrantLock[] appendLocks = new ReentrantLock[64];
 
-    LocalObjectStore(Path root, long minPartSize, boolean sync) {
+    /**
+     * @param metadata where metadata is kept; with {@link LocalMetadataMode#NONE} the store offers
+     *     only the STANDARD class and reports no checksums, since it keeps neither
+     */
+    LocalObjectStore(Path root, long minPartSize, boolean sync, LocalMetadataMode metadata) {
         this.paths = new LocalPaths(root);
         this.sync = sync;
+        this.metadata = new LocalMetadataKeeper(metadata, sync);
+        boolean keeps = metadata != LocalMetadataMode.NONE;
         this.capabilities = Capabilities.builder()
                 .copy(Long.MAX_VALUE)
                 .append(true)
                 .multipart(minPartSize, MAX_PART_SIZE, MAX_PARTS)
-                .storageClasses(EnumSet.allOf(StorageClass.Family.class))
-                .setStorageClass(true)
+                .storageClasses(keeps ? EnumSet.allOf(StorageClass.Family.class) : EnumSet.of(StorageClass.Family.STANDARD))
+                .setStorageClass(keeps)
                 .listStartAfter(true)
-                .checksums(EnumSet.of(Checksum.Algorithm.MD5))
+                .checksums(keeps ? EnumSet.of(Checksum.Algorithm.MD5) : EnumSet.noneOf(Checksum.Algorithm.class))
                 .keysNestUnderObjects(false)
                 .build();
         for (int i = 0; i < appendLocks.length; i++) {
@@ -119,7 +127,7 @@ final class LocalObjectStore implements ObjectStore {
                 if (entry.commonPrefix()) {
                     prefixes.add(entry.key());
                 } else {
-                    LocalMetadata meta = validSidecar(entry.file(), entry.attributes());
+                    LocalMetadata meta = metadata.read(bucketDir, entry.file(), entry.attributes(), false);
                     objects.add(info(entry.key(), entry.attributes(), meta, false));
                 }
                 last = entry;
@@ -138,7 +146,7 @@ final class LocalObjectStore implements ObjectStore {
     public ObjectInfo stat(String bucket, String key) {
         Path file = existingObject(Operation.STAT, bucket, key);
         BasicFileAttributes attributes = attributesOf(Operation.STAT, bucket, key, file);
-        LocalMetadata meta = validSidecar(file, attributes);
+        LocalMetadata meta = metadata.read(bucketDirOf(bucket), file, attributes, true);
         return info(key, attributes, meta, true);
     }
 
@@ -164,7 +172,7 @@ final class LocalObjectStore implements ObjectStore {
                     length = resolved.length();
                 }
                 channel.position(offset);
-                LocalMetadata meta = validSidecar(file, attributes);
+                LocalMetadata meta = metadata.read(bucketDirOf(bucket), file, attributes, true);
                 ObjectInfo info = info(key, attributes, meta, true);
                 return new ObjectContent(info, offset, length, new LimitedInputStream(Channels.newInputStream(channel), length));
             } catch (RuntimeException | IOException e) {
@@ -213,8 +221,8 @@ final class LocalObjectStore implements ObjectStore {
             if (request.replaceMetadata()) {
                 attributes = new LocalAttributes(request.contentType(), request.userMetadata(), storageClass);
             } else {
-                LocalMetadata meta = validSidecar(source, attributesOf(Operation.COPY, request.sourceBucket(),
-                        request.sourceKey(), source));
+                LocalMetadata meta = metadata.read(bucketDirOf(request.sourceBucket()), source,
+                        attributesOf(Operation.COPY, request.sourceBucket(), request.sourceKey(), source), true);
                 attributes = (meta == null ? LocalAttributes.NONE : meta.attributes()).withStorageClass(storageClass);
             }
             return write(Operation.COPY, request.targetBucket(), request.targetKey(), targetDir, target, in,
@@ -242,7 +250,7 @@ final class LocalObjectStore implements ObjectStore {
                         .detail("append position " + position + " does not match the object's length " + current
                                 + "; nothing was written").build();
             }
-            LocalMetadata meta = attributes == null ? null : validSidecar(file, attributes);
+            LocalMetadata meta = attributes == null ? null : metadata.read(bucketDir, file, attributes, true);
             LocalAttributes kept = meta != null
                     ? meta.attributes()
                     : new LocalAttributes(request.contentType(), request.userMetadata(),
@@ -265,16 +273,15 @@ final class LocalObjectStore implements ObjectStore {
     @Override
     public void setStorageClass(String bucket, String key, StorageClass storageClass) {
         Path file = existingObject(Operation.SET_STORAGE_CLASS, bucket, key);
+        if (!capabilities.setStorageClass()) {
+            throw StorageException.unsupported(Operation.SET_STORAGE_CLASS, bucket, key,
+                    "with options.metadata: none the local driver keeps no storage class");
+        }
         BasicFileAttributes attributes = attributesOf(Operation.SET_STORAGE_CLASS, bucket, key, file);
         StorageClass target = storageClassOrDefault(Operation.SET_STORAGE_CLASS, bucket, key,
                 requireNonNull(storageClass, "storageClass is null"));
-        LocalMetadata meta = validSidecar(file, attributes);
-        // a file Barge did not write is not read to hash it: it keeps no etag and no MD5
-        String etag = meta != null ? meta.etag() : null;
-        String md5 = meta != null ? meta.md5() : null;
-        LocalAttributes kept = meta != null ? meta.attributes() : LocalAttributes.NONE;
-        writeSidecar(Operation.SET_STORAGE_CLASS, bucket, key, file,
-                LocalMetadata.describing(attributes, etag, md5, kept.withStorageClass(target)));
+        metadata.changeStorageClass(Operation.SET_STORAGE_CLASS, bucket, key, bucketDirOf(bucket), file, attributes,
+                target);
     }
 
     // ---- deleting -----------------------------------------------------------------------
@@ -418,11 +425,9 @@ final class LocalObjectStore implements ObjectStore {
                     staged.attributes(), temp -> {
                         if (staged.inPlace(ordered)) {
                             staged.moveInPlaceTo(ordered, temp);
-                            flush(temp);
                         } else {
                             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                                 staged.assembleInto(ordered, channel);
-                                flush(channel);
                             }
                         }
                         return stored;
@@ -461,9 +466,9 @@ final class LocalObjectStore implements ObjectStore {
     // ---- shared pieces ------------------------------------------------------------------
 
     /**
-     * Writes an object atomically: bytes to a temporary file beside the target, checked and
-     * flushed, then renamed over the target; then its sidecar. On any failure the temporary
-     * file is removed and the previous object is untouched.
+     * Writes an object atomically: bytes to a temporary file beside the target, checked, then
+     * placed ({@link #place}). On any failure the temporary file is removed and the previous object
+     * is untouched.
      */
     private WriteResult write(Operation op, String bucket, String key, Path bucketDir, Path file, InputStream in,
             long expectedLength, LocalAttributes attributes, List<Checksum> expectedChecksums) throws IOException {
@@ -480,7 +485,6 @@ final class LocalObjectStore implements ObjectStore {
                 }
                 written = copy(digesting, out, expectedLength);
                 out.flush();
-                flush(channel);
             }
             if (expectedLength != Payload.UNKNOWN_LENGTH && written != expectedLength) {
                 throw StorageException.invalidArgument(op, bucket, key, "the payload held " + written
@@ -503,16 +507,18 @@ final class LocalObjectStore implements ObjectStore {
     /** What a write stored: the object's etag, and its MD5 where the write computed one. */
     private record Stored(String etag, String md5) {}
 
-    /** Fills the (empty) temporary file of a write with the object's bytes, flushed with {@link #flush}. */
+    /** Fills the (empty) temporary file of a write with the object's bytes; {@link #place} flushes them. */
     @FunctionalInterface
     private interface Filler {
         Stored fill(Path temp) throws IOException;
     }
 
     /**
-     * Places an object atomically: {@code filler} fills a temporary file beside the target, which is
-     * then renamed over the target, and the object's sidecar is written. On any failure the temporary
-     * file is removed and the previous object is untouched.
+     * Places an object atomically: {@code filler} fills a temporary file beside the target; its
+     * metadata is recorded ({@link LocalMetadataKeeper#stage}: in the file's attributes, or a sidecar
+     * written before the rename); the file is flushed, data and attributes together, and renamed
+     * over the target. On any failure the temporary file is removed and the previous object is
+     * untouched.
      */
     private WriteResult place(Operation op, String bucket, String key, Path bucketDir, Path file,
             LocalAttributes attributes, Filler filler) throws IOException {
@@ -525,11 +531,13 @@ final class LocalObjectStore implements ObjectStore {
         try {
             temp = createTemp(op, bucket, key, bucketDir, file);
             Stored stored = filler.fill(temp);
+            LocalMetadataKeeper.Placement placement =
+                    metadata.stage(op, bucket, key, bucketDir, temp, file, stored.etag(), stored.md5(), attributes);
+            flush(temp);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temp = null;
             syncDirectory(file.getParent());
-            BasicFileAttributes now = attributesOf(op, bucket, key, file);
-            writeSidecar(op, bucket, key, file, LocalMetadata.describing(now, stored.etag(), stored.md5(), attributes));
+            metadata.placed(file, placement);
             return new WriteResult(stored.etag(),
                     stored.md5() != null ? List.of(Checksum.md5Hex(stored.md5())) : List.of());
         } finally {
@@ -539,13 +547,7 @@ final class LocalObjectStore implements ObjectStore {
         }
     }
 
-    /** Makes a written file's data durable, when this store syncs. */
-    private void flush(FileChannel channel) throws IOException {
-        if (sync) {
-            channel.force(true);
-        }
-    }
-
+    /** Makes a staged file durable, data and attributes, when this store syncs. */
     private void flush(Path file) throws IOException {
         if (sync) {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -563,33 +565,6 @@ final class LocalObjectStore implements ObjectStore {
             } catch (NoSuchFileException e) {
                 if (attempt == 3) {
                     throw e;
-                }
-            }
-        }
-    }
-
-    private void writeSidecar(Operation op, String bucket, String key, Path file, LocalMetadata meta) {
-        Path sidecar = LocalPaths.sidecar(file);
-        Path temp = null;
-        try {
-            Files.createDirectories(sidecar.getParent());
-            temp = LocalPaths.tempNextTo(sidecar);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(meta.serialize().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-                if (sync) {
-                    channel.force(true);
-                }
-            }
-            Files.move(temp, sidecar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            temp = null;
-        } catch (IOException e) {
-            throw LocalErrors.io(op, bucket, key, e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // the temporary name is reserved and never listed
                 }
             }
         }
@@ -632,9 +607,9 @@ final class LocalObjectStore implements ObjectStore {
         }
     }
 
-    private static LocalMetadata validSidecar(Path file, BasicFileAttributes attributes) {
-        LocalMetadata meta = LocalMetadata.read(LocalPaths.sidecar(file));
-        return meta != null && meta.matches(attributes) ? meta : null;
+    /** The directory of a bucket that {@link #existingObject} has checked. */
+    private Path bucketDirOf(String bucket) {
+        return paths.root().resolve(bucket);
     }
 
     private static ObjectInfo info(String key, BasicFileAttributes attributes, LocalMetadata meta,
@@ -656,7 +631,8 @@ final class LocalObjectStore implements ObjectStore {
         }
         if (!capabilities.supportsStorageClass(requested.family())) {
             throw StorageException.unsupported(op, bucket, key, "storage class " + requested.displayName()
-                    + " is not offered by this store");
+                    + " is not offered by this store" + (metadata.mode() == LocalMetadataMode.NONE
+                            ? " (options.metadata: none keeps no storage class, so it offers only STANDARD)" : ""));
         }
         return requested;
     }

@@ -93,13 +93,20 @@ final class LocalUpload {
         p.setProperty("key", key);
         p.setProperty("part-size", Long.toString(partSize));
         attributes.writeTo(p);
-        try {
-            Files.createDirectories(dir);
-            try (Writer out = Files.newBufferedWriter(dir.resolve(DESCRIPTOR), StandardCharsets.UTF_8)) {
-                p.store(out, null);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Files.createDirectories(dir);
+                try (Writer out = Files.newBufferedWriter(dir.resolve(DESCRIPTOR), StandardCharsets.UTF_8)) {
+                    p.store(out, null);
+                }
+                break;
+            } catch (NoSuchFileException e) {
+                if (attempt == 3) { // the last upload of another key removed the emptied staging directory
+                    throw LocalErrors.io(Operation.MULTIPART_INITIATE, bucket, key, e);
+                }
+            } catch (IOException e) {
+                throw LocalErrors.io(Operation.MULTIPART_INITIATE, bucket, key, e);
             }
-        } catch (IOException e) {
-            throw LocalErrors.io(Operation.MULTIPART_INITIATE, bucket, key, e);
         }
         return new LocalUpload(bucket, key, id, dir, attributes, partSize);
     }
@@ -264,6 +271,7 @@ final class LocalUpload {
         return HexFormat.of().formatHex(md5.digest()) + "-" + ordered.size();
     }
 
+    /** Removes the upload's staging directory, and {@code .barge.uploads} when no other upload is left in it. */
     void delete() {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
@@ -274,6 +282,11 @@ final class LocalUpload {
         } catch (IOException | UncheckedIOException e) {
             throw LocalErrors.io(Operation.MULTIPART_ABORT, bucket, key,
                     e instanceof UncheckedIOException u ? u.getCause() : (IOException) e);
+        }
+        try {
+            Files.deleteIfExists(dir.getParent());
+        } catch (IOException e) {
+            // other uploads are staged there (or it cannot go): it is never listed
         }
     }
 

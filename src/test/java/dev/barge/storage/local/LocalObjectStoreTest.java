@@ -114,6 +114,7 @@ class LocalObjectStoreTest {
 
     @Test
     void barge_sFilesNeverShowUpAsObjectsOrBuckets() throws IOException {
+        store = new LocalStoreProvider().open(RemoteConfig.local("disk", root).withOption("metadata", "sidecar"));
         store.put(PutRequest.builder("b", "dir/obj").contentType("text/plain").userMetadata(Map.of("k", "v")).build(),
                 Payload.ofBytes(new byte[] {1}));
         store.initiateMultipart(PutRequest.builder("b", "pending").build());
