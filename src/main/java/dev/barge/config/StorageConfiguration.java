@@ -7,6 +7,7 @@ import dev.barge.storage.RemoteConfig;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.StoreProvider;
 import dev.barge.storage.StoreRegistry;
+import dev.barge.storage.azure.AzureStoreProvider;
 import dev.barge.storage.layer.StoreLayers;
 import dev.barge.storage.local.LocalStoreProvider;
 import dev.barge.storage.oss.OssStoreProvider;
@@ -61,6 +62,11 @@ public class StorageConfiguration {
     @Bean
     QiniuStoreProvider qiniuStoreProvider() {
         return new QiniuStoreProvider();
+    }
+
+    @Bean
+    AzureStoreProvider azureStoreProvider() {
+        return new AzureStoreProvider();
     }
 
     /**

@@ -103,7 +103,7 @@ class ConfigurationRefusalTest {
 
             assertThat(run.exitCode()).as(String.join(" ", command) + ": " + run.out() + run.err())
                     .isEqualTo(ExitCode.USAGE);
-            assertThat(run.err()).contains("remote 'bad': type 's4' is not one of [local, oss, qiniu, s3]; did you"
+            assertThat(run.err()).contains("remote 'bad': type 's4' is not one of [azure, local, oss, qiniu, s3]; did you"
                     + " mean 's3'? (set type of remote 'bad' in " + file + ")");
         }
     }
