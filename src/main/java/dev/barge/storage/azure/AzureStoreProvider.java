@@ -84,8 +84,13 @@ public final class AzureStoreProvider implements StoreProvider {
                     + " must be Hot, Cool or Cold");
         }
 
+        // a request whose answer, or the next bytes of whose body, do not come within request-timeout
+        // fails, as with the other drivers; the JDK client has no pool size to set (max-connections)
         HttpClient http = new JdkHttpClientBuilder()
                 .connectionTimeout(config.connectTimeout())
+                .responseTimeout(config.requestTimeout())
+                .readTimeout(config.requestTimeout())
+                .writeTimeout(config.requestTimeout())
                 .build();
         // Barge's retry layer retries, in one place: the SDK sends every call once.
         RequestRetryOptions once = new RequestRetryOptions(RetryPolicyType.FIXED, 1,
