@@ -18,9 +18,14 @@ import javax.net.ssl.SSLException;
  * status, code, the service's message and request id, never keys, SAS tokens or signatures.
  */
 final class AzureErrors {
-    private AzureErrors() {}
+    private final String host;
 
-    static StorageException map(Operation op, String bucket, String key, Throwable failure) {
+    /** @param host the endpoint's {@code host[:port]}, named in failures that got no answer */
+    AzureErrors(String host) {
+        this.host = host;
+    }
+
+    StorageException map(Operation op, String bucket, String key, Throwable failure) {
         if (failure instanceof StorageException e) {
             return e;
         }
@@ -182,10 +187,18 @@ final class AzureErrors {
         return null;
     }
 
-    private static StorageException client(Operation op, String bucket, String key, Throwable failure) {
+    private StorageException client(Operation op, String bucket, String key, Throwable failure) {
         ErrorKind kind = clientKind(failure);
-        return StorageException.builder(kind, op).bucket(bucket).key(key)
-                .detail(failure.getClass().getSimpleName() + ": " + failure.getMessage()).cause(failure).build();
+        Throwable root = failure; // the first I/O failure of the chain says most (ConnectException...)
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            root = t;
+            if (t instanceof IOException) {
+                break;
+            }
+        }
+        String what = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        return StorageException.builder(kind, op).bucket(bucket).key(key).host(host)
+                .detail("no answer from " + host + " (" + what + ")").cause(failure).build();
     }
 
     private static ErrorKind clientKind(Throwable failure) {

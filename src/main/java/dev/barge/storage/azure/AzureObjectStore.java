@@ -101,11 +101,13 @@ final class AzureObjectStore implements ObjectStore {
     private final BlobServiceClient service;
     private final AzureSettings settings;
     private final AzureBlockIds blockIds = new AzureBlockIds();
+    private final AzureErrors errors;
     private final Capabilities capabilities;
 
     AzureObjectStore(BlobServiceClient service, AzureSettings settings) {
         this.service = requireNonNull(service, "service is null");
         this.settings = requireNonNull(settings, "settings is null");
+        this.errors = new AzureErrors(host(service.getAccountUrl()));
         this.capabilities = Capabilities.builder()
                 .copy(MAX_BLOB_SIZE)
                 .append(true)
@@ -161,7 +163,7 @@ final class AzureObjectStore implements ObjectStore {
             String next = page.getContinuationToken();
             return new ListPage(objects, prefixes, next == null || next.isEmpty() ? null : next);
         } catch (RuntimeException e) {
-            throw AzureErrors.map(Operation.LIST, request.bucket(), request.prefix(), e);
+            throw errors.map(Operation.LIST, request.bucket(), request.prefix(), e);
         }
     }
 
@@ -180,7 +182,7 @@ final class AzureObjectStore implements ObjectStore {
             BlobProperties p = blob(bucket, key).getPropertiesWithResponse(null, null, Context.NONE).getValue();
             return info(key, p);
         } catch (RuntimeException e) {
-            throw AzureErrors.map(Operation.STAT, bucket, key, e);
+            throw errors.map(Operation.STAT, bucket, key, e);
         }
     }
 
@@ -242,7 +244,7 @@ final class AzureObjectStore implements ObjectStore {
                         .detail("range " + range + " starts at or past the end of the object")
                         .vendorCode(b.getErrorCode() == null ? null : b.getErrorCode().toString()).cause(e).build();
             }
-            throw AzureErrors.map(Operation.GET, bucket, key, e);
+            throw errors.map(Operation.GET, bucket, key, e);
         }
     }
 
@@ -263,7 +265,7 @@ final class AzureObjectStore implements ObjectStore {
             }
             return putUnknownLength(request, tier, in, expectedMd5);
         } catch (IOException | RuntimeException e) {
-            throw AzureErrors.map(Operation.PUT, bucket, key, e);
+            throw errors.map(Operation.PUT, bucket, key, e);
         }
     }
 
@@ -329,7 +331,7 @@ final class AzureObjectStore implements ObjectStore {
         try {
             blob(bucket, key).deleteWithResponse(DeleteSnapshotsOptionType.INCLUDE, null, null, Context.NONE);
         } catch (RuntimeException e) {
-            StorageException mapped = AzureErrors.map(Operation.DELETE, bucket, key, e);
+            StorageException mapped = errors.map(Operation.DELETE, bucket, key, e);
             if (mapped.kind() != ErrorKind.NOT_FOUND) {
                 throw mapped;
             }
@@ -343,7 +345,7 @@ final class AzureObjectStore implements ObjectStore {
         try {
             container(bucket).createWithResponse(null, null, null, Context.NONE);
         } catch (RuntimeException e) {
-            throw AzureErrors.map(Operation.CREATE_BUCKET, bucket, null, e);
+            throw errors.map(Operation.CREATE_BUCKET, bucket, null, e);
         }
     }
 
@@ -355,7 +357,7 @@ final class AzureObjectStore implements ObjectStore {
             buckets.sort(Comparator.comparing(BucketInfo::name));
             return buckets;
         } catch (RuntimeException e) {
-            throw AzureErrors.map(Operation.LIST_BUCKETS, null, null, e);
+            throw errors.map(Operation.LIST_BUCKETS, null, null, e);
         }
     }
 
@@ -375,7 +377,7 @@ final class AzureObjectStore implements ObjectStore {
             }
             container.deleteWithResponse(null, null, Context.NONE);
         } catch (RuntimeException e) {
-            throw AzureErrors.map(Operation.DELETE_BUCKET, bucket, null, e);
+            throw errors.map(Operation.DELETE_BUCKET, bucket, null, e);
         }
     }
 
@@ -429,7 +431,7 @@ final class AzureObjectStore implements ObjectStore {
             BlobProperties copied = target.getProperties();
             return new WriteResult(etag(copied.getETag()), md5(copied.getContentMd5()));
         } catch (RuntimeException e) {
-            StorageException mapped = AzureErrors.map(Operation.COPY, sb, sk, e);
+            StorageException mapped = errors.map(Operation.COPY, sb, sk, e);
             if (mapped.kind() == ErrorKind.BUCKET_NOT_FOUND && !request.targetBucket().equals(sb)) {
                 throw StorageException.builder(ErrorKind.BUCKET_NOT_FOUND, Operation.COPY)
                         .bucket(request.targetBucket()).key(request.targetKey()).detail(mapped.detail())
@@ -480,7 +482,7 @@ final class AzureObjectStore implements ObjectStore {
                     Context.NONE).getValue();
             return Long.parseLong(item.getBlobAppendOffset()) + data.length;
         } catch (IOException | RuntimeException e) {
-            StorageException mapped = AzureErrors.map(Operation.APPEND, bucket, key, e);
+            StorageException mapped = errors.map(Operation.APPEND, bucket, key, e);
             if (mapped.kind() == ErrorKind.PRECONDITION_FAILED || "AppendPositionConditionNotMet".equals(
                     mapped.vendorCode())) {
                 throw StorageException.builder(ErrorKind.CONFLICT, Operation.APPEND).bucket(bucket).key(key)
@@ -522,7 +524,7 @@ final class AzureObjectStore implements ObjectStore {
                     data.length, md5Digest().digest(data), null, null, Context.NONE);
             return new CompletedPart(partNumber, id, data.length);
         } catch (IOException | RuntimeException e) {
-            throw AzureErrors.map(Operation.MULTIPART_UPLOAD_PART, upload.bucket(), upload.key(), e);
+            throw errors.map(Operation.MULTIPART_UPLOAD_PART, upload.bucket(), upload.key(), e);
         }
     }
 
@@ -571,7 +573,7 @@ final class AzureObjectStore implements ObjectStore {
                     null, Context.NONE).getValue();
             return new WriteResult(etag(item.getETag()), List.of());
         } catch (RuntimeException e) {
-            throw AzureErrors.map(Operation.MULTIPART_COMPLETE, bucket, key, e);
+            throw errors.map(Operation.MULTIPART_COMPLETE, bucket, key, e);
         }
     }
 
@@ -586,7 +588,7 @@ final class AzureObjectStore implements ObjectStore {
             block(upload.bucket(), upload.key()).stageBlockWithResponse(blockIds.abortMarker(blockIds.id(upload)),
                     new ByteArrayInputStream(new byte[] {0}), 1, null, null, null, Context.NONE);
         } catch (RuntimeException e) {
-            throw AzureErrors.map(Operation.MULTIPART_ABORT, upload.bucket(), upload.key(), e);
+            throw errors.map(Operation.MULTIPART_ABORT, upload.bucket(), upload.key(), e);
         }
     }
 
@@ -598,7 +600,7 @@ final class AzureObjectStore implements ObjectStore {
         try {
             blob(bucket, key).setAccessTierWithResponse(new BlobSetAccessTierOptions(tier), null, Context.NONE);
         } catch (RuntimeException e) {
-            throw AzureErrors.map(Operation.SET_STORAGE_CLASS, bucket, key, e);
+            throw errors.map(Operation.SET_STORAGE_CLASS, bucket, key, e);
         }
     }
 
@@ -623,7 +625,7 @@ final class AzureObjectStore implements ObjectStore {
             blob(bucket, key).setAccessTierWithResponse(new BlobSetAccessTierOptions(
                     AccessTier.fromString(settings.rehydrateTier())).setPriority(priority), null, Context.NONE);
         } catch (RuntimeException e) {
-            throw AzureErrors.map(Operation.RESTORE, bucket, key, e);
+            throw errors.map(Operation.RESTORE, bucket, key, e);
         }
     }
 
@@ -646,7 +648,7 @@ final class AzureObjectStore implements ObjectStore {
                     OffsetDateTime.now(ZoneOffset.UTC).plus(request.expiry()), permission));
             return URI.create(blob.getBlobUrl() + "?" + sas);
         } catch (RuntimeException e) {
-            throw AzureErrors.map(Operation.PRESIGN, request.bucket(), request.key(), e);
+            throw errors.map(Operation.PRESIGN, request.bucket(), request.key(), e);
         }
     }
 
@@ -656,6 +658,11 @@ final class AzureObjectStore implements ObjectStore {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
+
+    private static String host(String url) {
+        URI uri = URI.create(url);
+        return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    }
 
     private BlobContainerClient container(String bucket) {
         return service.getBlobContainerClient(bucket);
@@ -719,7 +726,7 @@ final class AzureObjectStore implements ObjectStore {
     }
 
     /** The download stream, with the SDK's unchecked failures turned into IOExceptions saying what failed. */
-    private static final class AzureDownload extends FilterInputStream {
+    private final class AzureDownload extends FilterInputStream {
         private final String bucket;
         private final String key;
 
@@ -749,7 +756,7 @@ final class AzureObjectStore implements ObjectStore {
 
         private IOException failed(Exception e) {
             Throwable cause = e instanceof IOException && e.getCause() != null ? e.getCause() : e;
-            StorageException mapped = AzureErrors.map(Operation.GET, bucket, key, cause);
+            StorageException mapped = errors.map(Operation.GET, bucket, key, cause);
             return new IOException(mapped.getMessage(), mapped);
         }
     }
