@@ -499,15 +499,12 @@ final class AzureObjectStore implements ObjectStore {
     /**
      * Azure has no upload object: the upload id names this upload's blocks (see {@link AzureBlockIds}),
      * and the request's properties are applied when the block list is committed, so the id carries
-     * them as well. Nothing is sent.
+     * them as well (not its expected checksums). Nothing is sent.
      */
     @Override
     public MultipartUpload initiateMultipart(PutRequest request) {
         AzureTiers.tier(Operation.MULTIPART_INITIATE, request.bucket(), request.key(), request.storageClass());
-        if (!request.expectedChecksums().isEmpty()) {
-            throw StorageException.unsupported(Operation.MULTIPART_INITIATE, request.bucket(), request.key(),
-                    "a multipart upload checks no expected checksums; check the parts as they are sent");
-        }
+        // expected checksums do not apply to a multipart upload (see ObjectStore); they are not carried
         return new MultipartUpload(request.bucket(), request.key(), blockIds.newUpload(request));
     }
 
