@@ -400,6 +400,9 @@ final class AzureObjectStore implements ObjectStore {
                     .detail("the source is in the Archive tier: restore (rehydrate) it first").build();
         }
         BlobClient target = blob(request.targetBucket(), request.targetKey());
+        if (sb.equals(request.targetBucket()) && sk.equals(request.targetKey())) {
+            return changeInPlace(request, target, tier);
+        }
         String sourceUrl = blob(sb, sk).getBlobUrl();
         if (settings.sasToken() != null) {
             sourceUrl = sourceUrl + "?" + settings.sasToken();
@@ -438,6 +441,23 @@ final class AzureObjectStore implements ObjectStore {
                         .vendorCode(mapped.vendorCode()).requestId(mapped.requestId()).cause(e).build();
             }
             throw mapped;
+        }
+    }
+
+    /** A copy onto itself: the blob's properties, metadata and tier are set where it is. */
+    private WriteResult changeInPlace(CopyRequest request, BlobClient blob, AccessTier tier) {
+        try {
+            if (request.replaceMetadata()) {
+                blob.setHttpHeaders(headers(request.contentType()));
+                blob.setMetadata(AzureMetadata.encode(request.userMetadata()));
+            }
+            if (tier != null) {
+                blob.setAccessTierWithResponse(new BlobSetAccessTierOptions(tier), null, Context.NONE);
+            }
+            BlobProperties p = blob.getProperties();
+            return new WriteResult(etag(p.getETag()), md5(p.getContentMd5()));
+        } catch (RuntimeException e) {
+            throw errors.map(Operation.COPY, request.sourceBucket(), request.sourceKey(), e);
         }
     }
 

@@ -242,6 +242,20 @@ final class AzureStoreTest {
     }
 
     @Test
+    void aCopyOntoItselfChangesMetadataAndTierInPlace() {
+        byte[] data = bytes(5000, 3);
+        store.put(PutRequest.builder(bucket, "self").contentType("text/plain").userMetadata(Map.of("old", "1"))
+                .build(), Payload.ofBytes(data));
+        store.copy(CopyRequest.of(bucket, "self", bucket, "self").withMetadata("text/csv", Map.of("new-name", "2"))
+                .withStorageClass(StorageClass.of(StorageClass.Family.INFREQUENT)));
+        ObjectInfo info = store.stat(bucket, "self");
+        assertThat(info.contentType()).isEqualTo("text/csv");
+        assertThat(info.userMetadata()).isEqualTo(Map.of("new-name", "2"));
+        assertThat(info.storageClass().family()).isEqualTo(StorageClass.Family.INFREQUENT);
+        assertThat(read(store, "self")).isEqualTo(data);
+    }
+
+    @Test
     void appendingToABlockBlobIsAConflict() {
         store.put(PutRequest.builder(bucket, "block").build(), Payload.ofBytes(new byte[] {1}));
         StorageException e = assertKind(() -> store.append(PutRequest.builder(bucket, "block").build(), 1,
