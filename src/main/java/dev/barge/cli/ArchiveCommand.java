@@ -10,7 +10,6 @@ import dev.barge.storage.Location;
 import dev.barge.storage.StorageClass;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.layer.RateLimitSettings;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -80,16 +79,8 @@ final class ArchiveCommand implements Callable<Integer> {
             description = "Objects per commit, the unit of restart (default: 16 per object at once, from 100 to 1000).")
     Integer chunkSize;
 
-    @Option(names = "--tps-limit", paramLabel = "N", description = "At most N requests per second to each remote.")
-    Double tpsLimit;
-
-    @Option(names = "--json", description = "Print one JSON object at the end instead of progress and a summary.")
-    boolean json;
-
-    @Option(names = "--stats", paramLabel = "INTERVAL", converter = MigrateCommand.IntervalConverter.class,
-            description = "When not on a terminal (logs, CI), print a progress line this often, e.g. 30s, 1m;"
-                    + " default 10s.")
-    Duration stats;
+    @Mixin
+    JobOutputOptions output = new JobOutputOptions();
 
     ArchiveCommand(Terminal terminal) {
         this.terminal = requireNonNull(terminal, "terminal is null");
@@ -110,19 +101,15 @@ final class ArchiveCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--chunk-size must be a whole number of at least 1; "
                     + chunkSize + " is not");
         }
-        if (tpsLimit != null && tpsLimit <= 0) {
-            throw new ParameterException(spec.commandLine(), "--tps-limit must be above 0: " + tpsLimit);
-        }
         Set<String> remotes = new HashSet<>();
         remotes.add(parse(location).remote());
         if (to != null) {
             remotes.add(parse(to).remote());
         }
         int chunk = chunkSize != null ? chunkSize : MigrateParameters.defaultChunkSize(concurrency);
-        RateLimitSettings limit = tpsLimit == null ? RateLimitSettings.NONE : new RateLimitSettings(tpsLimit, 0);
+        RateLimitSettings limit = output.rateLimit(spec, 0);
         try (Session session = BargeCommand.root(spec).openJobs(limit, remotes)) {
-            Terminal shown = stats == null ? terminal
-                    : new Terminal(terminal.out(), terminal.err(), terminal.interactive(), stats);
+            Terminal shown = output.shown(terminal);
             JobRun.Plan plan;
             try {
                 plan = to == null
@@ -140,7 +127,7 @@ final class ArchiveCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            return new JobRun(session, shown).preflightAndRun(plan, json);
+            return new JobRun(session, shown).preflightAndRun(plan, output.json);
         }
     }
 

@@ -17,7 +17,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
@@ -85,16 +84,8 @@ final class DeleteCommand implements Callable<Integer> {
                     + " the most one request of S3, OSS or Kodo takes).")
     int chunkSize;
 
-    @Option(names = "--tps-limit", paramLabel = "N", description = "At most N requests per second to the remote.")
-    Double tpsLimit;
-
-    @Option(names = "--json", description = "Print one JSON object at the end instead of progress and a summary.")
-    boolean json;
-
-    @Option(names = "--stats", paramLabel = "INTERVAL", converter = MigrateCommand.IntervalConverter.class,
-            description = "When not on a terminal (logs, CI), print a progress line this often, e.g. 30s, 1m;"
-                    + " default 10s.")
-    Duration stats;
+    @Mixin
+    JobOutputOptions output = new JobOutputOptions();
 
     DeleteCommand(Terminal terminal) {
         this.terminal = requireNonNull(terminal, "terminal is null");
@@ -104,7 +95,7 @@ final class DeleteCommand implements Callable<Integer> {
     public Integer call() {
         DeleteParameters parameters = parameters();
         Location where = Location.parse(location);
-        RateLimitSettings limit = tpsLimit == null ? RateLimitSettings.NONE : new RateLimitSettings(tpsLimit, 0);
+        RateLimitSettings limit = output.rateLimit(spec, 0);
         if (!dryRun && !yes) {
             int refused = confirm(where);
             if (refused != ExitCode.OK) {
@@ -112,9 +103,8 @@ final class DeleteCommand implements Callable<Integer> {
             }
         }
         try (Session session = BargeCommand.root(spec).openJobs(limit, Set.of(where.remote()))) {
-            Terminal shown = stats == null ? terminal
-                    : new Terminal(terminal.out(), terminal.err(), terminal.interactive(), stats);
-            return new JobRun(session, shown).preflightAndRun(JobPlans.delete(session, parameters), json);
+            Terminal shown = output.shown(terminal);
+            return new JobRun(session, shown).preflightAndRun(JobPlans.delete(session, parameters), output.json);
         }
     }
 
@@ -122,9 +112,6 @@ final class DeleteCommand implements Callable<Integer> {
         if (chunkSize < 1 || chunkSize > ListRequest.MAX_PAGE_SIZE) {
             throw new ParameterException(spec.commandLine(), "--chunk-size must be a whole number from 1 to "
                     + ListRequest.MAX_PAGE_SIZE + " (objects per batch delete); " + chunkSize + " is not");
-        }
-        if (tpsLimit != null && tpsLimit <= 0) {
-            throw new ParameterException(spec.commandLine(), "--tps-limit must be above 0: " + tpsLimit);
         }
         Location where;
         try {

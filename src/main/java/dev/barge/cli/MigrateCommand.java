@@ -96,21 +96,12 @@ final class MigrateCommand implements Callable<Integer> {
         boolean sizeOnly;
     }
 
-    @Option(names = "--tps-limit", paramLabel = "N",
-            description = "At most N requests per second to each of the job's remotes.")
-    Double tpsLimit;
-
     @Option(names = "--bwlimit", paramLabel = "RATE", converter = SizeConverter.class,
             description = "At most RATE bytes per second to and from each of the job's remotes, e.g. 10MB.")
     DataSize bwLimit;
 
-    @Option(names = "--json", description = "Print one JSON object at the end instead of progress and a summary.")
-    boolean json;
-
-    @Option(names = "--stats", paramLabel = "INTERVAL", converter = IntervalConverter.class,
-            description = "When not on a terminal (logs, CI), print a progress line this often, e.g. 30s, 1m;"
-                    + " default 10s.")
-    Duration stats;
+    @Mixin
+    JobOutputOptions output = new JobOutputOptions();
 
     MigrateCommand(Terminal terminal) {
         this.terminal = requireNonNull(terminal, "terminal is null");
@@ -121,11 +112,10 @@ final class MigrateCommand implements Callable<Integer> {
         MigrateParameters parameters = parameters();
         Location from = Location.parse(source);
         Location to = Location.parse(target);
-        RateLimitSettings limit = rateLimit();
+        RateLimitSettings limit = output.rateLimit(spec, bwLimit == null ? 0 : bwLimit.toBytes());
         try (Session session = BargeCommand.root(spec).openJobs(limit, new HashSet<>(List.of(from.remote(), to.remote())))) {
-            Terminal shown = stats == null ? terminal
-                    : new Terminal(terminal.out(), terminal.err(), terminal.interactive(), stats);
-            return new JobRun(session, shown).preflightAndRun(JobPlans.migrate(session, parameters), json);
+            Terminal shown = output.shown(terminal);
+            return new JobRun(session, shown).preflightAndRun(JobPlans.migrate(session, parameters), output.json);
         }
     }
 
@@ -147,9 +137,6 @@ final class MigrateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--chunk-size must be a whole number of at least 1"
                     + " (objects per commit), e.g. --chunk-size 500; " + chunkSize + " is not");
         }
-        if (tpsLimit != null && tpsLimit <= 0) {
-            throw new ParameterException(spec.commandLine(), "--tps-limit must be above 0: " + tpsLimit);
-        }
         try {
             return MigrateParameters.builder(source, target)
                     .mode(mode)
@@ -166,13 +153,6 @@ final class MigrateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-    }
-
-    private RateLimitSettings rateLimit() {
-        if (tpsLimit == null && bwLimit == null) {
-            return RateLimitSettings.NONE;
-        }
-        return new RateLimitSettings(tpsLimit == null ? 0 : tpsLimit, bwLimit == null ? 0 : bwLimit.toBytes());
     }
 
     /** Sizes as {@code 100}, {@code 10KB}, {@code 5MB}, {@code 1GiB} (powers of 1024 either way). */

@@ -94,15 +94,8 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--chunk-size", paramLabel = "N", description = "Objects per commit, the unit of restart.")
     Integer chunkSize;
 
-    @Option(names = "--tps-limit", paramLabel = "N", description = "At most N requests per second to each remote.")
-    Double tpsLimit;
-
-    @Option(names = "--json", description = "Print one JSON object at the end instead of progress and a summary.")
-    boolean json;
-
-    @Option(names = "--stats", paramLabel = "INTERVAL", converter = MigrateCommand.IntervalConverter.class,
-            description = "When not on a terminal (logs, CI), print a progress line this often; default 10s.")
-    Duration stats;
+    @Mixin
+    JobOutputOptions output = new JobOutputOptions();
 
     RestoreCommand(Terminal terminal) {
         this.terminal = requireNonNull(terminal, "terminal is null");
@@ -116,11 +109,10 @@ final class RestoreCommand implements Callable<Integer> {
         if (thenCopyTo != null) {
             remotes.add(Location.parse(thenCopyTo).remote());
         }
-        RateLimitSettings limit = tpsLimit == null ? RateLimitSettings.NONE : new RateLimitSettings(tpsLimit, 0);
+        RateLimitSettings limit = output.rateLimit(spec, 0);
         try (Session session = BargeCommand.root(spec).openJobs(limit, remotes)) {
-            Terminal shown = stats == null ? terminal
-                    : new Terminal(terminal.out(), terminal.err(), terminal.interactive(), stats);
-            return new JobRun(session, shown).preflightAndRun(JobPlans.restore(session, parameters), json);
+            Terminal shown = output.shown(terminal);
+            return new JobRun(session, shown).preflightAndRun(JobPlans.restore(session, parameters), output.json);
         }
     }
 
@@ -135,9 +127,6 @@ final class RestoreCommand implements Callable<Integer> {
         if (days < 1) {
             throw new ParameterException(spec.commandLine(), "--days must be at least 1 (how long restored copies stay"
                     + " readable); " + days + " is not");
-        }
-        if (tpsLimit != null && tpsLimit <= 0) {
-            throw new ParameterException(spec.commandLine(), "--tps-limit must be above 0: " + tpsLimit);
         }
         RestoreRequest.Tier parsedTier;
         try {

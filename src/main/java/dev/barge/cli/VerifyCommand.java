@@ -14,7 +14,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -87,15 +86,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--chunk-size", paramLabel = "N", description = "Keys per commit, the unit of restart.")
     Integer chunkSize;
 
-    @Option(names = "--tps-limit", paramLabel = "N", description = "At most N requests per second to each remote.")
-    Double tpsLimit;
-
-    @Option(names = "--json", description = "Print one JSON object at the end instead of progress and a summary.")
-    boolean json;
-
-    @Option(names = "--stats", paramLabel = "INTERVAL", converter = MigrateCommand.IntervalConverter.class,
-            description = "When not on a terminal (logs, CI), print a progress line this often; default 10s.")
-    Duration stats;
+    @Mixin
+    JobOutputOptions output = new JobOutputOptions();
 
     VerifyCommand(Terminal terminal) {
         this.terminal = requireNonNull(terminal, "terminal is null");
@@ -108,16 +100,15 @@ final class VerifyCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--csv " + csv + ": directory "
                     + csv.toAbsolutePath().getParent() + " does not exist");
         }
-        RateLimitSettings limit = tpsLimit == null ? RateLimitSettings.NONE : new RateLimitSettings(tpsLimit, 0);
+        RateLimitSettings limit = output.rateLimit(spec, 0);
         try (Session session = BargeCommand.root(spec).openJobs(limit, new HashSet<>(List.of(
                 Location.parse(source).remote(), Location.parse(target).remote())))) {
-            Terminal shown = stats == null ? terminal
-                    : new Terminal(terminal.out(), terminal.err(), terminal.interactive(), stats);
+            Terminal shown = output.shown(terminal);
             JobRun.Plan plan = JobPlans.verify(session, parameters);
             if (csv != null) {
                 plan = plan.whenEnded(id -> writeCsv(session.bean(JobRecords.class).failures(id)));
             }
-            return new JobRun(session, shown).preflightAndRun(plan, json);
+            return new JobRun(session, shown).preflightAndRun(plan, output.json);
         }
     }
 
@@ -137,9 +128,6 @@ final class VerifyCommand implements Callable<Integer> {
         }
         if (chunkSize != null && chunkSize < 1) {
             throw new ParameterException(spec.commandLine(), "--chunk-size must be at least 1; " + chunkSize + " is not");
-        }
-        if (tpsLimit != null && tpsLimit <= 0) {
-            throw new ParameterException(spec.commandLine(), "--tps-limit must be above 0: " + tpsLimit);
         }
         try {
             return new VerifyParameters(source, target, selection.selection(),

@@ -11,17 +11,15 @@ import dev.barge.storage.ObjectStore;
 import dev.barge.storage.StoreRegistry;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The {@code delete} job: deletes the objects under a prefix that a selection takes, chunk by chunk
@@ -33,21 +31,14 @@ import org.springframework.transaction.PlatformTransactionManager;
 public final class DeleteJob {
     public static final String NAME = "delete";
 
-    private final JobRepository repository;
-    private final PlatformTransactionManager transactionManager;
+    private final JobSupport support;
     private final StoreRegistry stores;
     private final JobRecords records;
-    private final ExecutionOwnership ownership;
-    private final JobRunner runner;
 
-    public DeleteJob(JobRepository repository, PlatformTransactionManager transactionManager, StoreRegistry stores,
-            JobRecords records, ExecutionOwnership ownership, JobRunner runner) {
-        this.repository = requireNonNull(repository, "repository is null");
-        this.transactionManager = requireNonNull(transactionManager, "transactionManager is null");
-        this.stores = requireNonNull(stores, "stores is null");
-        this.records = requireNonNull(records, "records is null");
-        this.ownership = requireNonNull(ownership, "ownership is null");
-        this.runner = requireNonNull(runner, "runner is null");
+    public DeleteJob(JobSupport support) {
+        this.support = requireNonNull(support, "support is null");
+        this.stores = support.stores();
+        this.records = support.records();
     }
 
     /**
@@ -59,12 +50,12 @@ public final class DeleteJob {
     public JobExecution run(DeleteParameters parameters, StopRequest stop, ListingProgress listed) throws Exception {
         requireNonNull(stop, "stop is null");
         requireNonNull(listed, "listed is null");
-        return runner.run(NAME, parameters::toJobParameters, p -> job(p, stop, listed));
+        return support.run(NAME, parameters::toJobParameters, p -> job(p, stop, listed));
     }
 
     /** Runs the delete to its end. */
     public JobExecution run(DeleteParameters parameters) throws Exception {
-        return runner.run(NAME, parameters::toJobParameters, p -> job(p, null, null));
+        return support.run(NAME, parameters::toJobParameters, p -> job(p, null, null));
     }
 
     private Job job(JobParameters jobParameters, StopRequest stop, ListingProgress listed) {
@@ -80,20 +71,13 @@ public final class DeleteJob {
         });
         DeleteItemWriter writer = new DeleteItemWriter(store, where.bucket(), prefix, p.selection().filter(referenceTime),
                 p.dryRun(), records, p.skipLimit());
-        Step step = new StepBuilder(NAME, repository)
-                .<ObjectInfo, ObjectInfo>chunk(p.chunkSize())
-                .transactionManager(transactionManager)
+        Step step = support.<ObjectInfo, ObjectInfo>chunkStep(NAME, p.chunkSize())
                 .reader(new ObjectListingItemReaderBuilder().name("listing").store(store).remote(where.remote())
                         .bucket(where.bucket()).prefix(prefix).progress(listed).readAhead(listing).build())
                 .writer(writer)
                 .listener(writer)
                 .build();
-        JobBuilder job = new JobBuilder(NAME, repository)
-                .listener(ownership)
-                .listener(new JobTotals(records, p, List.of(listing)));
-        if (stop != null) {
-            job.listener(stop);
-        }
+        JobBuilder job = support.job(NAME, p, List.of(listing), Set.of(), stop);
         return job.start(step).build();
     }
 }

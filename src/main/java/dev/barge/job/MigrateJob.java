@@ -19,6 +19,7 @@ import dev.barge.transfer.ObjectTransfer;
 import dev.barge.transfer.TransferSettings;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,11 +28,8 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The {@code migrate} job: one chunk-oriented step that walks the source and target listings side
@@ -48,22 +46,15 @@ public final class MigrateJob {
     /** The job parameter of a retry: the execution whose failed objects it copies again. */
     public static final String RETRY_OF = "retry-of";
 
-    private final JobRepository repository;
-    private final PlatformTransactionManager transactionManager;
+    private final JobSupport support;
     private final StoreRegistry stores;
     private final JobRecords records;
-    private final ExecutionOwnership ownership;
-    private final JobRunner runner;
     private final TransferSettings transferSettings;
 
-    public MigrateJob(JobRepository repository, PlatformTransactionManager transactionManager, StoreRegistry stores,
-            JobRecords records, ExecutionOwnership ownership, JobRunner runner, TransferSettings transferSettings) {
-        this.repository = requireNonNull(repository, "repository is null");
-        this.transactionManager = requireNonNull(transactionManager, "transactionManager is null");
-        this.stores = requireNonNull(stores, "stores is null");
-        this.records = requireNonNull(records, "records is null");
-        this.ownership = requireNonNull(ownership, "ownership is null");
-        this.runner = requireNonNull(runner, "runner is null");
+    public MigrateJob(JobSupport support, TransferSettings transferSettings) {
+        this.support = requireNonNull(support, "support is null");
+        this.stores = support.stores();
+        this.records = support.records();
         this.transferSettings = requireNonNull(transferSettings, "transferSettings is null");
     }
 
@@ -73,7 +64,7 @@ public final class MigrateJob {
      * @throws JobRunner.AlreadyRunning when the same migration runs in a live process
      */
     public JobExecution run(MigrateParameters parameters) throws Exception {
-        return runner.run(NAME, parameters::toJobParameters, this::job);
+        return support.run(NAME, parameters::toJobParameters, this::job);
     }
 
     /**
@@ -93,7 +84,7 @@ public final class MigrateJob {
     public JobExecution run(MigrateParameters parameters, StopRequest stop, ListingProgress listed) throws Exception {
         requireNonNull(stop, "stop is null");
         requireNonNull(listed, "listed is null");
-        return runner.run(NAME, parameters::toJobParameters, p -> job(p, stop, listed));
+        return support.run(NAME, parameters::toJobParameters, p -> job(p, stop, listed));
     }
 
     /** The job for one execution's parameters. */
@@ -105,12 +96,7 @@ public final class MigrateJob {
         MigrateParameters p = MigrateParameters.from(jobParameters);
         Instant referenceTime = Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME));
         CopyStep copy = step(NAME, p, referenceTime, listed);
-        JobBuilder job = new JobBuilder(NAME, repository)
-                .listener(ownership)
-                .listener(new JobTotals(records, p, copy.pools()));
-        if (stop != null) {
-            job.listener(stop);
-        }
+        JobBuilder job = support.job(NAME, p, copy.pools(), Set.of(), stop);
         return job.start(copy.step()).build();
     }
 
@@ -178,9 +164,7 @@ public final class MigrateJob {
         // the next chunk's objects are planned and started while this one finishes and commits
         WorkAheadItemReader<ObjectPair, ?, MigrationItemWriter.Started> ahead =
                 workAhead(reader, pair -> writer.start(planner.process(pair)), writer, p.chunkSize());
-        Step step = new StepBuilder(name, repository)
-                .<MigrationItemWriter.Started, MigrationItemWriter.Started>chunk(p.chunkSize())
-                .transactionManager(transactionManager)
+        Step step = support.<MigrationItemWriter.Started, MigrationItemWriter.Started>chunkStep(name, p.chunkSize())
                 .reader(ahead)
                 .writer(writer)
                 .listener(writer)
@@ -212,7 +196,7 @@ public final class MigrateJob {
         java.util.TreeMap<String, KeyListItemReader.Key> keys = new java.util.TreeMap<>();
         List<JobRecords.Failure> failures = new java.util.ArrayList<>();
         // the run's earlier executions too: a resumed run does not redo their chunks, nor their failures
-        long instance = repository.getJobExecution(failedExecutionId).getJobInstanceId();
+        long instance = support.repository().getJobExecution(failedExecutionId).getJobInstanceId();
         for (long execution : records.executionsWithFailures(instance)) {
             if (execution <= failedExecutionId) {
                 failures.addAll(records.failures(execution));
@@ -227,16 +211,11 @@ public final class MigrateJob {
             }
         }
         List<KeyListItemReader.Key> retried = List.copyOf(keys.values());
-        return runner.run(NAME, (run, now) -> new JobParametersBuilder(p.toJobParameters(run, referenceTime))
+        return support.run(NAME, (run, now) -> new JobParametersBuilder(p.toJobParameters(run, referenceTime))
                 .addLong(RETRY_OF, failedExecutionId).toJobParameters(), jobParameters -> {
                     CopyStep copy = step(NAME, p, referenceTime, listed, retried);
-                    return new JobBuilder(NAME, repository)
-                            .listener(ownership)
-                            .listener(new JobTotals(records, "retry of the " + retried.size() + " failed objects of"
-                                    + " execution " + failedExecutionId + ": " + p, copy.pools()))
-                            .listener(stop)
-                            .start(copy.step())
-                            .build();
+                    return support.job(NAME, "retry of the " + retried.size() + " failed objects of execution "
+                            + failedExecutionId + ": " + p, copy.pools(), Set.of(), stop).start(copy.step()).build();
                 });
     }
 

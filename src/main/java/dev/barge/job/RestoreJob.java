@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -32,19 +33,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.builder.SimpleJobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepContribution;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.StoppableTasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The {@code restore} job, in up to three steps:
@@ -68,22 +65,15 @@ public final class RestoreJob {
 
     private static final Logger log = LoggerFactory.getLogger(RestoreJob.class);
 
-    private final JobRepository repository;
-    private final PlatformTransactionManager transactionManager;
+    private final JobSupport support;
     private final StoreRegistry stores;
     private final JobRecords records;
-    private final ExecutionOwnership ownership;
-    private final JobRunner runner;
     private final MigrateJob migrate;
 
-    public RestoreJob(JobRepository repository, PlatformTransactionManager transactionManager, StoreRegistry stores,
-            JobRecords records, ExecutionOwnership ownership, JobRunner runner, MigrateJob migrate) {
-        this.repository = requireNonNull(repository, "repository is null");
-        this.transactionManager = requireNonNull(transactionManager, "transactionManager is null");
-        this.stores = requireNonNull(stores, "stores is null");
-        this.records = requireNonNull(records, "records is null");
-        this.ownership = requireNonNull(ownership, "ownership is null");
-        this.runner = requireNonNull(runner, "runner is null");
+    public RestoreJob(JobSupport support, MigrateJob migrate) {
+        this.support = requireNonNull(support, "support is null");
+        this.stores = support.stores();
+        this.records = support.records();
         this.migrate = requireNonNull(migrate, "migrate is null");
     }
 
@@ -96,12 +86,12 @@ public final class RestoreJob {
     public JobExecution run(RestoreParameters parameters, StopRequest stop, ListingProgress listed) throws Exception {
         requireNonNull(stop, "stop is null");
         requireNonNull(listed, "listed is null");
-        return runner.run(NAME, parameters::toJobParameters, p -> job(p, stop, listed));
+        return support.run(NAME, parameters::toJobParameters, p -> job(p, stop, listed));
     }
 
     /** Runs the restore to its end. */
     public JobExecution run(RestoreParameters parameters) throws Exception {
-        return runner.run(NAME, parameters::toJobParameters, p -> job(p, null, null));
+        return support.run(NAME, parameters::toJobParameters, p -> job(p, null, null));
     }
 
     private Job job(JobParameters jobParameters, StopRequest stop, ListingProgress listed) {
@@ -113,26 +103,21 @@ public final class RestoreJob {
         ObjectFilter filter = p.selection().filter(referenceTime);
         ExecutorService listing = Executors.newSingleThreadExecutor(MigrateJob.threads("barge-list"));
         ExecutorService actions = Executors.newFixedThreadPool(p.concurrency(), MigrateJob.threads("barge-restore"));
-        List<ExecutorService> pools = new ArrayList<>(List.of(listing, actions));
-
         ObjectActionWriter writer = new ObjectActionWriter(prefix, filter,
                 new RequestRestore(store, where.bucket(), p.request()), p.dryRun(), actions, records, p.skipLimit());
-        Step request = new StepBuilder(REQUEST, repository)
-                .<ObjectInfo, ObjectInfo>chunk(p.chunkSize())
-                .transactionManager(transactionManager)
+        Step request = support.<ObjectInfo, ObjectInfo>chunkStep(REQUEST, p.chunkSize())
                 .reader(new ObjectListingItemReaderBuilder().name("listing").store(store).remote(where.remote())
                         .bucket(where.bucket()).prefix(prefix).progress(listed != null ? listed : new ListingProgress())
                         .readAhead(listing).build())
                 .writer(writer)
                 .listener(writer)
                 .build();
-        SimpleJobBuilder job = new JobBuilder(NAME, repository)
-                .listener(ownership)
-                .start(request);
+        List<ExecutorService> pools = new ArrayList<>(List.of(listing, actions));
+        List<Step> then = new ArrayList<>();
         if (p.waitFor() && !p.dryRun()) {
-            job.next(new StepBuilder(WAIT, repository)
+            then.add(support.step(WAIT)
                     .tasklet(new AwaitRestores(store, where.bucket(), prefix, filter, p.poll(), p.timeout(), actions),
-                            transactionManager)
+                            support.transactionManager())
                     .build());
         }
         if (p.thenCopyTo() != null) {
@@ -149,12 +134,10 @@ public final class RestoreJob {
             new LocationOverlap(stores).check(copy.source(), copy.target(), copy.excludes());
             MigrateJob.CopyStep step = migrate.step(COPY, copy, referenceTime, null);
             pools.addAll(step.pools());
-            job.next(step.step());
+            then.add(step.step());
         }
-        job.listener(new JobTotals(records, p, pools));
-        if (stop != null) {
-            job.listener(stop);
-        }
+        SimpleJobBuilder job = support.job(NAME, p, pools, Set.of(), stop).start(request);
+        then.forEach(job::next);
         return job.build();
     }
 

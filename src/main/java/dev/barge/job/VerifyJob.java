@@ -16,17 +16,15 @@ import dev.barge.storage.StoreRegistry;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The {@code verify} job, like {@code rclone check}: walks the source and target listings side by
@@ -51,21 +49,14 @@ public final class VerifyJob {
     public static final String DIFFERENCES_FOUND = JobTotals.DIFFERENCES_FOUND;
     public static final String COMPLETED_WITH_SKIPS = JobTotals.COMPLETED_WITH_SKIPS;
 
-    private final JobRepository repository;
-    private final PlatformTransactionManager transactionManager;
+    private final JobSupport support;
     private final StoreRegistry stores;
     private final JobRecords records;
-    private final ExecutionOwnership ownership;
-    private final JobRunner runner;
 
-    public VerifyJob(JobRepository repository, PlatformTransactionManager transactionManager, StoreRegistry stores,
-            JobRecords records, ExecutionOwnership ownership, JobRunner runner) {
-        this.repository = requireNonNull(repository, "repository is null");
-        this.transactionManager = requireNonNull(transactionManager, "transactionManager is null");
-        this.stores = requireNonNull(stores, "stores is null");
-        this.records = requireNonNull(records, "records is null");
-        this.ownership = requireNonNull(ownership, "ownership is null");
-        this.runner = requireNonNull(runner, "runner is null");
+    public VerifyJob(JobSupport support) {
+        this.support = requireNonNull(support, "support is null");
+        this.stores = support.stores();
+        this.records = support.records();
     }
 
     /**
@@ -78,12 +69,12 @@ public final class VerifyJob {
     public JobExecution run(VerifyParameters parameters, StopRequest stop, ListingProgress listed) throws Exception {
         requireNonNull(stop, "stop is null");
         requireNonNull(listed, "listed is null");
-        return runner.run(NAME, parameters::toJobParameters, p -> job(p, stop, listed));
+        return support.run(NAME, parameters::toJobParameters, p -> job(p, stop, listed));
     }
 
     /** Runs the verification to its end. */
     public JobExecution run(VerifyParameters parameters) throws Exception {
-        return runner.run(NAME, parameters::toJobParameters, p -> job(p, null, null));
+        return support.run(NAME, parameters::toJobParameters, p -> job(p, null, null));
     }
 
     private Job job(JobParameters jobParameters, StopRequest stop, ListingProgress listed) {
@@ -120,20 +111,13 @@ public final class VerifyJob {
         WorkAheadItemReader<ObjectPair, ListingMergeItemReader.Mark, VerifyItemWriter.Started> ahead =
                 new WorkAheadItemReader<>(reader, pair -> writer.start(planner.process(pair)), writer::abandon,
                         p.chunkSize());
-        Step step = new StepBuilder(NAME, repository)
-                .<VerifyItemWriter.Started, VerifyItemWriter.Started>chunk(p.chunkSize())
-                .transactionManager(transactionManager)
+        Step step = support.<VerifyItemWriter.Started, VerifyItemWriter.Started>chunkStep(NAME, p.chunkSize())
                 .reader(ahead)
                 .writer(writer)
                 .listener(writer)
                 .build();
-        JobBuilder job = new JobBuilder(NAME, repository)
-                .listener(ownership)
-                .listener(new JobTotals(records, p, List.of(downloads, listings),
-                        EnumSet.of(Outcome.MISSING_AT_TARGET, Outcome.MISSING_AT_SOURCE, Outcome.DIFFERENT)));
-        if (stop != null) {
-            job.listener(stop);
-        }
+        JobBuilder job = support.job(NAME, p, List.of(downloads, listings),
+                EnumSet.of(Outcome.MISSING_AT_TARGET, Outcome.MISSING_AT_SOURCE, Outcome.DIFFERENT), stop);
         return job.start(step).build();
     }
 }

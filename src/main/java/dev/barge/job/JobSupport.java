@@ -1,0 +1,101 @@
+package dev.barge.job;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.barge.batch.Outcome;
+import dev.barge.storage.StoreRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * What every job is built and run with: the repository and its transactions, the stores, Barge's
+ * records, the owner of executions and the runner that starts or continues them. A job is then its
+ * reader, its decision and its action; the wiring around them is here, once.
+ */
+@Component
+public final class JobSupport {
+    private final JobRepository repository;
+    private final PlatformTransactionManager transactionManager;
+    private final StoreRegistry stores;
+    private final JobRecords records;
+    private final ExecutionOwnership ownership;
+    private final JobRunner runner;
+
+    public JobSupport(JobRepository repository, PlatformTransactionManager transactionManager, StoreRegistry stores,
+            JobRecords records, ExecutionOwnership ownership, JobRunner runner) {
+        this.repository = requireNonNull(repository, "repository is null");
+        this.transactionManager = requireNonNull(transactionManager, "transactionManager is null");
+        this.stores = requireNonNull(stores, "stores is null");
+        this.records = requireNonNull(records, "records is null");
+        this.ownership = requireNonNull(ownership, "ownership is null");
+        this.runner = requireNonNull(runner, "runner is null");
+    }
+
+    public StoreRegistry stores() {
+        return stores;
+    }
+
+    public JobRecords records() {
+        return records;
+    }
+
+    JobRepository repository() {
+        return repository;
+    }
+
+    /**
+     * Runs job {@code name} to its end: a new run, or the continuation of its unfinished one
+     * ({@link JobRunner#run}).
+     *
+     * @throws JobRunner.AlreadyRunning when the same run is alive in another process
+     */
+    JobExecution run(String name, BiFunction<Long, Instant, JobParameters> parametersOfRun,
+            Function<JobParameters, Job> jobFor) throws Exception {
+        return runner.run(name, parametersOfRun, jobFor);
+    }
+
+    /** A chunk-oriented step named {@code name}, committing every {@code chunkSize} items in the repository's transactions. */
+    <I, O> ChunkOrientedStepBuilder<I, O> chunkStep(String name, int chunkSize) {
+        return new StepBuilder(name, repository).<I, O>chunk(chunkSize).transactionManager(transactionManager);
+    }
+
+    /** A tasklet step's builder, in the repository's transactions ({@link #transactionManager()}). */
+    StepBuilder step(String name) {
+        return new StepBuilder(name, repository);
+    }
+
+    PlatformTransactionManager transactionManager() {
+        return transactionManager;
+    }
+
+    /**
+     * The job named {@code name}, with what every job listens to: its owner's heartbeat, its totals
+     * (and {@code pools} shut down at its end), and {@code stop} when given.
+     *
+     * @param description what the job does, logged at its start
+     * @param differences outcomes that are findings of a comparison ({@link JobTotals})
+     */
+    JobBuilder job(String name, Object description, List<ExecutorService> pools, Set<Outcome> differences,
+            StopRequest stop) {
+        JobBuilder job = new JobBuilder(name, repository)
+                .listener(ownership)
+                .listener(new JobTotals(records, description, pools, differences));
+        if (stop != null) {
+            job.listener(stop);
+        }
+        return job;
+    }
+}
