@@ -589,7 +589,7 @@ class JobCommandsTest {
         String dst = bucket("s3t", List.of("v/same.txt", "v/only-there.txt"));
         stores.store("s3t").put(PutRequest.builder(dst, "v/changed.txt").build(),
                 Payload.ofBytes("v/changeD.txt".getBytes(StandardCharsets.UTF_8)));
-        Path csv = Files.createTempFile("barge-verify-", ".csv");
+        Path csv = TempDirs.file("barge-verify-", ".csv");
 
         Result verify = barge("verify", "disk:" + src + "/v", "s3t:" + dst + "/v", "--csv", csv.toString(), "--json");
 

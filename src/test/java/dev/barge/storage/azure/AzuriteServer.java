@@ -3,6 +3,7 @@ package dev.barge.storage.azure;
 import dev.barge.storage.Credentials;
 import dev.barge.storage.RemoteConfig;
 import dev.barge.storage.Secret;
+import dev.barge.test.TempDirs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -59,7 +60,8 @@ public final class AzuriteServer implements AutoCloseable {
                 "--silent", "--disableTelemetry"));
         Process process;
         try {
-            Path workspace = Files.createTempDirectory("azurite");
+            // its working directory, deleted when the test JVM ends: runs leave nothing in the temporary directory
+            Path workspace = TempDirs.create("azurite-");
             process = new ProcessBuilder(command).directory(workspace.toFile()).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + script, e);
