@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.batch.ObjectFilter;
 import dev.barge.job.DeleteParameters;
 import dev.barge.job.MigrateJob;
-import dev.barge.storage.ListPage;
 import dev.barge.storage.ListRequest;
 import dev.barge.storage.Location;
 import dev.barge.storage.ObjectInfo;
@@ -193,27 +192,20 @@ final class DeleteCommand implements Callable<Integer> {
         } catch (StorageException e) {
             throw CliError.usage(Errors.message(e) + "; nothing was deleted");
         }
-        long objects = 0;
-        long bytes = 0;
-        long left = 0;
-        ListRequest request = ListRequest.of(where.bucket(), prefix);
+        long[] taken = new long[3]; // objects, bytes, left by the filters
         try (ProgressCounter counting = new ProgressCounter()) {
-            while (true) {
-                ListPage page = store.list(request);
+            store.listAll(ListRequest.of(where.bucket(), prefix), page -> {
                 for (ObjectInfo object : page.objects()) {
                     if (filter.accepts(object.key().substring(prefix.length()), object)) {
-                        objects++;
-                        bytes += object.size();
+                        taken[0]++;
+                        taken[1] += object.size();
                     } else {
-                        left++;
+                        taken[2]++;
                     }
                 }
-                counting.show(objects + left);
-                if (!page.truncated()) {
-                    return new Count(location, objects, bytes, left);
-                }
-                request = request.next(page);
-            }
+                counting.show(taken[0] + taken[2]);
+            });
+            return new Count(location, taken[0], taken[1], taken[2]);
         } catch (StorageException e) {
             throw CliError.failed("could not count the objects under '" + location + "': " + Errors.message(e)
                     + "; nothing was deleted");

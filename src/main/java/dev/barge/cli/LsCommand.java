@@ -3,7 +3,6 @@ package dev.barge.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.storage.BucketInfo;
-import dev.barge.storage.ListPage;
 import dev.barge.storage.ListRequest;
 import dev.barge.storage.Location;
 import dev.barge.storage.ObjectInfo;
@@ -59,8 +58,7 @@ final class LsCommand implements Callable<Integer> {
             if (!recursive) {
                 request = request.withDelimiter("/");
             }
-            while (true) {
-                ListPage page = store.list(request);
+            store.listAll(request, page -> {
                 for (String directory : page.commonPrefixes()) {
                     out.println(longFormat ? String.format("%12s  %-19s  %-12s  %-34s  %s", "-", "-", "-", "-",
                             directory.substring(prefix.length())) : directory.substring(prefix.length()));
@@ -71,11 +69,7 @@ final class LsCommand implements Callable<Integer> {
                             Formats.time(object.lastModified()), object.storageClass().displayName(),
                             object.etag() == null ? "-" : object.etag(), name) : name);
                 }
-                if (!page.truncated()) {
-                    break;
-                }
-                request = request.next(page);
-            }
+            });
             out.flush();
             return ExitCode.OK;
         }

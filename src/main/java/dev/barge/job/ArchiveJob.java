@@ -82,7 +82,7 @@ public final class ArchiveJob {
         return job.start(step).build();
     }
 
-    /** Gives an object the class, unless it has it (a listing that omits classes is answered by a stat). */
+    /** Gives an object the class, unless its listing shows it has it. */
     private record ChangeClass(ObjectStore store, String bucket, StorageClass.Family family)
             implements ObjectActionWriter.ObjectAction {
         @Override
@@ -100,9 +100,7 @@ public final class ArchiveJob {
         }
 
         private boolean inClass(ObjectInfo object) {
-            StorageClass current = object.storageClass() != null ? object.storageClass()
-                    : store.stat(bucket, object.key()).storageClass();
-            return current != null && current.family() == family;
+            return object.storageClass().family() == family;
         }
     }
 }

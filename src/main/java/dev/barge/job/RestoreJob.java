@@ -9,7 +9,6 @@ import dev.barge.batch.ObjectActionWriter;
 import dev.barge.batch.ObjectFilter;
 import dev.barge.batch.ObjectListingItemReaderBuilder;
 import dev.barge.batch.Outcome;
-import dev.barge.storage.ListPage;
 import dev.barge.storage.ListRequest;
 import dev.barge.storage.Location;
 import dev.barge.storage.ObjectInfo;
@@ -146,10 +145,8 @@ public final class RestoreJob {
         return store.stat(bucket, key).restore();
     }
 
-    private static boolean archived(ObjectStore store, String bucket, ObjectInfo object) {
-        StorageClass storageClass = object.storageClass() != null ? object.storageClass()
-                : store.stat(bucket, object.key()).storageClass();
-        return storageClass != null && storageClass.family().requiresRestore();
+    private static boolean archived(ObjectInfo object) {
+        return object.storageClass().family().requiresRestore();
     }
 
     /** Asks for one object's restore, unless it needs none or has one already. */
@@ -166,7 +163,7 @@ public final class RestoreJob {
 
         @Override
         public Outcome wouldDo(ObjectInfo object) {
-            if (!archived(store, bucket, object)) {
+            if (!archived(object)) {
                 return Outcome.NOT_ARCHIVED;
             }
             return switch (status(store, bucket, object.key()).state()) {
@@ -243,10 +240,8 @@ public final class RestoreJob {
         }
 
         private long pending() {
-            long pending = 0;
-            ListRequest request = ListRequest.of(bucket, prefix);
-            while (true) {
-                ListPage page = store.list(request);
+            long[] pending = {0};
+            store.listAll(ListRequest.of(bucket, prefix), page -> {
                 List<CompletableFuture<Boolean>> looks = new ArrayList<>();
                 for (ObjectInfo object : page.objects()) {
                     if (filter.accepts(object.key().substring(prefix.length()), object)) {
@@ -255,19 +250,16 @@ public final class RestoreJob {
                 }
                 for (CompletableFuture<Boolean> look : looks) {
                     if (look.join()) {
-                        pending++;
+                        pending[0]++;
                     }
                 }
-                if (!page.truncated()) {
-                    return pending;
-                }
-                request = request.next(page);
-            }
+            });
+            return pending[0];
         }
 
         private boolean inProgress(ObjectInfo object) {
             try {
-                return archived(store, bucket, object)
+                return archived(object)
                         && status(store, bucket, object.key()).state() == RestoreStatus.State.IN_PROGRESS;
             } catch (StorageException e) {
                 if (e.kind() == dev.barge.storage.ErrorKind.NOT_FOUND) {

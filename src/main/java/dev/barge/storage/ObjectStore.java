@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One configured endpoint of an object store, with its credentials: the contract every driver
@@ -62,6 +63,24 @@ public interface ObjectStore extends AutoCloseable {
      *     this store did not issue
      */
     ListPage list(ListRequest request);
+
+    /**
+     * Lists every page of {@code request} in order, handing each to {@code pages}: {@link #list}, then
+     * {@link ListRequest#next} of the page, until the last. Memory stays one page.
+     *
+     * @throws StorageException as {@link #list}
+     */
+    default void listAll(ListRequest request, Consumer<ListPage> pages) {
+        ListRequest next = request;
+        while (true) {
+            ListPage page = list(next);
+            pages.accept(page);
+            if (!page.truncated()) {
+                return;
+            }
+            next = next.next(page);
+        }
+    }
 
     /**
      * Describes one object: size, etag, last modified, storage class, content type, user metadata,
