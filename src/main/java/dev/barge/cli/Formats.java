@@ -1,12 +1,12 @@
 package dev.barge.cli;
 
+import dev.barge.job.ParameterValues;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import org.springframework.boot.convert.DurationStyle;
 
 /** How sizes, rates, durations and times read on the command line. */
 final class Formats {
@@ -69,12 +69,7 @@ final class Formats {
      * @throws IllegalArgumentException saying what a valid value looks like
      */
     static Duration parseDuration(String value, String what, String examples) {
-        try {
-            return DurationStyle.detectAndParse(value.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + value + "' is not " + what + ": give a whole number with a unit"
-                    + " (d, h, m, s, ms), e.g. " + examples);
-        }
+        return ParameterValues.duration(value, what, examples);
     }
 
     static Duration between(LocalDateTime start, LocalDateTime end) {

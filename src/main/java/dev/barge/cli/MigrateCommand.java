@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.batch.IdentityCheck;
 import dev.barge.batch.MigrationMode;
 import dev.barge.job.MigrateParameters;
+import dev.barge.job.ParameterValues;
 import dev.barge.storage.Location;
 import dev.barge.storage.StorageClass;
 import dev.barge.storage.layer.RateLimitSettings;
@@ -155,57 +156,39 @@ final class MigrateCommand implements Callable<Integer> {
         }
     }
 
-    /** Sizes as {@code 100}, {@code 10KB}, {@code 5MB}, {@code 1GiB} (powers of 1024 either way). */
+    /** Sizes as {@code 100}, {@code 10KB}, {@code 5MB}, {@code 1GiB} (powers of 1024 either way): {@link ParameterValues#size}. */
     static final class SizeConverter implements ITypeConverter<DataSize> {
         @Override
         public DataSize convert(String value) {
-            String size = value.trim().toUpperCase(java.util.Locale.ROOT);
-            if (size.matches("\\d+[KMGT]IB")) {
-                size = size.substring(0, size.length() - 2) + "B";
-            }
             try {
-                DataSize parsed = DataSize.parse(size);
-                if (!parsed.isNegative()) {
-                    return parsed;
-                }
+                return ParameterValues.size(value);
             } catch (IllegalArgumentException e) {
-                // below
+                throw new TypeConversionException(e.getMessage());
             }
-            throw new TypeConversionException("'" + value + "' is not a size: give bytes, or a whole number with a"
-                    + " unit, e.g. 100, 10KB, 10MB, 1GB or 1GiB (KB, MB, GB, TB and KiB, MiB, GiB, TiB are all powers"
-                    + " of 1024)");
         }
     }
 
-    /** A positive interval, as {@code 30s}, {@code 1m} or ISO-8601 {@code PT30S}. */
+    /** A positive interval, as {@code 30s}, {@code 1m} or ISO-8601 {@code PT30S}: {@link ParameterValues#interval}. */
     static final class IntervalConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            Duration interval = duration(value, "an interval", "10s, 30s, 1m or 1h");
-            if (interval.isNegative() || interval.isZero()) {
-                throw new TypeConversionException("an interval must be longer than zero, e.g. 10s, 30s or 1m");
+            try {
+                return ParameterValues.interval(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
-            return interval;
         }
     }
 
-    /** Ages as {@code 90d}, {@code 12h}, {@code 30m}, {@code 45s} or ISO-8601 {@code P1DT2H}. */
+    /** Ages as {@code 90d}, {@code 12h}, {@code 30m}, {@code 45s} or ISO-8601 {@code P1DT2H}: {@link ParameterValues#age}. */
     static final class AgeConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            Duration age = duration(value, "an age", "90d, 12h, 30m, 45s or ISO-8601 P1DT2H");
-            if (age.isNegative()) {
-                throw new TypeConversionException("an age must not be negative, e.g. 90d, 12h or 30m");
+            try {
+                return ParameterValues.age(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
-            return age;
-        }
-    }
-
-    private static Duration duration(String value, String what, String examples) {
-        try {
-            return Formats.parseDuration(value, what, examples);
-        } catch (IllegalArgumentException e) {
-            throw new TypeConversionException(e.getMessage());
         }
     }
 }
