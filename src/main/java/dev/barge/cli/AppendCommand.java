@@ -75,7 +75,7 @@ final class AppendCommand implements Callable<Integer> {
                     + ": give a file to append, or - for standard input");
         }
         try (Session session = BargeCommand.root(spec).openStores()) {
-            StoreRegistry stores = session.bean(StoreRegistry.class);
+            StoreRegistry stores = session.stores();
             ObjectStore store = stores.store(where);
             if (!store.capabilities().append()) {
                 throw CliError.usage("remote '" + where.remote() + "' (type " + stores.remote(where.remote()).type()

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.batch.IdentityCheck;
 import dev.barge.batch.MigrationMode;
 import dev.barge.job.ArchiveParameters;
+import dev.barge.job.JobRequest;
 import dev.barge.job.MigrateParameters;
 import dev.barge.storage.Location;
 import dev.barge.storage.StorageClass;
@@ -110,12 +111,12 @@ final class ArchiveCommand implements Callable<Integer> {
         RateLimitSettings limit = output.rateLimit(spec, 0);
         try (Session session = BargeCommand.root(spec).openJobs(limit, remotes)) {
             Terminal shown = output.shown(terminal);
-            JobRun.Plan plan;
+            JobRequest request;
             try {
-                plan = to == null
-                        ? JobPlans.archive(session, new ArchiveParameters(location, family, selection.selection(),
-                                dryRun, chunk, concurrency, Long.MAX_VALUE))
-                        : JobPlans.migrate(session, MigrateParameters.builder(location, to)
+                request = to == null
+                        ? new ArchiveParameters(location, family, selection.selection(), dryRun, chunk, concurrency,
+                                Long.MAX_VALUE)
+                        : MigrateParameters.builder(location, to)
                                 .mode(deleteSource ? MigrationMode.MOVE : MigrationMode.COPY)
                                 .selection(selection.selection())
                                 .targetStorageClass(StorageClass.of(family))
@@ -123,11 +124,11 @@ final class ArchiveCommand implements Callable<Integer> {
                                 .dryRun(dryRun)
                                 .chunkSize(chunk)
                                 .concurrency(concurrency)
-                                .build());
+                                .build();
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            return new JobRun(session, shown).preflightAndRun(plan, output.json);
+            return new JobRun(session.jobs(), shown).preflightAndRun(request, output.json);
         }
     }
 

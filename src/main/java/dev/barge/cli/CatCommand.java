@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.barge.storage.Location;
 import dev.barge.storage.ObjectContent;
-import dev.barge.storage.StoreRegistry;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,7 +33,7 @@ final class CatCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Location where = ObjectLocations.object(location);
         try (Session session = BargeCommand.root(spec).openStores();
-                ObjectContent content = session.bean(StoreRegistry.class).store(where).get(where.bucket(),
+                ObjectContent content = session.stores().store(where).get(where.bucket(),
                         where.path())) {
             content.body().transferTo(terminal.out());
             terminal.out().flush();

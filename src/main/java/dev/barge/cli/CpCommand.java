@@ -17,7 +17,6 @@ import dev.barge.storage.StorageClass;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.WriteResult;
-import dev.barge.storage.local.LocalStoreProvider;
 import dev.barge.transfer.ObjectTransfer;
 import dev.barge.transfer.TransferRequest;
 import dev.barge.transfer.TransferResult;
@@ -38,8 +37,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.springframework.core.env.Environment;
-import org.springframework.util.unit.DataSize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -146,7 +143,7 @@ final class CpCommand implements Callable<Integer> {
 
     private Copied objectToObject(Session session, CopyEndpoint.StoredObject from, CopyEndpoint.StoredObject to,
             StorageClass targetClass) {
-        StoreRegistry stores = session.bean(StoreRegistry.class);
+        StoreRegistry stores = session.stores();
         Location src = objectKey(from, "SRC");
         ObjectStore sourceStore = stores.store(src);
         ObjectInfo object = statSource(sourceStore, src, from.text());
@@ -212,7 +209,7 @@ final class CpCommand implements Callable<Integer> {
         String bucket = file.getName(0).toString();
         String key = file.subpath(1, file.getNameCount()).toString().replace(file.getFileSystem().getSeparator(), "/");
         Location dst = targetLocation(to, file.getFileName().toString());
-        StoreRegistry stores = session.bean(StoreRegistry.class);
+        StoreRegistry stores = session.stores();
         // a local remote's object can be this very file: a copy that fails its check is deleted, and it would be SRC
         if (new LocationOverlap(stores).localFile(dst).filter(file::equals).isPresent()) {
             throw CliError.usage("'" + from.text() + "' and '" + to.text() + "' are the same file, " + file
@@ -220,7 +217,7 @@ final class CpCommand implements Callable<Integer> {
         }
         ObjectStore targetStore = stores.store(dst);
         // the file's directory tree as a read-only local store, so that the transfer reads it as it reads objects
-        try (ObjectStore files = session.bean(LocalStoreProvider.class).open(
+        try (ObjectStore files = session.localFiles().open(
                 RemoteConfig.local("local-files", file.getRoot()))) {
             ObjectInfo object = files.stat(bucket, key);
             String type = contentType != null ? contentType
@@ -241,7 +238,7 @@ final class CpCommand implements Callable<Integer> {
             throw CliError.usage("'" + to.text() + "' names no key, and standard input has no name: give DST as"
                     + " remote:bucket/key");
         }
-        ObjectStore store = session.bean(StoreRegistry.class).store(dst);
+        ObjectStore store = session.stores().store(dst);
         PutRequest request = PutRequest.builder(dst.bucket(), dst.path()).contentType(contentType)
                 .userMetadata(metadata).storageClass(targetClass).build();
         ContentDigest md5 = ContentDigest.md5();
@@ -262,7 +259,7 @@ final class CpCommand implements Callable<Integer> {
 
     private Copied objectToFile(Session session, CopyEndpoint.StoredObject from, CopyEndpoint.LocalFile to) {
         Location src = objectKey(from, "SRC");
-        StoreRegistry stores = session.bean(StoreRegistry.class);
+        StoreRegistry stores = session.stores();
         ObjectStore store = stores.store(src);
         ObjectInfo object = statSource(store, src, from.text());
         Path file = targetFile(to, baseName(src.path()));
@@ -282,7 +279,7 @@ final class CpCommand implements Callable<Integer> {
 
     private Copied objectToStdout(Session session, CopyEndpoint.StoredObject from) {
         Location src = objectKey(from, "SRC");
-        ObjectStore store = session.bean(StoreRegistry.class).store(src);
+        ObjectStore store = session.stores().store(src);
         ObjectInfo object = statSource(store, src, from.text());
         try (ByteProgress bar = ByteProgress.start(terminal, "cp", object.size())) {
             ObjectDownload.Result result = new ObjectDownload(store, src.bucket(), src.path(), from.text())
@@ -396,11 +393,7 @@ final class CpCommand implements Callable<Integer> {
 
     /** One transfer with the settings a migration uses ({@code barge.transfer.*}), on threads of its own. */
     private static TransferResult transfer(Session session, TransferRequest request) {
-        Environment environment = session.bean(Environment.class);
-        TransferSettings settings = new TransferSettings(
-                DataSize.parse(environment.getProperty("barge.transfer.multipart-threshold", "32MB")).toBytes(),
-                DataSize.parse(environment.getProperty("barge.transfer.part-size", "16MB")).toBytes(),
-                environment.getProperty("barge.transfer.parts-in-flight", Integer.class, 4));
+        TransferSettings settings = session.transferSettings();
         ExecutorService parts = Executors.newFixedThreadPool(settings.partsInFlight(), r -> {
             Thread thread = new Thread(r, "barge-cp-part");
             thread.setDaemon(true);

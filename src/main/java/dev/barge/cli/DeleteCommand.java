@@ -103,7 +103,7 @@ final class DeleteCommand implements Callable<Integer> {
         }
         try (Session session = BargeCommand.root(spec).openJobs(limit, Set.of(where.remote()))) {
             Terminal shown = output.shown(terminal);
-            return new JobRun(session, shown).preflightAndRun(JobPlans.delete(session, parameters), output.json);
+            return new JobRun(session.jobs(), shown).preflightAndRun(parameters, output.json);
         }
     }
 
@@ -152,7 +152,7 @@ final class DeleteCommand implements Callable<Integer> {
         }
         Count count;
         try (Session session = BargeCommand.root(spec).openStores()) {
-            count = count(session.bean(StoreRegistry.class), where);
+            count = count(session.stores(), where);
         }
         if (count.objects() == 0) {
             terminal.err().println("barge: nothing to delete under '" + location + "'"

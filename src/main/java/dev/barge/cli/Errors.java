@@ -17,7 +17,7 @@ final class Errors {
 
     /** A storage failure as one line: a bad input's own explanation, else the full message. */
     static String message(StorageException e) {
-        return e.kind() == ErrorKind.INVALID_ARGUMENT && e.detail() != null ? e.detail() : e.getMessage();
+        return e.userMessage();
     }
 
     /** The first {@link StorageException} in a cause chain, or {@code null}. */

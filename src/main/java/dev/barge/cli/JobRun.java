@@ -6,10 +6,11 @@ import dev.barge.batch.ExecutionRecords;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.Outcome;
 import dev.barge.job.ExecutionOwnership;
+import dev.barge.job.JobCatalog;
 import dev.barge.job.JobRecords;
+import dev.barge.job.JobRequest;
 import dev.barge.job.JobRunner;
 import dev.barge.job.StopRequest;
-import dev.barge.storage.StoreRegistry;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,6 @@ import java.util.function.Supplier;
 import org.jline.utils.Signals;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 
 /**
@@ -79,17 +79,24 @@ final class JobRun {
             this(jobName, isThisRun, preflight, launcher, dryRun, view, id -> { });
         }
 
+        /** The plan of {@code request}: checked, started and continued as {@link JobCatalog} does. */
+        static Plan of(Session.Jobs jobs, JobRequest request) {
+            JobCatalog catalog = jobs.catalog();
+            return new Plan(request.jobName(), request::isRunOf, () -> catalog.problems(request),
+                    (stop, listed) -> catalog.run(request, stop, listed), request.dryRun(), JobView.of(request));
+        }
+
         /** This plan, telling {@code ended} the execution's id once it has ended. */
         Plan whenEnded(LongConsumer ended) {
             return new Plan(jobName, isThisRun, preflight, launcher, dryRun, view, ended);
         }
     }
 
-    private final Session session;
+    private final Session.Jobs jobs;
     private final Terminal terminal;
 
-    JobRun(Session session, Terminal terminal) {
-        this.session = requireNonNull(session, "session is null");
+    JobRun(Session.Jobs jobs, Terminal terminal) {
+        this.jobs = requireNonNull(jobs, "jobs is null");
         this.terminal = requireNonNull(terminal, "terminal is null");
     }
 
@@ -97,8 +104,13 @@ final class JobRun {
      * Checks the job first ({@link Plan#preflight}); when a check fails, prints one line per problem and
      * returns {@link ExitCode#USAGE} with nothing started; otherwise runs it to its end.
      */
+    int preflightAndRun(JobRequest request, boolean json) {
+        return preflightAndRun(Plan.of(jobs, request), json);
+    }
+
+    /** {@link #preflightAndRun(JobRequest, boolean)} of a plan. */
     int preflightAndRun(Plan plan, boolean json) {
-        StopRequest stop = new StopRequest(session.bean(JobOperator.class), session.bean(JobRepository.class));
+        StopRequest stop = jobs.catalog().stopRequest();
         CountDownLatch finished = new CountDownLatch(1);
         AtomicInteger signals = new AtomicInteger();
         Map<String, Object> previousHandlers = new LinkedHashMap<>();
@@ -164,8 +176,8 @@ final class JobRun {
     }
 
     private JobSummary runWithProgress(Plan plan, boolean json, StopRequest stop, CountDownLatch finished) {
-        JobRepository repository = session.bean(JobRepository.class);
-        JobRecords records = session.bean(JobRecords.class);
+        JobRepository repository = jobs.repository();
+        JobRecords records = jobs.records();
         ListingProgress listed = new ListingProgress();
         JobExecution execution;
         try (ProgressReporter progress = json ? null : new ProgressReporter(terminal, plan.view(), records, listed,
@@ -197,8 +209,8 @@ final class JobRun {
      * had done; empty for a first run.
      */
     private Optional<JobSummary.Resumed> resumed(Plan plan, JobExecution execution) {
-        JobRepository repository = session.bean(JobRepository.class);
-        JobRecords records = session.bean(JobRecords.class);
+        JobRepository repository = jobs.repository();
+        JobRecords records = jobs.records();
         List<JobExecution> earlier = repository.getJobExecutions(execution.getJobInstance()).stream()
                 .filter(e -> e.getId() < execution.getId())
                 .toList();
@@ -251,8 +263,8 @@ final class JobRun {
 
     /** This process's running execution of the plan's job, if it has started. */
     private Optional<JobExecution> running(Plan plan) {
-        JobRepository repository = session.bean(JobRepository.class);
-        ExecutionOwnership ownership = session.bean(ExecutionOwnership.class);
+        JobRepository repository = jobs.repository();
+        ExecutionOwnership ownership = jobs.ownership();
         long pid = ProcessHandle.current().pid();
         return repository.findRunningJobExecutions(plan.jobName()).stream()
                 .filter(e -> plan.isThisRun().test(e.getJobParameters()))

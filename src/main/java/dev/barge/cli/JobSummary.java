@@ -4,13 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.ExecutionRecords;
 import dev.barge.batch.Outcome;
-import dev.barge.job.JobRecords;
 import dev.barge.job.MigrateJob;
 import dev.barge.job.VerifyJob;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.springframework.batch.core.BatchStatus;

@@ -3,7 +3,13 @@ package dev.barge.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.Outcome;
+import dev.barge.job.ArchiveJob;
+import dev.barge.job.DeleteJob;
 import dev.barge.job.JobRecords;
+import dev.barge.job.JobRequest;
+import dev.barge.job.MigrateJob;
+import dev.barge.job.RestoreJob;
+import dev.barge.job.VerifyJob;
 import java.util.List;
 import java.util.Set;
 
@@ -104,6 +110,18 @@ record JobView(String task, Outcome work, String verb, boolean byteRate, Set<Out
                     new Row("filtered out", Outcome.SKIPPED_FILTERED, "objectsFiltered", null),
                     new Row("unreadable", Outcome.FAILED, "objectsFailed", null)),
             Set.of(Outcome.MISSING_AT_TARGET, Outcome.MISSING_AT_SOURCE, Outcome.DIFFERENT));
+
+    /** How {@code request}'s job is shown. */
+    static JobView of(JobRequest request) {
+        return switch (request.jobName()) {
+            case MigrateJob.NAME -> MIGRATE;
+            case DeleteJob.NAME -> DELETE;
+            case ArchiveJob.NAME -> ARCHIVE;
+            case RestoreJob.NAME -> RESTORE;
+            case VerifyJob.NAME -> VERIFY;
+            default -> throw new IllegalArgumentException("no view of job " + request.jobName());
+        };
+    }
 
     /** The outcomes of the work done before an execution that resumes: done, and not failed (a rerun retries those). */
     Set<Outcome> finished() {

@@ -4,10 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.ExecutionRecords;
 import dev.barge.batch.Outcome;
+import dev.barge.job.ExecutionControl;
 import dev.barge.job.ExecutionOwnership;
 import dev.barge.job.ExecutionRecovery;
+import dev.barge.job.JobCatalog;
 import dev.barge.job.JobRecords;
-import dev.barge.job.JobRunner;
+import dev.barge.job.JobRequest;
 import dev.barge.job.MigrateJob;
 import dev.barge.job.MigrateParameters;
 import java.io.PrintStream;
@@ -21,7 +23,6 @@ import java.util.concurrent.Callable;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import picocli.CommandLine.Command;
@@ -49,16 +50,11 @@ final class JobsCommand implements Callable<Integer> {
 
     /** The execution with this id, or a usage error saying there is none. */
     static JobExecution execution(Session session, long id) {
-        JobExecution execution;
         try {
-            execution = session.bean(JobRepository.class).getJobExecution(id);
-        } catch (org.springframework.dao.EmptyResultDataAccessException e) {
-            execution = null;
+            return session.jobs().catalog().execution(id);
+        } catch (JobCatalog.UnknownExecution e) {
+            throw CliError.usage(e.getMessage());
         }
-        if (execution == null) {
-            throw CliError.usage("there is no job execution " + id + "; see 'barge jobs list'");
-        }
-        return execution;
     }
 
     /** The execution in words: which job, from where to where, how (see {@link JobDescriptions}). */
@@ -88,7 +84,7 @@ final class JobsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             try (Session session = BargeCommand.root(spec).openJobs()) {
-                JobRepository repository = session.bean(JobRepository.class);
+                JobRepository repository = session.jobs().repository();
                 List<JobExecution> executions = new ArrayList<>();
                 for (String name : repository.getJobNames()) {
                     for (JobInstance instance : repository.findJobInstances(name)) {
@@ -131,7 +127,7 @@ final class JobsCommand implements Callable<Integer> {
         public Integer call() {
             try (Session session = BargeCommand.root(spec).openJobs()) {
                 JobExecution e = execution(session, id);
-                JobRecords records = session.bean(JobRecords.class);
+                JobRecords records = session.jobs().records();
                 PrintStream out = terminal.out();
                 Duration elapsed = Formats.between(e.getStartTime(), e.getEndTime());
                 out.println("execution " + e.getId() + ": " + describe(e));
@@ -142,7 +138,7 @@ final class JobsCommand implements Callable<Integer> {
                 }
                 out.println("  started:   " + Formats.time(e.getStartTime()));
                 out.println("  ended:     " + Formats.time(e.getEndTime()) + " (" + Formats.duration(elapsed) + ")");
-                ExecutionOwnership.Owner owner = session.bean(ExecutionOwnership.class).owner(e.getId());
+                ExecutionOwnership.Owner owner = session.jobs().ownership().owner(e.getId());
                 if (owner != null && e.getStatus().isRunning()) {
                     out.println("  running in " + owner);
                 }
@@ -196,19 +192,14 @@ final class JobsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             try (Session session = BargeCommand.root(spec).openJobs()) {
-                JobExecution e = execution(session, id);
-                JobRun.Plan plan = JobPlans.restart(session, e).orElseThrow(() -> CliError.usage("execution " + id
-                        + " is a " + e.getJobInstance().getJobName() + " job, which the command line cannot restart"));
-                BatchStatus status = e.getStatus();
-                if (status == BatchStatus.COMPLETED || status == BatchStatus.ABANDONED) {
-                    throw CliError.usage("execution " + id + " is " + status + "; there is nothing to restart");
+                Session.Jobs jobs = session.jobs();
+                JobRequest request;
+                try {
+                    request = jobs.catalog().restartOf(id);
+                } catch (JobCatalog.UnknownExecution | ExecutionControl.Refused e) {
+                    throw CliError.usage(e.getMessage());
                 }
-                JobExecution last = session.bean(JobRepository.class).getLastJobExecution(e.getJobInstance());
-                if (last != null && last.getId() != id) {
-                    throw CliError.usage("execution " + id + " was already restarted as execution " + last.getId()
-                            + " (" + last.getStatus() + "); restart that one");
-                }
-                return new JobRun(session, terminal).preflightAndRun(plan, json);
+                return new JobRun(jobs, terminal).preflightAndRun(request, json);
             }
         }
     }
@@ -248,7 +239,7 @@ final class JobsCommand implements Callable<Integer> {
                     throw CliError.usage("execution " + id + " is " + e.getStatus() + ": let it end (or barge jobs stop "
                             + id + ") before retrying its failures");
                 }
-                JobRecords records = session.bean(JobRecords.class);
+                JobRecords records = session.jobs().records();
                 long failed = records.executionsWithFailures(e.getJobInstanceId()).stream().filter(x -> x <= id)
                         .flatMap(x -> records.failures(x).stream()).filter(f -> !f.isFinding())
                         .map(JobRecords.Failure::key).distinct().count();
@@ -258,8 +249,7 @@ final class JobsCommand implements Callable<Integer> {
                 MigrateParameters parameters = MigrateParameters.from(e.getJobParameters());
                 terminal.err().println("barge: retrying the " + Formats.count(failed, "failed object") + " of execution "
                         + id + " (" + parameters.source() + " -> " + parameters.target() + ")");
-                JobRun.Plan plan = JobPlans.retryFailed(session, e);
-                return new JobRun(session, terminal).preflightAndRun(plan, json);
+                return new JobRun(session.jobs(), terminal).preflightAndRun(JobCatalog.retryOf(e), json);
             }
         }
     }
@@ -284,29 +274,11 @@ final class JobsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             try (Session session = BargeCommand.root(spec).openJobs()) {
-                JobExecution e = execution(session, id);
-                if (!ExecutionRecovery.isUnfinished(e)) {
-                    throw CliError.usage("execution " + id + " is not running (" + e.getStatus() + ")");
+                try {
+                    terminal.out().println(session.jobs().control().stop(id));
+                } catch (JobCatalog.UnknownExecution | ExecutionControl.Refused e) {
+                    throw CliError.usage(e.getMessage());
                 }
-                JobOperator operator = session.bean(JobOperator.class);
-                if (!session.bean(ExecutionOwnership.class).isAlive(id)) {
-                    BatchStatus was = e.getStatus();
-                    try {
-                        session.bean(JobRunner.class).recovery().recoverIfOrphaned(e);
-                    } catch (JobRunner.AlreadyRunning starting) {
-                        throw CliError.usage("execution " + id + " is starting; stop it again in a moment");
-                    }
-                    terminal.out().println("execution " + id + " was left " + was + " by a process that is"
-                            + " gone; marked as failed. Resume it with 'barge jobs restart " + id + "'");
-                    return ExitCode.OK;
-                }
-                if (!e.getStatus().isRunning() || e.getStatus() == BatchStatus.STOPPING) {
-                    terminal.out().println("execution " + id + " is already stopping; it stops after the chunk in"
-                            + " flight");
-                    return ExitCode.OK;
-                }
-                operator.stop(e);
-                terminal.out().println("asked execution " + id + " to stop; it stops after the chunk in flight");
                 return ExitCode.OK;
             }
         }
@@ -332,20 +304,11 @@ final class JobsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             try (Session session = BargeCommand.root(spec).openJobs()) {
-                JobExecution e = execution(session, id);
-                JobOperator operator = session.bean(JobOperator.class);
-                if (e.getStatus() == BatchStatus.COMPLETED || e.getStatus() == BatchStatus.ABANDONED) {
-                    throw CliError.usage("execution " + id + " is " + e.getStatus() + "; only a stopped or failed"
-                            + " execution can be abandoned");
-                }
                 try {
-                    e = session.bean(JobRunner.class).recovery().recoverIfOrphaned(e);
-                } catch (JobRunner.AlreadyRunning running) {
-                    throw CliError.usage("execution " + id + " is running; stop it first with 'barge jobs stop "
-                            + id + "'");
+                    terminal.out().println(session.jobs().control().abandon(id));
+                } catch (JobCatalog.UnknownExecution | ExecutionControl.Refused e) {
+                    throw CliError.usage(e.getMessage());
                 }
-                operator.abandon(e);
-                terminal.out().println("execution " + id + " abandoned; its migrate command now starts a new run");
                 return ExitCode.OK;
             }
         }
@@ -375,7 +338,7 @@ final class JobsCommand implements Callable<Integer> {
         public Integer call() {
             try (Session session = BargeCommand.root(spec).openJobs()) {
                 execution(session, id);
-                List<JobRecords.Failure> failures = session.bean(JobRecords.class).failures(id);
+                List<JobRecords.Failure> failures = session.jobs().records().failures(id);
                 PrintStream out = terminal.out();
                 if (csv) {
                     writeCsv(out, failures);

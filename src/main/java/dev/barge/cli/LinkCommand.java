@@ -69,7 +69,7 @@ final class LinkCommand implements Callable<Integer> {
         Location where = ObjectLocations.object(location);
         PresignRequest.Method method = put ? PresignRequest.Method.PUT : PresignRequest.Method.GET;
         try (Session session = BargeCommand.root(spec).openStores()) {
-            StoreRegistry registry = session.bean(StoreRegistry.class);
+            StoreRegistry registry = session.stores();
             RemoteConfig remote = registry.remote(where.remote());
             ObjectStore store = registry.store(where);
             if (!store.capabilities().presign()) {

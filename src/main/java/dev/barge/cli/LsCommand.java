@@ -2,12 +2,12 @@ package dev.barge.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.job.Preflight;
 import dev.barge.storage.BucketInfo;
 import dev.barge.storage.ListRequest;
 import dev.barge.storage.Location;
 import dev.barge.storage.ObjectInfo;
 import dev.barge.storage.ObjectStore;
-import dev.barge.storage.StoreRegistry;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,7 +45,7 @@ final class LsCommand implements Callable<Integer> {
     public Integer call() {
         Location where = Location.parse(location);
         try (Session session = BargeCommand.root(spec).openStores()) {
-            ObjectStore store = session.bean(StoreRegistry.class).store(where);
+            ObjectStore store = session.stores().store(where);
             PrintStream out = terminal.out();
             if (!where.hasBucket()) {
                 for (BucketInfo bucket : store.listBuckets()) {

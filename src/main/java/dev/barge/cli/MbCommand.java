@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.storage.ErrorKind;
 import dev.barge.storage.Location;
 import dev.barge.storage.StorageException;
-import dev.barge.storage.StoreRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,7 +40,7 @@ final class MbCommand implements Callable<Integer> {
         Location where = BucketLocations.bucket(location);
         try (Session session = BargeCommand.root(spec).openStores()) {
             try {
-                session.bean(StoreRegistry.class).store(where).createBucket(where.bucket());
+                session.stores().store(where).createBucket(where.bucket());
             } catch (StorageException e) {
                 if (e.kind() == ErrorKind.CONFLICT) {
                     throw CliError.failed("bucket " + where + " exists already (" + Errors.message(e) + ")");

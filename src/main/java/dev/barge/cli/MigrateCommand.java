@@ -20,8 +20,8 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -116,7 +116,7 @@ final class MigrateCommand implements Callable<Integer> {
         RateLimitSettings limit = output.rateLimit(spec, bwLimit == null ? 0 : bwLimit.toBytes());
         try (Session session = BargeCommand.root(spec).openJobs(limit, new HashSet<>(List.of(from.remote(), to.remote())))) {
             Terminal shown = output.shown(terminal);
-            return new JobRun(session, shown).preflightAndRun(JobPlans.migrate(session, parameters), output.json);
+            return new JobRun(session.jobs(), shown).preflightAndRun(parameters, output.json);
         }
     }
 

@@ -8,7 +8,6 @@ import dev.barge.storage.ListRequest;
 import dev.barge.storage.Location;
 import dev.barge.storage.ObjectStore;
 import dev.barge.storage.StorageException;
-import dev.barge.storage.StoreRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -48,7 +47,7 @@ final class RbCommand implements Callable<Integer> {
     public Integer call() {
         Location where = BucketLocations.bucket(location);
         try (Session session = BargeCommand.root(spec).openStores()) {
-            ObjectStore store = session.bean(StoreRegistry.class).store(where);
+            ObjectStore store = session.stores().store(where);
             ListPage first = store.list(ListRequest.of(where.bucket(), "").withPageSize(1));
             if (!first.objects().isEmpty() || !first.commonPrefixes().isEmpty()) {
                 String held = !first.objects().isEmpty() ? first.objects().get(0).key() : first.commonPrefixes().get(0);

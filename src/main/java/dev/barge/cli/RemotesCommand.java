@@ -3,7 +3,6 @@ package dev.barge.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.storage.RemoteConfig;
-import dev.barge.storage.StoreRegistry;
 import java.io.PrintStream;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
@@ -32,7 +31,7 @@ final class RemotesCommand implements Callable<Integer> {
     public Integer call() {
         try (Session session = BargeCommand.root(spec).openStores()) {
             PrintStream out = terminal.out();
-            var remotes = session.bean(StoreRegistry.class).remotes();
+            var remotes = session.stores().remotes();
             if (remotes.isEmpty()) {
                 out.println("no remotes configured; define them in ~/.config/barge/remotes.yml or with"
                         + " BARGE_REMOTE_<NAME>_TYPE=... (see barge --help)");

@@ -112,7 +112,7 @@ final class RestoreCommand implements Callable<Integer> {
         RateLimitSettings limit = output.rateLimit(spec, 0);
         try (Session session = BargeCommand.root(spec).openJobs(limit, remotes)) {
             Terminal shown = output.shown(terminal);
-            return new JobRun(session, shown).preflightAndRun(JobPlans.restore(session, parameters), output.json);
+            return new JobRun(session.jobs(), shown).preflightAndRun(parameters, output.json);
         }
     }
 

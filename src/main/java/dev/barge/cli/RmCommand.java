@@ -66,7 +66,7 @@ final class RmCommand implements Callable<Integer> {
         List<String> deleted = new ArrayList<>();
         Map<String, String> failed = new LinkedHashMap<>();
         try (Session session = BargeCommand.root(spec).openStores()) {
-            StoreRegistry stores = session.bean(StoreRegistry.class);
+            StoreRegistry stores = session.stores();
             for (Map.Entry<Bucket, Set<String>> entry : keys.entrySet()) {
                 Bucket bucket = entry.getKey();
                 try {

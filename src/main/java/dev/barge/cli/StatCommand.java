@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.storage.Checksum;
 import dev.barge.storage.Location;
 import dev.barge.storage.ObjectInfo;
-import dev.barge.storage.StoreRegistry;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,7 +45,7 @@ final class StatCommand implements Callable<Integer> {
     public Integer call() {
         Location where = ObjectLocations.object(location);
         try (Session session = BargeCommand.root(spec).openStores()) {
-            ObjectInfo info = session.bean(StoreRegistry.class).store(where).stat(where.bucket(), where.path());
+            ObjectInfo info = session.stores().store(where).stat(where.bucket(), where.path());
             PrintStream out = terminal.out();
             if (json) {
                 out.println(Json.object(fields(where, info)));

@@ -104,11 +104,12 @@ final class VerifyCommand implements Callable<Integer> {
         try (Session session = BargeCommand.root(spec).openJobs(limit, new HashSet<>(List.of(
                 Location.parse(source).remote(), Location.parse(target).remote())))) {
             Terminal shown = output.shown(terminal);
-            JobRun.Plan plan = JobPlans.verify(session, parameters);
+            Session.Jobs jobs = session.jobs();
+            JobRun.Plan plan = JobRun.Plan.of(jobs, parameters);
             if (csv != null) {
-                plan = plan.whenEnded(id -> writeCsv(session.bean(JobRecords.class).failures(id)));
+                plan = plan.whenEnded(id -> writeCsv(jobs.records().failures(id)));
             }
-            return new JobRun(session, shown).preflightAndRun(plan, output.json);
+            return new JobRun(jobs, shown).preflightAndRun(plan, output.json);
         }
     }
 

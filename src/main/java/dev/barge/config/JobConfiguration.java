@@ -3,7 +3,8 @@ package dev.barge.config;
 import dev.barge.job.ExecutionOwnership;
 import dev.barge.job.JobRecords;
 import dev.barge.job.JobRunner;
-import dev.barge.transfer.TransferSettings;
+import dev.barge.job.Preflight;
+import dev.barge.storage.StoreRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.batch.core.launch.JobOperator;
@@ -13,9 +14,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.util.unit.DataSize;
 
-/** The pieces jobs share: their records, who owns which execution, how they start, how objects move. */
+/** The pieces jobs share: their records, who owns which execution, how they start and what is checked before they start. */
 @Configuration(proxyBeanMethods = false)
 public class JobConfiguration {
 
@@ -41,11 +41,9 @@ public class JobConfiguration {
         return new JobRunner(repository, operator, ownership, Clock.systemUTC());
     }
 
+    /** The checks before a job starts, naming a remote's settings as the user wrote them. */
     @Bean
-    TransferSettings transferSettings(
-            @Value("${barge.transfer.multipart-threshold:32MB}") DataSize multipartThreshold,
-            @Value("${barge.transfer.part-size:16MB}") DataSize partSize,
-            @Value("${barge.transfer.parts-in-flight:4}") int partsInFlight) {
-        return new TransferSettings(multipartThreshold.toBytes(), partSize.toBytes(), partsInFlight);
+    Preflight preflight(StoreRegistry stores, RemoteSettings settings) {
+        return new Preflight(stores, settings::name);
     }
 }

@@ -13,17 +13,19 @@ import dev.barge.storage.local.LocalStoreProvider;
 import dev.barge.storage.oss.OssStoreProvider;
 import dev.barge.storage.qiniu.QiniuStoreProvider;
 import dev.barge.storage.s3.S3StoreProvider;
+import dev.barge.transfer.TransferSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
 
 /** The storage layer as Spring beans: one provider per driver, and the registry of remotes. */
 @Configuration(proxyBeanMethods = false)
@@ -67,6 +69,16 @@ public class StorageConfiguration {
     @Bean
     AzureStoreProvider azureStoreProvider() {
         return new AzureStoreProvider();
+    }
+
+    /** How one object moves ({@code barge.transfer.*}): for a job's copies and for {@code barge cp}. */
+    @Bean
+    TransferSettings transferSettings(Environment environment) {
+        // parsed here: the stores-only application has no conversion service for @Value of a DataSize
+        return new TransferSettings(
+                DataSize.parse(environment.getProperty("barge.transfer.multipart-threshold", "32MB")).toBytes(),
+                DataSize.parse(environment.getProperty("barge.transfer.part-size", "16MB")).toBytes(),
+                environment.getProperty("barge.transfer.parts-in-flight", Integer.class, 4));
     }
 
     /**

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.storage.Location;
 import dev.barge.storage.StorageClass;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
@@ -23,7 +24,7 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  * @param skipLimit objects that may fail before the job fails
  */
 public record ArchiveParameters(String location, StorageClass.Family storageClass, Selection selection,
-        boolean dryRun, int chunkSize, int concurrency, long skipLimit) {
+        boolean dryRun, int chunkSize, int concurrency, long skipLimit) implements JobRequest {
 
     public ArchiveParameters {
         requireNonNull(location, "location is null");
@@ -41,6 +42,21 @@ public record ArchiveParameters(String location, StorageClass.Family storageClas
         if (skipLimit < 0) {
             throw new IllegalArgumentException("skip limit must not be negative: " + skipLimit);
         }
+    }
+
+    @Override
+    public String jobName() {
+        return ArchiveJob.NAME;
+    }
+
+    @Override
+    public List<String> problems(Preflight preflight) {
+        return preflight.archive(location, storageClass);
+    }
+
+    @Override
+    public boolean isRunOf(JobParameters p) {
+        return JobRunner.sameInstanceButRun(toJobParameters(0, Instant.EPOCH), p);
     }
 
     /** The job parameters of run {@code run} of this archive, started at {@code referenceTime}. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.barge.storage.Location;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
@@ -22,7 +23,7 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  * @param skipLimit objects that may fail before the job fails
  */
 public record DeleteParameters(String location, boolean wholeBucket, Selection selection, boolean dryRun,
-        int chunkSize, long skipLimit) {
+        int chunkSize, long skipLimit) implements JobRequest {
 
     public DeleteParameters {
         requireNonNull(location, "location is null");
@@ -41,6 +42,21 @@ public record DeleteParameters(String location, boolean wholeBucket, Selection s
         if (skipLimit < 0) {
             throw new IllegalArgumentException("skip limit must not be negative: " + skipLimit);
         }
+    }
+
+    @Override
+    public String jobName() {
+        return DeleteJob.NAME;
+    }
+
+    @Override
+    public List<String> problems(Preflight preflight) {
+        return preflight.deletion(location);
+    }
+
+    @Override
+    public boolean isRunOf(JobParameters p) {
+        return JobRunner.sameInstanceButRun(toJobParameters(0, Instant.EPOCH), p);
     }
 
     /** The job parameters of run {@code run} of this delete, started at {@code referenceTime}. */

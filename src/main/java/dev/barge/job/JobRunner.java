@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -117,6 +119,23 @@ public final class JobRunner {
     private static Instant referenceTime(JobExecution last, JobParameters fresh) {
         String previous = last.getJobParameters().getString(REFERENCE_TIME);
         return Instant.parse(previous != null ? previous : fresh.getString(REFERENCE_TIME));
+    }
+
+    /**
+     * Whether the parameters {@code mine} of some run and {@code theirs} name one job instance but for
+     * the run: the same identifying values.
+     */
+    static boolean sameInstanceButRun(JobParameters mine, JobParameters theirs) {
+        for (JobParameter<?> parameter : mine.getIdentifyingParameters()) {
+            if (parameter.name().equals(RUN)) {
+                continue;
+            }
+            JobParameter<?> other = theirs.getParameter(parameter.name());
+            if (other == null || !other.identifying() || !Objects.equals(parameter.value(), other.value())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The same job is running in a process that is alive. */

@@ -57,7 +57,7 @@ public record MigrateParameters(
         boolean dryRun,
         int chunkSize,
         int concurrency,
-        long skipLimit) {
+        long skipLimit) implements JobRequest {
 
     public MigrateParameters {
         requireNonNull(source, "source is null");
@@ -98,6 +98,21 @@ public record MigrateParameters(
     /** The filter, with ages turned into times relative to when the migration first started. */
     public ObjectFilter filter(Instant referenceTime) {
         return selection().filter(referenceTime);
+    }
+
+    @Override
+    public String jobName() {
+        return MigrateJob.NAME;
+    }
+
+    @Override
+    public List<String> problems(Preflight preflight) {
+        return preflight.migration(source, target, excludes, !dryRun);
+    }
+
+    @Override
+    public boolean isRunOf(JobParameters p) {
+        return source.equals(p.getString("source")) && target.equals(p.getString("target"));
     }
 
     /** The job parameters of run {@code run} of this migration, started at {@code referenceTime}. */

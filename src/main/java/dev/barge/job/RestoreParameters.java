@@ -7,6 +7,7 @@ import dev.barge.storage.RestoreRequest;
 import dev.barge.storage.StorageClass;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
@@ -32,7 +33,7 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  */
 public record RestoreParameters(String location, RestoreRequest request, Selection selection, boolean waitFor,
         Duration poll, Duration timeout, String thenCopyTo, StorageClass.Family thenStorageClass, boolean dryRun,
-        int chunkSize, int concurrency, long skipLimit) {
+        int chunkSize, int concurrency, long skipLimit) implements JobRequest {
 
     public RestoreParameters {
         requireNonNull(location, "location is null");
@@ -60,6 +61,21 @@ public record RestoreParameters(String location, RestoreRequest request, Selecti
             throw new IllegalArgumentException("chunk size and concurrency must be at least 1, the skip limit not"
                     + " negative: " + chunkSize + ", " + concurrency + ", " + skipLimit);
         }
+    }
+
+    @Override
+    public String jobName() {
+        return RestoreJob.NAME;
+    }
+
+    @Override
+    public List<String> problems(Preflight preflight) {
+        return preflight.restore(location, thenCopyTo, thenStorageClass, !dryRun);
+    }
+
+    @Override
+    public boolean isRunOf(JobParameters p) {
+        return JobRunner.sameInstanceButRun(toJobParameters(0, Instant.EPOCH), p);
     }
 
     /** The job parameters of run {@code run} of this restore, started at {@code referenceTime}. */

@@ -16,7 +16,6 @@ import dev.barge.storage.StoreRegistry;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.springframework.batch.core.job.Job;

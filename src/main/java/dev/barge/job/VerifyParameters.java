@@ -29,7 +29,7 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  * @param skipLimit objects that may fail (be unreadable) before the job fails; differences are not failures
  */
 public record VerifyParameters(String source, String target, Selection selection, IdentityCheck identityCheck,
-        boolean download, int concurrency, int chunkSize, long skipLimit) {
+        boolean download, int concurrency, int chunkSize, long skipLimit) implements JobRequest {
 
     public VerifyParameters {
         requireNonNull(source, "source is null");
@@ -62,6 +62,27 @@ public record VerifyParameters(String source, String target, Selection selection
     public static VerifyParameters of(String source, String target) {
         return new VerifyParameters(source, target, Selection.ALL, IdentityCheck.CHECKSUM, false, 8,
                 MigrateParameters.defaultChunkSize(8), Long.MAX_VALUE);
+    }
+
+    @Override
+    public String jobName() {
+        return VerifyJob.NAME;
+    }
+
+    @Override
+    public List<String> problems(Preflight preflight) {
+        return preflight.verification(source, target);
+    }
+
+    @Override
+    public boolean isRunOf(JobParameters p) {
+        return JobRunner.sameInstanceButRun(toJobParameters(0, Instant.EPOCH), p);
+    }
+
+    /** A verification writes nothing in any case: there is no separate dry run. */
+    @Override
+    public boolean dryRun() {
+        return false;
     }
 
     /** The job parameters of run {@code run} of this verification, started at {@code referenceTime}. */

@@ -78,6 +78,11 @@ public final class StorageException extends RuntimeException {
         return detail;
     }
 
+    /** This failure as one line for the user: a bad input's own explanation, else the full message. */
+    public String userMessage() {
+        return kind == ErrorKind.INVALID_ARGUMENT && detail != null ? detail : getMessage();
+    }
+
     /** The vendor's own error code ({@code NoSuchKey}, {@code 612}, ...), or {@code null}. */
     public String vendorCode() {
         return vendorCode;

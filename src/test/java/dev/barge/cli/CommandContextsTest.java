@@ -76,7 +76,7 @@ class CommandContextsTest {
             assertThat(session.has(Flyway.class)).as("Flyway").isFalse();
             assertThat(session.has(JobRepository.class)).as("JobRepository").isFalse();
             assertThat(session.has(JobOperator.class)).as("JobOperator").isFalse();
-            assertThat(session.bean(StoreRegistry.class).remotes()).extracting(RemoteConfig::name)
+            assertThat(session.stores().remotes()).extracting(RemoteConfig::name)
                     .contains("disk", "fromfile", "fromenv");
         }
         assertThat(jobDatabaseFiles()).isEmpty();
@@ -87,7 +87,7 @@ class CommandContextsTest {
         try (Session session = starter.start(launch(Launch.Needs.JOBS))) {
             assertThat(session.has(DataSource.class)).isTrue();
             assertThat(session.has(JobRepository.class)).isTrue();
-            session.bean(JobRepository.class).getJobNames();
+            session.jobs().repository().getJobNames();
         }
         assertThat(jobDatabaseFiles()).isNotEmpty();
     }
@@ -96,11 +96,11 @@ class CommandContextsTest {
     void bothContextsSeeTheSameRemotesWithTheSamePrecedence() {
         List<RemoteConfig> stores;
         try (Session session = starter.start(launch(Launch.Needs.STORES))) {
-            stores = session.bean(StoreRegistry.class).remotes();
+            stores = session.stores().remotes();
         }
         List<RemoteConfig> jobs;
         try (Session session = starter.start(launch(Launch.Needs.JOBS))) {
-            jobs = session.bean(StoreRegistry.class).remotes();
+            jobs = session.stores().remotes();
         }
         assertThat(stores).usingRecursiveFieldByFieldElementComparator().containsExactlyInAnyOrderElementsOf(jobs);
         assertThat(stores).filteredOn(r -> r.name().equals("disk")).singleElement()

@@ -1,10 +1,8 @@
-package dev.barge.cli;
+package dev.barge.job;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.WriteProbe;
-import dev.barge.config.RemoteSettings;
-import dev.barge.job.LocationOverlap;
 import dev.barge.storage.Capabilities;
 import dev.barge.storage.ListRequest;
 import dev.barge.storage.Location;
@@ -26,26 +24,20 @@ import java.util.function.BiFunction;
  * zero-byte marker named as {@link WriteProbe}'s is put and deleted at once, and each failure is
  * explained. A dry run writes nothing, so it checks reading only.
  */
-final class Preflight {
-    static final String MARKER = WriteProbe.MARKER;
+public final class Preflight {
+    public static final String MARKER = WriteProbe.MARKER;
 
     private final StoreRegistry stores;
     private final BiFunction<String, String, String> settingName;
 
     /**
-     * @param settingName a remote's setting as the user would write it ({@link RemoteSettings#name})
+     * @param settingName a remote's setting as the user would write it (the remotes file's or the environment's name for it)
      */
-    Preflight(StoreRegistry stores, BiFunction<String, String, String> settingName) {
+    public Preflight(StoreRegistry stores, BiFunction<String, String, String> settingName) {
         this.stores = requireNonNull(stores, "stores is null");
         this.settingName = requireNonNull(settingName, "settingName is null");
     }
 
-    /** The checks of the stores of {@code session}, naming settings as the user wrote them. */
-    static Preflight of(Session session) {
-        RemoteSettings settings = session.has(RemoteSettings.class) ? session.bean(RemoteSettings.class) : null;
-        return new Preflight(session.bean(StoreRegistry.class), settings != null ? settings::name
-                : (remote, setting) -> "barge.remotes." + remote + "." + setting);
-    }
 
     /**
      * The problems with a migration from {@code source} to {@code target}; empty when it may start.
@@ -54,7 +46,7 @@ final class Preflight {
      *
      * @param excludes the migration's exclude globs, which may leave a target inside the source out of it
      */
-    List<String> migration(String source, String target, List<String> excludes, boolean writeTarget) {
+    public List<String> migration(String source, String target, List<String> excludes, boolean writeTarget) {
         List<String> problems = new ArrayList<>();
         Location from = Location.parse(source);
         Location to = Location.parse(target);
@@ -78,7 +70,7 @@ final class Preflight {
      * must be a listable prefix, and not a single object: a delete takes what is under a directory, and
      * one object is {@code barge rm}'s.
      */
-    List<String> deletion(String location) {
+    public List<String> deletion(String location) {
         List<String> problems = new ArrayList<>();
         Location where = Location.parse(location);
         readable("'" + location + "'", where, problems);
@@ -93,7 +85,7 @@ final class Preflight {
      * place; empty when the archive may start. Beside {@link #readable}, the store must have the class
      * and be able to change it in place; the refusal lists the classes it has.
      */
-    List<String> archive(String location, StorageClass.Family family) {
+    public List<String> archive(String location, StorageClass.Family family) {
         List<String> problems = new ArrayList<>();
         Location where = Location.parse(location);
         if (!readable("'" + location + "'", where, problems)) {
@@ -117,7 +109,7 @@ final class Preflight {
      * {@code copyClass}; empty when the restore may start. The store must have restores; the copy is
      * checked as a migration's ({@link #migration}), and its class must be the target's.
      */
-    List<String> restore(String location, String copyTo, StorageClass.Family copyClass, boolean write) {
+    public List<String> restore(String location, String copyTo, StorageClass.Family copyClass, boolean write) {
         List<String> problems = new ArrayList<>();
         if (copyTo != null) {
             problems.addAll(migration(location, copyTo, List.of(), write));
@@ -154,7 +146,7 @@ final class Preflight {
      * The problems with verifying {@code source} against {@code target}; empty when it may start. Both
      * must be listable prefixes; nothing is written, so they may overlap, but not be one location.
      */
-    List<String> verification(String source, String target) {
+    public List<String> verification(String source, String target) {
         List<String> problems = new ArrayList<>();
         try {
             LocationOverlap.Overlap overlap = new LocationOverlap(stores).compare(Location.parse(source),
@@ -184,7 +176,7 @@ final class Preflight {
             remote = stores.remote(location.remote());
             store = stores.store(location);
         } catch (StorageException e) {
-            problems.add(where + ": " + Errors.message(e));
+            problems.add(where + ": " + e.userMessage());
             return false;
         }
         String prefix = directory(location.path());
@@ -237,7 +229,7 @@ final class Preflight {
                     + "': grant the credentials that permission, or use other credentials";
             case CONFLICT -> "cannot " + action + " bucket '" + bucket + "' on remote '" + name + "': a file stands"
                     + " where a directory is expected (" + e.getMessage() + ")";
-            case INVALID_ARGUMENT -> Errors.message(e);
+            case INVALID_ARGUMENT -> e.userMessage();
             // a driver that names the host also says what to check
             default -> "cannot " + action + " bucket '" + bucket + "' on remote '" + name + "'"
                     + (host(e, remote) != null ? " at " + host(e, remote) : "") + ": " + e.getMessage()
@@ -257,7 +249,7 @@ final class Preflight {
     }
 
     /** A location's path as a key prefix: a directory, so "photos" does not take "photos2/". */
-    static String directory(String path) {
+    public static String directory(String path) {
         return path.isEmpty() || path.endsWith("/") ? path : path + "/";
     }
 
