@@ -63,6 +63,8 @@ class ScheduledRunsTest {
     private static final AtomicInteger BUCKETS = new AtomicInteger();
     /** While closed, writes of objects to remote {@code gated} wait. */
     private static volatile CountDownLatch gate = new CountDownLatch(0);
+    /** While set, writes of objects to remote {@code gated} are refused, as by credentials revoked since the start. */
+    private static volatile boolean refuseWrites;
 
     /** Holds every object write to remote {@code gated} (the preflight's probe aside) until {@link #gate} opens. */
     @TestConfiguration(proxyBeanMethods = false)
@@ -75,6 +77,11 @@ class ScheduledRunsTest {
                         protected <T> T invoke(Call call, Supplier<T> action) {
                             if (call.operation() == Operation.PUT && call.key() != null
                                     && !call.key().contains("barge-preflight-")) {
+                                if (refuseWrites) {
+                                    throw StorageException.builder(ErrorKind.INVALID_CREDENTIALS, Operation.PUT)
+                                            .bucket(call.bucket()).key(call.key())
+                                            .detail("the access key was revoked by the test").build();
+                                }
                                 try {
                                     if (!gate.await(60, TimeUnit.SECONDS)) {
                                         throw StorageException.builder(ErrorKind.PERMANENT, Operation.PUT)
@@ -133,6 +140,7 @@ class ScheduledRunsTest {
     @AfterEach
     void close() {
         gate.countDown();
+        refuseWrites = false;
         schedulers.forEach(ScheduledRuns::close);
     }
 
@@ -322,5 +330,36 @@ class ScheduledRunsTest {
             assertThat(t.message()).contains("missing-bucket");
         });
         assertThat(noSource.lastExecutionId()).isEmpty();
+    }
+
+    @Test
+    void aFailedScheduledRunIsInTheRepositoryAndTheNextRunContinuesIt() throws Exception {
+        String in = bucket("src", 3);
+        spec("fails-once", "0 0 0 1 1 *", "src:" + in, "gated:" + bucket("gated", 0));
+        ScheduledRuns runs = scheduler("node-a");
+        runs.start();
+        refuseWrites = true;
+
+        long failed = runs.runNow("fails-once");
+
+        await("the run to fail", Duration.ofSeconds(20),
+                () -> repository.getJobExecution(failed).getStatus() == BatchStatus.FAILED);
+        await("the schedules to show it", Duration.ofSeconds(5), () -> runs.schedules().get(0)
+                .lastExecutionStatus().equals(java.util.Optional.of(BatchStatus.FAILED)));
+        assertThat(runs.schedules().get(0).lastExecutionId()).contains(failed);
+        assertThat(repository.getJobExecution(failed).getExitStatus().getExitDescription())
+                .contains("the access key was revoked by the test");
+        refuseWrites = false;
+
+        long continued = runs.runNow("fails-once");
+
+        await("the continued run to complete", Duration.ofSeconds(20),
+                () -> repository.getJobExecution(continued).getStatus() == BatchStatus.COMPLETED);
+        assertThat(continued).isNotEqualTo(failed);
+        assertThat(repository.getJobExecution(continued).getJobInstanceId())
+                .as("the same run, restarted").isEqualTo(repository.getJobExecution(failed).getJobInstanceId());
+        assertThat(ticks().all("fails-once")).extracting(Tick::outcome, Tick::jobExecutionId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Tick.Outcome.STARTED, failed),
+                        org.assertj.core.groups.Tuple.tuple(Tick.Outcome.STARTED, continued));
     }
 }
