@@ -35,6 +35,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = ScheduleConfiguration.ENABLED, havingValue = "true")
 public class ScheduleConfiguration {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ScheduleConfiguration.class);
+
     /** The property that turns the scheduler on. */
     public static final String ENABLED = "barge.schedule.enabled";
 
@@ -71,7 +73,15 @@ public class ScheduleConfiguration {
     /** The specs of {@code barge.jobs-dir}, checked against the configured remotes. */
     @Bean
     ScheduledSpecs scheduledSpecs(Settings settings, StoreRegistry stores) {
-        return new ScheduledSpecs(settings.jobsDir(), new ScheduleSpecs(stores::remote).read(settings.jobsDir()));
+        List<ScheduleSpec> specs = new ScheduleSpecs(stores::remote).read(settings.jobsDir());
+        if (specs.isEmpty()) {
+            log.warn("no scheduled jobs: {} {}", settings.jobsDir().toAbsolutePath(),
+                    java.nio.file.Files.isDirectory(settings.jobsDir()) ? "holds no *.yml spec"
+                            : "does not exist (barge.jobs-dir, BARGE_JOBS_DIR)");
+        } else {
+            log.info("{} scheduled jobs from {}", specs.size(), settings.jobsDir().toAbsolutePath());
+        }
+        return new ScheduledSpecs(settings.jobsDir(), specs);
     }
 
     @Bean(destroyMethod = "close")

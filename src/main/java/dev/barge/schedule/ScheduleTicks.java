@@ -4,9 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
@@ -49,8 +50,8 @@ final class ScheduleTicks {
     private Optional<Long> insert(String schedule, String key, Instant due, Tick.Trigger trigger, String node) {
         try {
             jdbc.update("insert into BARGE_SCHEDULE_TICK (SCHEDULE_NAME, TICK_KEY, DUE_AT, TRIGGERED_BY, NODE, OUTCOME,"
-                    + " RECORDED_AT) values (?, ?, ?, ?, ?, ?, ?)", schedule, key, Timestamp.from(due), trigger.name(),
-                    node, Tick.Outcome.STARTED.name(), Timestamp.from(clock.instant()));
+                    + " RECORDED_AT) values (?, ?, ?, ?, ?, ?, ?)", schedule, key, utc(due), trigger.name(),
+                    node, Tick.Outcome.STARTED.name(), utc(clock.instant()));
         } catch (DuplicateKeyException theirs) {
             return Optional.empty();
         }
@@ -91,10 +92,15 @@ final class ScheduleTicks {
     private static Tick tick(ResultSet rs, int row) throws SQLException {
         long execution = rs.getLong("JOB_EXECUTION_ID");
         boolean none = rs.wasNull();
-        return new Tick(rs.getLong("ID"), rs.getString("SCHEDULE_NAME"), rs.getTimestamp("DUE_AT").toInstant(),
+        return new Tick(rs.getLong("ID"), rs.getString("SCHEDULE_NAME"), rs.getObject("DUE_AT", LocalDateTime.class).toInstant(ZoneOffset.UTC),
                 Tick.Trigger.valueOf(rs.getString("TRIGGERED_BY")), rs.getString("NODE"),
                 Tick.Outcome.valueOf(rs.getString("OUTCOME")), none ? null : execution,
                 rs.getString("MESSAGE"));
+    }
+
+    /** Times are kept in UTC, whatever the zone of the instance that wrote them. */
+    private static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     private static String truncate(String message) {

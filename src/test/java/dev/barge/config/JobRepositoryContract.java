@@ -52,10 +52,27 @@ abstract class JobRepositoryContract {
                 "select \"version\" from \"flyway_schema_history\" where \"success\" and \"version\" is not null"
                         + " order by \"installed_rank\"",
                 String.class);
-        assertThat(versions).containsExactly("1", "2", "3");
+        // every migration of the repository, in order, for both databases (V5: the scheduler's tables)
+        assertThat(versions).containsExactlyElementsOf(migrationVersions("h2")).containsExactlyElementsOf(
+                migrationVersions("postgresql")).contains("5");
         for (String table : List.of("BATCH_JOB_INSTANCE", "BATCH_JOB_EXECUTION", "BATCH_STEP_EXECUTION_CONTEXT",
-                "BARGE_OBJECT_FAILURE", "BARGE_EXECUTION_TOTAL", "BARGE_EXECUTION_OWNER")) {
+                "BARGE_OBJECT_FAILURE", "BARGE_EXECUTION_TOTAL", "BARGE_EXECUTION_OWNER", "BARGE_SCHEDULE_LOCK",
+                "BARGE_SCHEDULE_TICK")) {
             assertThat(jdbc.queryForObject("select count(*) from " + table, Long.class)).as(table).isNotNull();
+        }
+    }
+
+    /** The versions of the migrations in {@code db/migration/<vendor>}, in order. */
+    private static List<String> migrationVersions(String vendor) {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(
+                java.nio.file.Path.of("db/migration", vendor))) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(name -> name.matches("V\\d+__.*\\.sql"))
+                    .map(name -> name.substring(1, name.indexOf("__")))
+                    .sorted(java.util.Comparator.comparingInt(Integer::parseInt))
+                    .toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
