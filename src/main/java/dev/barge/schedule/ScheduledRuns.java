@@ -213,21 +213,34 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
         } catch (JobRunner.AlreadyRunning e) {
             // started outside the scheduler (the command line, another dashboard) and still going
             skipped(spec, tick, Tick.Outcome.SKIPPED, e.jobExecutionId(), e.getMessage(), execution);
-        } catch (Exception | Error e) {
-            log.error("{}: the run of tick {} failed: {}", spec.name(), tick, e.toString(), e);
-            Long known = execution.isDone() && !execution.isCompletedExceptionally() ? execution.getNow(null) : null;
-            if (known == null) {
-                skipped(spec, tick, Tick.Outcome.FAILED_TO_START, null, "the run failed as it started: " + e, execution);
-            } else {
-                ticks.decide(tick, Tick.Outcome.STARTED, known, "the run failed: " + e);
-                events.publishEvent(new JobExecutionEnded(known));
-            }
+        } catch (Exception e) {
+            failed(spec, tick, e, execution);
+        } catch (Error e) {
+            failed(spec, tick, e, execution);
+            throw e;
         } finally {
             if (finder != null) {
                 finder.cancel(false);
             }
             running.remove(spec.name());
             lock.unlock();
+        }
+    }
+
+    /** Records a run that ended in an exception rather than in a failed execution. */
+    private void failed(ScheduleSpec spec, long tick, Throwable e, CompletableFuture<Long> execution) {
+        log.error("{}: the run of tick {} failed: {}", spec.name(), tick, e.toString(), e);
+        Long known = execution.isDone() && !execution.isCompletedExceptionally() ? execution.getNow(null) : null;
+        try {
+            if (known == null) {
+                skipped(spec, tick, Tick.Outcome.FAILED_TO_START, null, "the run failed as it started: " + e, execution);
+            } else {
+                ticks.decide(tick, Tick.Outcome.STARTED, known, "the run failed: " + e);
+                events.publishEvent(new JobExecutionEnded(known));
+            }
+        } catch (RuntimeException recording) {
+            log.error("{}: tick {} could not be recorded: {}", spec.name(), tick, recording.toString());
+            execution.completeExceptionally(e);
         }
     }
 
