@@ -40,7 +40,6 @@ import picocli.CommandLine.TypeConversionException;
                 "S3 (and S3-compatible stores) sign URLs for at most 7 days. Kodo links are GET only."})
 final class LinkCommand implements Callable<Integer> {
     /** The longest expiry a remote type's signature allows; types not listed have no limit of their own. */
-    static final Map<String, Duration> MAX_EXPIRY = Map.of("s3", Duration.ofDays(7));
 
     private final Terminal terminal;
 
@@ -77,7 +76,7 @@ final class LinkCommand implements Callable<Integer> {
                         + " presigned URLs: its store has no way to grant access by URL; use barge cat or barge cp"
                         + " to read or write " + location);
             }
-            Duration max = MAX_EXPIRY.get(remote.type());
+            Duration max = store.capabilities().presignMaxExpiry();
             if (max != null && expires.compareTo(max) > 0) {
                 throw CliError.usage("--expires " + Formats.duration(expires) + " is too long for remote '"
                         + remote.name() + "' (type " + remote.type() + "): its presigned URLs last at most "

@@ -2,6 +2,7 @@ package dev.barge.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -26,6 +27,8 @@ import java.util.Set;
  * @param restore {@link ObjectStore#restore} of archived objects, and restore state in {@code stat}
  * @param presign {@link ObjectStore#presign} of GET URLs; PUT URLs too where the vendor has them
  *     (Qiniu has none: a PUT request is refused with {@link ErrorKind#UNSUPPORTED})
+ * @param presignMaxExpiry the longest a presigned URL may stay valid, or {@code null} when the
+ *     store sets no limit of its own (its signatures carry an expiry time of any size)
  * @param listStartAfter {@link ListRequest#startAfter()}
  * @param maxBatchDeleteSize how many keys one batch delete request takes; 1 means the store
  *     deletes one key per request and {@link ObjectStore#deleteAll} loops
@@ -48,6 +51,7 @@ public record Capabilities(
         boolean setStorageClass,
         boolean restore,
         boolean presign,
+        Duration presignMaxExpiry,
         boolean listStartAfter,
         int maxBatchDeleteSize,
         Set<Checksum.Algorithm> checksums,
@@ -91,6 +95,7 @@ public record Capabilities(
         private boolean setStorageClass;
         private boolean restore;
         private boolean presign;
+        private Duration presignMaxExpiry;
         private boolean listStartAfter;
         private int maxBatchDeleteSize = 1;
         private Set<Checksum.Algorithm> checksums = Set.of();
@@ -142,6 +147,12 @@ public record Capabilities(
             return this;
         }
 
+        /** The longest a presigned URL may stay valid; unset when the store sets no limit. */
+        public Builder presignMaxExpiry(Duration presignMaxExpiry) {
+            this.presignMaxExpiry = presignMaxExpiry;
+            return this;
+        }
+
         public Builder listStartAfter(boolean listStartAfter) {
             this.listStartAfter = listStartAfter;
             return this;
@@ -164,8 +175,8 @@ public record Capabilities(
 
         public Capabilities build() {
             return new Capabilities(copy, maxCopySize, append, multipart, multipartMinPartSize, multipartMaxPartSize,
-                    multipartMaxParts, maxPutSize, storageClasses, setStorageClass, restore, presign, listStartAfter,
-                    maxBatchDeleteSize, checksums, keysNestUnderObjects);
+                    multipartMaxParts, maxPutSize, storageClasses, setStorageClass, restore, presign, presignMaxExpiry,
+                    listStartAfter, maxBatchDeleteSize, checksums, keysNestUnderObjects);
         }
     }
 }

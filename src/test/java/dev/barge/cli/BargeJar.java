@@ -33,20 +33,31 @@ final class BargeJar {
 
     /** Runs {@code barge args...} to its end (2 minutes at most). */
     static Run run(Path home, String... args) throws IOException, InterruptedException {
+        return run(home, Map.of(), args);
+    }
+
+    /** {@link #run(Path, String...)} with {@code environment} added to this JVM's. */
+    static Run run(Path home, Map<String, String> environment, String... args) throws IOException, InterruptedException {
         Path stdout = TempDirs.file("barge-out-", ".txt");
         Path stderr = TempDirs.file("barge-err-", ".txt");
-        Process process = start(home, stdout, stderr, args);
+        Process process = start(home, environment, stdout, stderr, args);
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("barge ended within 2 minutes").isTrue();
         return new Run(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
     }
 
     /** Starts {@code barge args...} with its output going to two files. */
     static Process start(Path home, Path stdout, Path stderr, String... args) throws IOException {
+        return start(home, Map.of(), stdout, stderr, args);
+    }
+
+    /** {@link #start(Path, Path, Path, String...)} with {@code environment} added to this JVM's. */
+    static Process start(Path home, Map<String, String> environment, Path stdout, Path stderr, String... args)
+            throws IOException {
         assertThat(JAR).as("the package phase builds the jar before this test").isRegularFile();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        return start(command, home, Map.of(), stdout, stderr);
+        return start(command, home, environment, stdout, stderr);
     }
 
     /**

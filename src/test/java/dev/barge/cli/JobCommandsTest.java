@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -81,8 +82,12 @@ class JobCommandsTest {
     /** Whether reads of keys that contain "locked" are refused. */
     static final java.util.concurrent.atomic.AtomicBoolean LOCKED = new java.util.concurrent.atomic.AtomicBoolean(true);
 
+    /** Whether deletes of keys that contain "protected" are refused. */
+    static final java.util.concurrent.atomic.AtomicBoolean PROTECTED = new java.util.concurrent.atomic.AtomicBoolean(true);
+
     /**
-     * Refuses to delete keys that contain "protected", as a bucket policy would, and to read keys that
+     * Refuses to delete keys that contain "protected" while {@link #PROTECTED} holds, as a bucket policy
+     * would, and to read keys that
      * contain "locked" while {@link #LOCKED} holds; keys that contain "vanished" are gone when their
      * storage class is changed or their restore asked for.
      */
@@ -93,7 +98,8 @@ class JobCommandsTest {
             return (RemoteConfig remote, ObjectStore store) -> new ObjectStoreLayer(store) {
                 @Override
                 protected <T> T invoke(Call call, Supplier<T> action) {
-                    if (call.operation() == Operation.DELETE && call.key() != null && call.key().contains("protected")) {
+                    if (call.operation() == Operation.DELETE && call.key() != null && call.key().contains("protected")
+                            && PROTECTED.get()) {
                         throw refused(call.bucket(), call.key());
                     }
                     if ((call.operation() == Operation.SET_STORAGE_CLASS || call.operation() == Operation.RESTORE)
@@ -111,10 +117,10 @@ class JobCommandsTest {
 
                 @Override
                 public DeleteResult deleteBatch(String bucket, List<String> keys) {
-                    DeleteResult result = super.deleteBatch(bucket,
-                            keys.stream().filter(k -> !k.contains("protected")).toList());
+                    Predicate<String> refused = k -> k.contains("protected") && PROTECTED.get();
+                    DeleteResult result = super.deleteBatch(bucket, keys.stream().filter(refused.negate()).toList());
                     Map<String, StorageException> failed = new LinkedHashMap<>(result.failed());
-                    keys.stream().filter(k -> k.contains("protected")).forEach(k -> failed.put(k, refused(bucket, k)));
+                    keys.stream().filter(refused).forEach(k -> failed.put(k, refused(bucket, k)));
                     return new DeleteResult(result.deleted(), failed);
                 }
             };
@@ -687,5 +693,60 @@ class JobCommandsTest {
         Result missing = barge("jobs", "retry-failed", "999999");
         assertThat(missing.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(missing.err()).contains("there is no job execution 999999");
+    }
+
+    @Test
+    void retryFailedOfAMoveCopiesTheFailedObjectsAndOnlyThenDeletesTheirSources() throws IOException {
+        String src = bucket("disk", List.of("m/a.txt", "m/locked-1.txt", "m/b.txt"));
+        String dst = bucket("s3t", List.of());
+        LOCKED.set(true);
+        try {
+            Result move = barge("migrate", "disk:" + src + "/m", "s3t:" + dst + "/m", "--mode", "move", "--json");
+            assertThat(move.exitCode()).as(move.out() + move.err()).isEqualTo(ExitCode.COMPLETED_WITH_SKIPS);
+            // the object that could not be read stays where it was; the others moved
+            assertThat(keys("disk", src)).containsExactly("m/locked-1.txt");
+            assertThat(keys("s3t", dst)).containsExactly("m/a.txt", "m/b.txt");
+            long id = Long.parseLong(move.out().replaceAll("(?s).*\"jobExecutionId\":(\\d+).*", "$1"));
+
+            LOCKED.set(false);
+            Result retry = barge("jobs", "retry-failed", Long.toString(id), "--json");
+
+            assertThat(retry.exitCode()).as(retry.out() + retry.err()).isZero();
+            assertThat(retry.out()).contains("\"objectsCopied\":1", "\"objectsFailed\":0");
+            assertThat(keys("s3t", dst)).containsExactly("m/a.txt", "m/b.txt", "m/locked-1.txt");
+            assertThat(new String(stores.store("s3t").get(dst, "m/locked-1.txt").body().readAllBytes(),
+                    StandardCharsets.UTF_8)).isEqualTo("m/locked-1.txt");
+            assertThat(keys("disk", src)).as("a move deletes the source once its copy is verified").isEmpty();
+        } finally {
+            LOCKED.set(true);
+        }
+    }
+
+    @Test
+    void retryFailedOfASyncDeletesTheExtraneousObjectItCouldNotDeleteBeforeAndNothingElse() throws IOException {
+        String src = bucket("disk", List.of("s/a.txt", "s/b.txt"));
+        String dst = bucket("disk", List.of("s/old.txt", "s/protected-old.txt"));
+        PROTECTED.set(true);
+        try {
+            Result sync = barge("migrate", "disk:" + src + "/s", "disk:" + dst + "/s", "--mode", "sync",
+                    "--delete-extraneous", "--json");
+            assertThat(sync.exitCode()).as(sync.out() + sync.err()).isEqualTo(ExitCode.COMPLETED_WITH_SKIPS);
+            assertThat(keys("disk", dst)).containsExactly("s/a.txt", "s/b.txt", "s/protected-old.txt");
+            long id = Long.parseLong(sync.out().replaceAll("(?s).*\"jobExecutionId\":(\\d+).*", "$1"));
+            assertThat(barge("jobs", "failures", Long.toString(id)).out()).contains("s/protected-old.txt");
+            // written to the target after the sync: the retry looks at the failed key only, so it stays
+            stores.store("disk").put(PutRequest.builder(dst, "s/new-at-target.txt").build(),
+                    Payload.ofBytes("new".getBytes(StandardCharsets.UTF_8)));
+
+            PROTECTED.set(false);
+            Result retry = barge("jobs", "retry-failed", Long.toString(id), "--json");
+
+            assertThat(retry.exitCode()).as(retry.out() + retry.err()).isZero();
+            assertThat(retry.out()).contains("\"objectsFailed\":0");
+            assertThat(keys("disk", dst)).containsExactly("s/a.txt", "s/b.txt", "s/new-at-target.txt");
+            assertThat(keys("disk", src)).containsExactly("s/a.txt", "s/b.txt");
+        } finally {
+            PROTECTED.set(true);
+        }
     }
 }

@@ -3,11 +3,14 @@ package dev.barge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.barge.cli.BargeJar.Run;
+import dev.barge.emulator.oss.OssEmulator;
+import dev.barge.emulator.oss.OssExchange;
 import dev.barge.test.LocalObjects;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -19,8 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The job commands beside {@code migrate} as a user runs them, from the jar, interrupted. A delete
  * killed with {@code kill -9} or stopped with SIGTERM half way, then run again with the same command,
  * deletes the rest and nothing else; off a terminal, without {@code --yes}, it deletes nothing at
- * all. An archive or a verify killed half way is finished by its rerun; the verify reports each
- * difference once across the two executions.
+ * all. An archive, a restore or a verify killed half way is finished by its rerun; the restore asks
+ * for no object twice, and the verify reports each difference once across the two executions.
  */
 class JobInterruptIT {
     private static final int OBJECTS = 600;
@@ -148,6 +151,66 @@ class JobInterruptIT {
         assertThat(findings.lines().filter(l -> l.contains("/data/original/d0/f000.txt,"))).as(findings).hasSize(1);
         assertThat(findings.lines().filter(l -> l.contains("/data/original/d1/f001.txt,"))).as(findings).hasSize(1);
         assertThat(Files.readString(copy.resolve("d0/f000.txt"))).isEqualTo("LINE 0");
+    }
+
+    @Test
+    void aKilledRestoreIsFinishedByTheSameCommandAndAsksForNoObjectTwice() throws Exception {
+        try (OssEmulator oss = OssEmulator.builder().credentials("it-ak", "it-sk").journalCapacity(10_000).build()
+                .start()) {
+            Path home = Files.createDirectories(root.resolve("home"));
+            Map<String, String> remote = Map.of("BARGE_REMOTE_COLD_TYPE", "oss",
+                    "BARGE_REMOTE_COLD_ENDPOINT", oss.endpoint(),
+                    "BARGE_REMOTE_COLD_ACCESS_KEY_ID", "it-ak",
+                    "BARGE_REMOTE_COLD_SECRET_ACCESS_KEY", "it-sk");
+            Path media = root.resolve("data/media");
+            for (int i = 0; i < OBJECTS; i++) {
+                Path file = media.resolve(String.format("d%d/f%03d.mp4", i % 9, i));
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, "frame " + i);
+            }
+            assertThat(BargeJar.run(home, remote, "mb", "cold:vault").exitCode()).isZero();
+            Run archived = BargeJar.run(home, remote, "archive", "file://" + media, "--storage-class", "ARCHIVE",
+                    "--to", "cold:vault/media", "--json");
+            assertThat(archived.exitCode()).as(archived.out() + archived.err()).isZero();
+            oss.clearJournal();
+
+            String[] restore = {"restore", "cold:vault/media", "--days", "2", "--chunk-size", "" + CHUNK,
+                    "--concurrency", "2"};
+            Path stdout = root.resolve("first.out");
+            Path stderr = root.resolve("first.err");
+            Process first = BargeJar.start(home, remote, stdout, stderr,
+                    concat(restore, "--tps-limit", "60", "--stats", "100ms"));
+            BargeJar.await(first, stderr, Duration.ofSeconds(60), "a quarter requested", () -> Files.readString(stderr)
+                    .lines().anyMatch(l -> l.matches("\\[barge] (1[5-9]\\d|[2-5]\\d\\d)/" + OBJECTS + " objects.*")));
+            BargeJar.signal(first, "KILL");
+            assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            Run again = BargeJar.run(home, remote, concat(restore, "--json"));
+            assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+            assertThat(again.out()).contains("\"status\":\"COMPLETED\"", "\"resumedExecutionId\":");
+            // the objects of the chunk in flight at the kill were asked for, not committed: "already restoring" now
+            assertThat(field(again.out(), "objectsDoneBefore") + field(again.out(), "objectsRequested")
+                    + field(again.out(), "objectsAlreadyRestoring")).as(again.out()).isEqualTo(OBJECTS);
+
+            // every object was asked for once: a restore that started answers 202, a second request 409 or 200
+            List<OssExchange> restores = oss.journal().stream()
+                    .filter(e -> e.request().method().equals("POST") && e.request().hasParameter("restore"))
+                    .toList();
+            assertThat(restores.stream().filter(e -> e.status() == 202).map(e -> e.request().key()).distinct().count())
+                    .as("objects whose restore was started").isEqualTo(OBJECTS);
+            assertThat(restores.stream().filter(e -> e.status() == 202).count())
+                    .as("restores started, objects asked for twice included").isEqualTo(OBJECTS);
+            assertThat(restores.size()).as("requests: one per object, plus at most the chunks in flight at the kill")
+                    .isLessThanOrEqualTo(OBJECTS + 2 * CHUNK);
+
+            Run check = BargeJar.run(home, remote, concat(restore, "--json"));
+            assertThat(check.exitCode()).as(check.out() + check.err()).isZero();
+            assertThat(check.out()).contains("\"objectsRequested\":0");
+        }
+    }
+
+    private static long field(String json, String name) {
+        return Long.parseLong(json.replaceAll("(?s).*\"" + name + "\":(\\d+).*", "$1"));
     }
 
     private static String[] concat(String[] first, String... more) {

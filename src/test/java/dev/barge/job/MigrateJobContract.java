@@ -319,6 +319,28 @@ abstract class MigrateJobContract {
     }
 
     @Test
+    void aResumedRunEndsWithSkipsWhenAnEarlierExecutionOfItSkippedAnObject() throws Exception {
+        fill("", 40);
+        faults.arm("src", "a/file-003.bin", StoreFaults.Fault.DENY_READ);         // chunk 1: recorded, skipped
+        faults.arm("dst", "b/c/file-032.bin", StoreFaults.Fault.REJECT_CREDENTIALS); // chunk 4: the job fails
+        JobExecution failed = migrate.run(migration("", "").build());
+        assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(records.failures(failed.getId())).extracting(JobRecords.Failure::key)
+                .containsExactly("a/file-003.bin");
+        faults.clear();
+
+        JobExecution resumed = migrate.run(migration("", "").build());
+
+        assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(records.failures(resumed.getId())).as("the resumed execution itself skipped nothing").isEmpty();
+        assertThat(resumed.getExitStatus().getExitCode())
+                .as("the run as a whole skipped an object: a rerun must not report it as fully copied")
+                .isEqualTo(MigrateJob.COMPLETED_WITH_SKIPS);
+        assertThat(resumed.getExitStatus().getExitDescription()).contains("1 objects failed");
+        assertThat(keys(dst, out)).hasSize(39).doesNotContain("a/file-003.bin");
+    }
+
+    @Test
     void syncDeletesExtraneousTargetObjectsOnlyWhenAsked() throws Exception {
         fill("", 6);
         dst.put(PutRequest.builder(out, "only-in-target.txt").build(), Payload.ofBytes(new byte[] {1}));

@@ -38,6 +38,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -148,6 +149,7 @@ final class S3ObjectStore implements ObjectStore {
                 .setStorageClass(true)
                 .restore(true)
                 .presign(true)
+                .presignMaxExpiry(Duration.ofDays(7)) // SigV4 query signatures: X-Amz-Expires <= 604800
                 .listStartAfter(true)
                 .maxBatchDeleteSize(MAX_BATCH_DELETE)
                 .checksums(md5 ? EnumSet.of(Checksum.Algorithm.MD5) : EnumSet.noneOf(Checksum.Algorithm.class))
