@@ -48,8 +48,11 @@ public class ScheduleConfiguration {
      * @param lockAtMostFor how long a spec's lock outlives an instance that died holding it; kept alive
      *     every half of it while the run goes on (ShedLock's keep-alive needs at least 30 s)
      * @param runNowWait how long "run now" waits for the run's execution to appear
+     * @param keepTicksFor how long the record of a tick is kept (a spec's last tick, and its last that
+     *     started a run, are kept however old)
      */
-    public record Settings(Path jobsDir, int maxConcurrentRuns, Duration lockAtMostFor, Duration runNowWait) {
+    public record Settings(Path jobsDir, int maxConcurrentRuns, Duration lockAtMostFor, Duration runNowWait,
+            Duration keepTicksFor) {
         public Settings {
             if (maxConcurrentRuns < 1) {
                 throw new IllegalArgumentException("barge.schedule.max-concurrent-runs must be at least 1: "
@@ -66,8 +69,9 @@ public class ScheduleConfiguration {
     Settings scheduleSettings(@Value("${barge.jobs-dir:./jobs}") Path jobsDir,
             @Value("${barge.schedule.max-concurrent-runs:4}") int maxConcurrentRuns,
             @Value("${barge.schedule.lock-at-most-for:60s}") Duration lockAtMostFor,
-            @Value("${barge.schedule.run-now-wait:30s}") Duration runNowWait) {
-        return new Settings(jobsDir, maxConcurrentRuns, lockAtMostFor, runNowWait);
+            @Value("${barge.schedule.run-now-wait:30s}") Duration runNowWait,
+            @Value("${barge.schedule.keep-ticks-for:90d}") Duration keepTicksFor) {
+        return new Settings(jobsDir, maxConcurrentRuns, lockAtMostFor, runNowWait, keepTicksFor);
     }
 
     /** The specs of {@code barge.jobs-dir}, checked against the configured remotes. */
@@ -126,7 +130,7 @@ public class ScheduleConfiguration {
                 Clock.systemUTC());
         return new ScheduledRuns(specs, ticks, runs, locks, new ScheduleTicks(new JdbcTemplate(dataSource),
                 Clock.systemUTC()), catalog, repository, ownership, events, node, Clock.systemUTC(),
-                settings.runNowWait(), () -> {
+                settings.runNowWait(), settings.keepTicksFor(), () -> {
                     ticks.shutdown();
                     runs.shutdown();
                     keepAlive.shutdownNow();

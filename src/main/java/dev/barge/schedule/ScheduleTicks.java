@@ -83,6 +83,19 @@ final class ScheduleTicks {
                 schedule, Tick.Outcome.STARTED.name()).stream().findFirst();
     }
 
+    /**
+     * Deletes the ticks recorded before {@code before}, but never a spec's last tick nor the last that
+     * started a run (the dashboard shows them however old they are).
+     *
+     * @return how many were deleted
+     */
+    int prune(Instant before) {
+        return jdbc.update("delete from BARGE_SCHEDULE_TICK where RECORDED_AT < ?"
+                + " and ID not in (select max(ID) from BARGE_SCHEDULE_TICK group by SCHEDULE_NAME)"
+                + " and ID not in (select max(ID) from BARGE_SCHEDULE_TICK where OUTCOME = 'STARTED'"
+                + " and JOB_EXECUTION_ID is not null group by SCHEDULE_NAME)", utc(before));
+    }
+
     /** Every tick of {@code schedule}, oldest first. */
     List<Tick> all(String schedule) {
         return jdbc.query("select * from BARGE_SCHEDULE_TICK where SCHEDULE_NAME = ? order by ID",

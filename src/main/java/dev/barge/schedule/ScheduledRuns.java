@@ -56,6 +56,8 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
     private static final Logger log = LoggerFactory.getLogger(ScheduledRuns.class);
     /** How often a starting run's execution is looked for in the job repository. */
     private static final Duration FIND_EXECUTION_EVERY = Duration.ofMillis(200);
+    /** How often ticks older than {@code keepTicksFor} are deleted. */
+    private static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
     private final Map<String, ScheduleSpec> specs = new LinkedHashMap<>();
     private final TaskScheduler scheduler;
@@ -70,6 +72,7 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
     private final Clock clock;
     private final Duration runNowWait;
     private final Runnable shutdown;
+    private final Duration keepTicksFor;
     private final Map<String, StopRequest> running = new ConcurrentHashMap<>();
     private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
     private final AtomicLong claimedElsewhere = new AtomicLong();
@@ -79,11 +82,12 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
      * @param runs the bounded pool runs go to; it refuses a run when all its threads are busy
      * @param node this instance's name, in the ticks and the locks
      * @param runNowWait how long {@link #runNow} waits for the execution to appear
+     * @param keepTicksFor how long ticks are kept (a spec's last tick, and its last that started a run, always)
      * @param shutdown shuts down the scheduler, the pool and what else this needs, once runs have been asked to stop
      */
     ScheduledRuns(List<ScheduleSpec> specs, TaskScheduler scheduler, TaskExecutor runs, SpecLocks locks,
             ScheduleTicks ticks, JobCatalog catalog, JobRepository repository, ExecutionOwnership ownership,
-            ApplicationEventPublisher events, String node, Clock clock, Duration runNowWait, Runnable shutdown) {
+            ApplicationEventPublisher events, String node, Clock clock, Duration runNowWait, Duration keepTicksFor, Runnable shutdown) {
         specs.forEach(spec -> this.specs.put(spec.name(), spec));
         this.scheduler = requireNonNull(scheduler, "scheduler is null");
         this.runs = requireNonNull(runs, "runs is null");
@@ -96,6 +100,7 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
         this.node = requireNonNull(node, "node is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.runNowWait = requireNonNull(runNowWait, "runNowWait is null");
+        this.keepTicksFor = requireNonNull(keepTicksFor, "keepTicksFor is null");
         this.shutdown = requireNonNull(shutdown, "shutdown is null");
     }
 
@@ -141,6 +146,9 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
 
     /** A cron tick of {@code spec} due at {@code due}, on the scheduler's thread. */
     void onTick(ScheduleSpec spec, Instant due) {
+        if (!started) {
+            return; // stopping: the ticks to come are another instance's, or this one's once it is back
+        }
         try {
             Optional<Long> tick = ticks.claim(spec.name(), due, node);
             if (tick.isEmpty()) {
@@ -191,6 +199,11 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
         Instant startedAt = clock.instant();
         ScheduledFuture<?> finder = null;
         try {
+            if (!started) {
+                skipped(spec, tick, Tick.Outcome.FAILED_TO_START, null, "this barge serve was shutting down as the"
+                        + " tick came; nothing was started", execution);
+                return;
+            }
             try {
                 catalog.preflight(spec.request());
             } catch (JobCatalog.NotStarted e) {
@@ -199,8 +212,15 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
             }
             StopRequest stop = catalog.stopRequest();
             running.put(spec.name(), stop);
-            finder = scheduler.scheduleWithFixedDelay(() -> findExecution(spec, tick, startedAt, execution),
-                    FIND_EXECUTION_EVERY);
+            if (!started) {
+                stop.request(); // stop() went by before this run was listed: it stops as it starts
+            }
+            try {
+                finder = scheduler.scheduleWithFixedDelay(() -> findExecution(spec, tick, startedAt, execution),
+                        FIND_EXECUTION_EVERY);
+            } catch (TaskRejectedException shuttingDown) {
+                // the execution is recorded when the run ends instead
+            }
             log.info("{}: starting {} (tick {})", spec.name(), spec.request(), tick);
             JobExecution ended = catalog.run(spec.request(), stop, new ListingProgress());
             finder.cancel(false);
@@ -292,12 +312,26 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
             log.info("{}: {} job scheduled at '{}' ({}), next at {}", spec.name(), spec.job(), spec.cron(), spec.zone(),
                     next(spec.cron(), spec.zone()));
         }
+        scheduled.add(scheduler.scheduleWithFixedDelay(this::prune, clock.instant().plus(Duration.ofMinutes(1)),
+                PRUNE_EVERY));
         started = true;
+    }
+
+    private void prune() {
+        try {
+            int deleted = ticks.prune(clock.instant().minus(keepTicksFor));
+            if (deleted > 0) {
+                log.info("deleted {} ticks older than {}", deleted, keepTicksFor);
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not delete old ticks: {}", e.toString());
+        }
     }
 
     /** Cancels the ticks to come and asks the runs going to stop after their chunk in flight (they resume later). */
     @Override
     public void stop() {
+        started = false;
         scheduled.forEach(f -> f.cancel(false));
         scheduled.clear();
         running.forEach((name, stop) -> {
@@ -308,7 +342,6 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
                 log.warn("{}: could not ask its run to stop: {}", name, e.toString());
             }
         });
-        started = false;
     }
 
     @Override

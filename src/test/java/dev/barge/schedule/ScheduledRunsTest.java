@@ -148,7 +148,7 @@ class ScheduledRunsTest {
     private ScheduledRuns scheduler(String node) {
         List<ScheduleSpec> specs = new ScheduleSpecs(stores::remote).read(jobs);
         ScheduledRuns runs = ScheduleConfiguration.create(specs, new ScheduleConfiguration.Settings(jobs, 2,
-                Duration.ofSeconds(30), Duration.ofSeconds(20)), dataSource, catalog, repository, ownership, events,
+                Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofDays(90)), dataSource, catalog, repository, ownership, events,
                 node);
         schedulers.add(runs);
         return runs;
@@ -216,6 +216,8 @@ class ScheduledRunsTest {
         b.start();
 
         await("five ticks recorded", Duration.ofSeconds(25), () -> ticks().all("every-2s").size() >= 5);
+        a.stop();
+        b.stop();
         a.close();
         b.close();
 
@@ -246,7 +248,9 @@ class ScheduledRunsTest {
         // a skipped tick, if the machine was slow, names the run that was still going
         ticks.stream().filter(t -> t.outcome() == Tick.Outcome.SKIPPED)
                 .forEach(t -> assertThat(t.message()).contains("still going"));
-        assertThat(ticks).noneMatch(t -> t.outcome() == Tick.Outcome.FAILED_TO_START);
+        // none failed to start, but a tick claimed as the schedulers stopped
+        ticks.stream().filter(t -> t.outcome() == Tick.Outcome.FAILED_TO_START)
+                .forEach(t -> assertThat(t.message()).contains("shutting down"));
     }
 
     @Test
@@ -361,5 +365,28 @@ class ScheduledRunsTest {
         assertThat(ticks().all("fails-once")).extracting(Tick::outcome, Tick::jobExecutionId)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(Tick.Outcome.STARTED, failed),
                         org.assertj.core.groups.Tuple.tuple(Tick.Outcome.STARTED, continued));
+    }
+
+    @Test
+    void oldTicksAreDeletedButEachSpecsLastTickAndLastRunAreKept() {
+        java.time.Clock longAgo = java.time.Clock.fixed(Instant.parse("2020-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+        ScheduleTicks old = new ScheduleTicks(new org.springframework.jdbc.core.JdbcTemplate(dataSource), longAgo);
+        long run = old.claim("pruned", Instant.parse("2020-01-01T00:00:00Z"), "node-a").orElseThrow();
+        old.execution(run, 424242L);
+        long skipped = old.claim("pruned", Instant.parse("2020-01-01T00:00:01Z"), "node-a").orElseThrow();
+        old.decide(skipped, Tick.Outcome.SKIPPED, 424242L, "still going");
+        long gone = old.claim("pruned", Instant.parse("2020-01-01T00:00:02Z"), "node-a").orElseThrow();
+        old.decide(gone, Tick.Outcome.SKIPPED, 424242L, "still going");
+        long last = old.claim("pruned", Instant.parse("2020-01-01T00:00:03Z"), "node-a").orElseThrow();
+        old.decide(last, Tick.Outcome.FAILED_TO_START, null, "no bucket");
+        long oldOfAnother = old.claim("pruned-too", Instant.parse("2020-01-01T00:00:00Z"), "node-a").orElseThrow();
+        old.decide(oldOfAnother, Tick.Outcome.SKIPPED, null, "still going");
+        long recent = ticks().claimManual("pruned-too", "node-b");
+
+        int deleted = ticks().prune(Instant.now().minus(Duration.ofDays(90)));
+
+        assertThat(deleted).isEqualTo(3);
+        assertThat(ticks().all("pruned")).extracting(Tick::id).containsExactly(run, last);
+        assertThat(ticks().all("pruned-too")).extracting(Tick::id).containsExactly(recent);
     }
 }

@@ -31,10 +31,10 @@ class ServeOnlyBeansTest {
     @Test
     void aLockThatKeepAliveCannotKeepIsRefused() {
         assertThatThrownBy(() -> new ScheduleConfiguration.Settings(java.nio.file.Path.of("jobs"), 4,
-                java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(30)))
+                java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(30), java.time.Duration.ofDays(1)))
                 .hasMessageContaining("barge.schedule.lock-at-most-for must be at least 30s");
         assertThatThrownBy(() -> new ScheduleConfiguration.Settings(java.nio.file.Path.of("jobs"), 0,
-                java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(30)))
+                java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(30), java.time.Duration.ofDays(1)))
                 .hasMessageContaining("barge.schedule.max-concurrent-runs must be at least 1");
     }
 }
