@@ -17,7 +17,6 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -70,12 +69,12 @@ public class MonitoringConfiguration {
             scheduled.specs().forEach(spec -> spec.locations().forEach(
                     (Location l) -> buckets.putIfAbsent(l.remote(), l.bucket())));
         }
-        Map<String, HealthContributor> remotes = new LinkedHashMap<>();
+        Map<String, RemoteHealthIndicator> remotes = new LinkedHashMap<>();
         List<RemoteConfig> configured = stores.remotes();
         for (RemoteConfig remote : configured) {
             remotes.put(remote.name(), new RemoteHealthIndicator(remote.type(), () -> stores.store(remote.name()),
                     buckets.get(remote.name()), cacheFor, timeout, remoteHealthChecks, Clock.systemUTC()));
         }
-        return CompositeHealthContributor.fromMap(remotes);
+        return new RemotesHealth(remotes).contributor();
     }
 }

@@ -21,9 +21,13 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 /**
  * Whether one remote answers: one cheap request, a listing of at most one key in a bucket the
  * scheduled jobs use on it, or else the list of buckets, through the remote's layers like any
- * request (its timeouts, retries and rate limits). The answer is kept for {@code cacheFor}, so that
- * a monitor polling the health endpoint every few seconds costs the remote one request a minute,
- * and a remote that does not answer within {@code timeout} is DOWN, without holding up the endpoint.
+ * request (its timeouts, retries and rate limits).
+ *
+ * <p>The answer is kept for {@code cacheFor}: a monitor polling the health endpoint every few
+ * seconds costs each remote one request a minute. A check runs on the executor, never on the
+ * caller's thread, and the caller waits for it at most {@code timeout}: past it, the last answer is
+ * given if there is one (marked stale), else DOWN. {@link RemotesHealth} starts the checks of every
+ * remote at once, so that the endpoint waits for the slowest remote, not for all of them in turn.
  *
  * <p>The details name the remote's type, what was asked and, when it failed, the error's kind and
  * message: Barge's storage errors never carry credentials ({@link StorageException}), and nothing of
@@ -37,8 +41,10 @@ final class RemoteHealthIndicator implements HealthIndicator {
     private final Duration timeout;
     private final Executor executor;
     private final Clock clock;
+    private Runnable refreshAll = this::refreshIfStale;
     private Health cached;
     private Instant checkedAt;
+    private CompletableFuture<Health> inFlight;
 
     /**
      * @param type the remote's type, shown in the details
@@ -56,61 +62,97 @@ final class RemoteHealthIndicator implements HealthIndicator {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
+    /** What a stale answer starts: the refresh of this remote, or of every remote of a {@link RemotesHealth}. */
+    void refreshAllWith(Runnable refreshAll) {
+        this.refreshAll = requireNonNull(refreshAll, "refreshAll is null");
+    }
+
     @Override
-    public synchronized Health health() {
-        Instant now = clock.instant();
-        if (cached == null || !now.isBefore(checkedAt.plus(cacheFor))) {
-            cached = check(now);
-            checkedAt = now;
+    public Health health() {
+        CompletableFuture<Health> check;
+        Health last;
+        synchronized (this) {
+            if (cached != null && clock.instant().isBefore(checkedAt.plus(cacheFor))) {
+                return cached;
+            }
         }
-        return cached;
+        refreshAll.run();
+        synchronized (this) {
+            check = inFlight;
+            last = cached;
+            if (check == null) {
+                return cached; // finished between the two looks
+            }
+        }
+        try {
+            return check.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return last != null ? Health.status(last.getStatus()).withDetails(last.getDetails())
+                    .withDetail("stale", "no answer within " + timeout.toMillis() + " ms; this is the last one").build()
+                    : Health.down().withDetail("type", type).withDetail("check", asked())
+                            .withDetail("error", "no answer within " + timeout.toMillis() + " ms").build();
+        } catch (ExecutionException e) {
+            return Health.down().withDetail("type", type).withDetail("error", e.getCause().toString()).build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Health.unknown().withDetail("type", type).withDetail("error", "interrupted").build();
+        }
+    }
+
+    /** Starts a check unless one is going or the last answer is fresh. */
+    synchronized void refreshIfStale() {
+        Instant now = clock.instant();
+        if (inFlight != null || (cached != null && now.isBefore(checkedAt.plus(cacheFor)))) {
+            return;
+        }
+        CompletableFuture<Health> check = CompletableFuture.supplyAsync(() -> check(clock.instant()), executor);
+        inFlight = check;
+        check.whenComplete((health, failure) -> {
+            synchronized (this) {
+                if (health != null) {
+                    cached = health;
+                    checkedAt = clock.instant();
+                }
+                inFlight = null;
+            }
+        });
+    }
+
+    private String asked() {
+        return bucket != null ? "list one key of bucket '" + bucket + "'" : "list the buckets";
     }
 
     private Health check(Instant now) {
-        String asked = bucket != null ? "list one key of bucket '" + bucket + "'" : "list the buckets";
         long start = System.nanoTime();
         try {
-            CompletableFuture.runAsync(this::probe, executor).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return details(Health.up(), asked, now, start).build();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof StorageException failure) {
-                if (bucket == null && failure.kind() == ErrorKind.ACCESS_DENIED) {
-                    // the remote answered, with credentials it accepts: they may just not list buckets
-                    return details(Health.up(), asked, now, start)
-                            .withDetail("note", "the remote answers; these credentials may not list buckets")
-                            .build();
-                }
-                return details(Health.down(), asked, now, start)
-                        .withDetail("kind", failure.kind().name())
-                        .withDetail("error", failure.getMessage())
+            ObjectStore opened = store.get();
+            if (bucket != null) {
+                opened.list(ListRequest.of(bucket, "").withPageSize(1));
+            } else {
+                opened.listBuckets();
+            }
+            return details(Health.up(), now, start).build();
+        } catch (StorageException failure) {
+            if (bucket == null && failure.kind() == ErrorKind.ACCESS_DENIED) {
+                // the remote answered, with credentials it accepts: they may just not list buckets
+                return details(Health.up(), now, start)
+                        .withDetail("note", "the remote answers; these credentials may not list buckets")
                         .build();
             }
-            return details(Health.down(), asked, now, start)
-                    .withDetail("error", cause.getClass().getSimpleName() + ": " + cause.getMessage())
+            return details(Health.down(), now, start)
+                    .withDetail("kind", failure.kind().name())
+                    .withDetail("error", failure.getMessage())
                     .build();
-        } catch (TimeoutException e) {
-            return details(Health.down(), asked, now, start)
-                    .withDetail("error", "no answer within " + timeout.toMillis() + " ms")
+        } catch (RuntimeException e) {
+            return details(Health.down(), now, start)
+                    .withDetail("error", e.getClass().getSimpleName() + ": " + e.getMessage())
                     .build();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return details(Health.unknown(), asked, now, start).withDetail("error", "interrupted").build();
         }
     }
 
-    private void probe() {
-        ObjectStore opened = store.get();
-        if (bucket != null) {
-            opened.list(ListRequest.of(bucket, "").withPageSize(1));
-        } else {
-            opened.listBuckets();
-        }
-    }
-
-    private Health.Builder details(Health.Builder health, String asked, Instant now, long start) {
+    private Health.Builder details(Health.Builder health, Instant now, long start) {
         return health.withDetail("type", type)
-                .withDetail("check", asked)
+                .withDetail("check", asked())
                 .withDetail("checkedAt", now.toString())
                 .withDetail("millis", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
