@@ -204,14 +204,14 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
                         + " tick came; nothing was started", execution);
                 return;
             }
+            StopRequest stop = catalog.stopRequest();
+            running.put(spec.name(), stop);
             try {
                 catalog.preflight(spec.request());
             } catch (JobCatalog.NotStarted e) {
                 skipped(spec, tick, Tick.Outcome.FAILED_TO_START, null, e.getMessage(), execution);
                 return;
             }
-            StopRequest stop = catalog.stopRequest();
-            running.put(spec.name(), stop);
             if (!started) {
                 stop.request(); // stop() went by before this run was listed: it stops as it starts
             }
@@ -242,8 +242,11 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
             if (finder != null) {
                 finder.cancel(false);
             }
-            running.remove(spec.name());
-            lock.unlock();
+            try {
+                lock.unlock();
+            } finally {
+                running.remove(spec.name());
+            }
         }
     }
 
@@ -359,6 +362,11 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
             stop();
         }
         shutdown.run();
+    }
+
+    /** Whether a run of spec {@code name} goes on in this instance (from its preflight until its lock is released). */
+    boolean runningHere(String name) {
+        return running.containsKey(name);
     }
 
     /** How many ticks this instance saw that another instance had already claimed. */

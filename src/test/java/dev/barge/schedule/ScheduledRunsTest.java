@@ -351,6 +351,7 @@ class ScheduledRunsTest {
         await("the schedules to show it", Duration.ofSeconds(5), () -> runs.schedules().get(0)
                 .lastExecutionStatus().equals(java.util.Optional.of(BatchStatus.FAILED)));
         assertThat(runs.schedules().get(0).lastExecutionId()).contains(failed);
+        await("the failed run to let go of its lock", Duration.ofSeconds(5), () -> !runs.runningHere("fails-once"));
         assertThat(repository.getJobExecution(failed).getExitStatus().getExitDescription())
                 .contains("the access key was revoked by the test");
         refuseWrites = false;
