@@ -215,7 +215,10 @@ class ScheduledRunsTest {
         a.start();
         b.start();
 
-        await("five ticks recorded", Duration.ofSeconds(25), () -> ticks().all("every-2s").size() >= 5);
+        await("five ticks recorded, three of them started", Duration.ofSeconds(40), () -> {
+            List<Tick> all = ticks().all("every-2s");
+            return all.size() >= 5 && all.stream().filter(t -> t.outcome() == Tick.Outcome.STARTED).count() >= 3;
+        });
         a.stop();
         b.stop();
         a.close();
