@@ -19,6 +19,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -57,9 +58,17 @@ import java.util.concurrent.TimeUnit;
  * sidecar left from an earlier version is deleted; until then its stamp does not match either.
  */
 final class LocalMetadataKeeper {
+    private static final int MAX_DIRECTORIES = 1 << 16;
     private final LocalMetadataMode mode;
     private final boolean sync;
     private final Map<Path, Boolean> xattrsByBucket = new ConcurrentHashMap<>();
+    /**
+     * Directories seen without {@code .barge.meta}, whose files have no sidecar to read or delete: a
+     * check per directory instead of a failed open per file. Trusted only until this store writes a
+     * sidecar of its own ({@link #sidecarsWritten}); bounded like any cache of paths.
+     */
+    private final Set<Path> withoutSidecars = ConcurrentHashMap.newKeySet();
+    private volatile boolean sidecarsWritten;
 
     /** Where a staged object's metadata went. */
     enum Placement {
@@ -203,7 +212,10 @@ final class LocalMetadataKeeper {
      * Deletes the sidecar of a file, if any, and {@code .barge.meta} once it is empty. Best effort: a
      * sidecar left behind no longer matches its file, and valid attributes win over it anyway.
      */
-    private static void deleteSidecar(Path file) {
+    private void deleteSidecar(Path file) {
+        if (!maySidecar(file)) {
+            return;
+        }
         Path sidecar = LocalPaths.sidecar(file);
         try {
             if (Files.deleteIfExists(sidecar)) {
@@ -214,7 +226,10 @@ final class LocalMetadataKeeper {
         }
     }
 
-    private static LocalMetadata validSidecar(Path file, BasicFileAttributes now) {
+    private LocalMetadata validSidecar(Path file, BasicFileAttributes now) {
+        if (!maySidecar(file)) {
+            return null;
+        }
         LocalMetadata meta = LocalMetadata.read(LocalPaths.sidecar(file));
         return meta != null && meta.matches(now) ? meta : null;
     }
@@ -241,7 +256,30 @@ final class LocalMetadataKeeper {
         return meta;
     }
 
+    /**
+     * Whether {@code file} may have a sidecar: false once its directory was seen without
+     * {@code .barge.meta}, as long as this store has written no sidecar since it started.
+     */
+    private boolean maySidecar(Path file) {
+        if (mode == LocalMetadataMode.SIDECAR || sidecarsWritten) {
+            return true;
+        }
+        Path dir = file.getParent();
+        if (withoutSidecars.contains(dir)) {
+            return false;
+        }
+        if (Files.exists(dir.resolve(LocalPaths.METADATA_DIR), LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        if (withoutSidecars.size() >= MAX_DIRECTORIES) {
+            withoutSidecars.clear();
+        }
+        withoutSidecars.add(dir);
+        return false;
+    }
+
     private void writeSidecar(Operation op, String bucket, String key, Path file, LocalMetadata meta) {
+        sidecarsWritten = true; // before the sidecar exists: from now on every file's sidecar is looked for
         Path sidecar = LocalPaths.sidecar(file);
         Path temp = null;
         try {

@@ -32,6 +32,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -152,8 +153,10 @@ final class LocalObjectStore implements ObjectStore {
 
     @Override
     public ObjectContent get(String bucket, String key, ByteRange range) {
-        Path file = existingObject(Operation.GET, bucket, key);
+        Path bucketDir = paths.bucketDir(Operation.GET, bucket);
+        Path file = paths.object(Operation.GET, bucket, bucketDir, key);
         try {
+            // no checks before the open: a missing file or bucket is told apart once the open fails
             SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
             try {
                 // Attributes after opening: if the file was replaced in between, they describe what we read.
@@ -180,10 +183,22 @@ final class LocalObjectStore implements ObjectStore {
                 throw e;
             }
         } catch (NoSuchFileException e) {
-            throw LocalErrors.notFound(Operation.GET, bucket, key);
+            throw missing(Operation.GET, bucket, key, bucketDir);
         } catch (IOException e) {
+            if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw LocalErrors.notFound(Operation.GET, bucket, key);
+            }
             throw LocalErrors.io(Operation.GET, bucket, key, e);
         }
+    }
+
+    /** Not found: the bucket, when its directory is gone too, else the key. */
+    private static StorageException missing(Operation op, String bucket, String key, Path bucketDir) {
+        if (!LocalPaths.bucketExists(bucketDir)) {
+            return StorageException.builder(ErrorKind.BUCKET_NOT_FOUND, op).bucket(bucket).key(key)
+                    .detail("no such bucket: " + bucketDir + " is not a directory").build();
+        }
+        return LocalErrors.notFound(op, bucket, key);
     }
 
     // ---- writing ------------------------------------------------------------------------
@@ -192,7 +207,8 @@ final class LocalObjectStore implements ObjectStore {
     public WriteResult put(PutRequest request, Payload payload) {
         String bucket = request.bucket();
         String key = request.key();
-        Path bucketDir = paths.existingBucket(Operation.PUT, bucket, key);
+        // the bucket is checked only when the write finds no directory for its file (createTemp)
+        Path bucketDir = paths.bucketDir(Operation.PUT, bucket);
         Path file = paths.object(Operation.PUT, bucket, bucketDir, key);
         StorageClass storageClass = storageClassOrDefault(Operation.PUT, bucket, key, request.storageClass());
         for (Checksum expected : request.expectedChecksums()) {
@@ -212,7 +228,7 @@ final class LocalObjectStore implements ObjectStore {
     @Override
     public WriteResult copy(CopyRequest request) {
         Path source = existingObject(Operation.COPY, request.sourceBucket(), request.sourceKey());
-        Path targetDir = paths.existingBucket(Operation.COPY, request.targetBucket(), request.targetKey());
+        Path targetDir = paths.bucketDir(Operation.COPY, request.targetBucket());
         Path target = paths.object(Operation.COPY, request.targetBucket(), targetDir, request.targetKey());
         StorageClass storageClass =
                 storageClassOrDefault(Operation.COPY, request.targetBucket(), request.targetKey(), request.storageClass());
@@ -522,11 +538,6 @@ final class LocalObjectStore implements ObjectStore {
      */
     private WriteResult place(Operation op, String bucket, String key, Path bucketDir, Path file,
             LocalAttributes attributes, Filler filler) throws IOException {
-        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw StorageException.builder(ErrorKind.CONFLICT, op).bucket(bucket).key(key)
-                    .detail("other keys continue this one with '/', so it is a directory on the file system "
-                            + "and cannot also be an object").build();
-        }
         Path temp = null;
         try {
             temp = createTemp(op, bucket, key, bucketDir, file);
@@ -534,7 +545,17 @@ final class LocalObjectStore implements ObjectStore {
             LocalMetadataKeeper.Placement placement =
                     metadata.stage(op, bucket, key, bucketDir, temp, file, stored.etag(), stored.md5(), attributes);
             flush(temp);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                // checked here rather than before every write: the rename onto a directory is refused
+                if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+                    throw StorageException.builder(ErrorKind.CONFLICT, op).bucket(bucket).key(key)
+                            .detail("other keys continue this one with '/', so it is a directory on the file system "
+                                    + "and cannot also be an object").build();
+                }
+                throw e;
+            }
             temp = null;
             syncDirectory(file.getParent());
             metadata.placed(file, placement);
@@ -556,17 +577,26 @@ final class LocalObjectStore implements ObjectStore {
         }
     }
 
-    /** A new temporary file beside {@code file}; retried when a concurrent delete prunes the directory. */
+    /**
+     * A new temporary file beside {@code file}. Its directory is created only when it is missing,
+     * and the bucket then checked, so that a write into an existing directory costs no more than
+     * the file; retried when a concurrent delete prunes the directory.
+     */
     private static Path createTemp(Operation op, String bucket, String key, Path bucketDir, Path file) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            LocalPaths.createParents(op, bucket, key, bucketDir, file);
             try {
                 return Files.createFile(LocalPaths.tempNextTo(file));
-            } catch (NoSuchFileException e) {
+            } catch (FileSystemException e) {
+                // no such directory, or an ancestor that is a file ("Not a directory"): createParents says which
                 if (attempt == 3) {
                     throw e;
                 }
             }
+            if (!LocalPaths.bucketExists(bucketDir)) {
+                throw StorageException.builder(ErrorKind.BUCKET_NOT_FOUND, op).bucket(bucket).key(key)
+                        .detail("no such bucket: " + bucketDir + " is not a directory").build();
+            }
+            LocalPaths.createParents(op, bucket, key, bucketDir, file);
         }
     }
 

@@ -8,7 +8,10 @@ import dev.barge.storage.StorageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Maps buckets and keys to paths under the root, refusing anything that could escape it or
@@ -24,7 +27,16 @@ final class LocalPaths {
     private static final int MAX_KEY_BYTES = 1024;
     private static final int MAX_SEGMENT_BYTES = 255;
 
+    /** Beyond this many, {@link #realDirectories} starts afresh: a bound on memory, not a cache policy. */
+    private static final int MAX_REAL_DIRECTORIES = 1 << 16;
+
     private final Path root;
+    /**
+     * Directories inside buckets already seen not to be symbolic links, so that the objects of one
+     * directory cost one check of it rather than one per object. Checked once per store: a link put
+     * in place of a directory later is the same race as one put between a check and an open.
+     */
+    private final Set<Path> realDirectories = ConcurrentHashMap.newKeySet();
 
     LocalPaths(Path root) {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
@@ -70,11 +82,22 @@ final class LocalPaths {
             throw StorageException.invalidArgument(op, bucket, key, "the local driver cannot store this key: " + problem);
         }
         Path path = bucketDir;
-        for (String segment : key.split("/", -1)) {
-            path = path.resolve(segment);
+        String[] segments = key.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            path = path.resolve(segments[i]);
+            boolean directory = i < segments.length - 1;
+            if (directory && realDirectories.contains(path)) {
+                continue;
+            }
             if (Files.isSymbolicLink(path)) {
                 throw StorageException.invalidArgument(op, bucket, key,
                         "the path " + path + " is a symbolic link; the local driver does not follow links");
+            }
+            if (directory && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                if (realDirectories.size() >= MAX_REAL_DIRECTORIES) {
+                    realDirectories.clear();
+                }
+                realDirectories.add(path);
             }
         }
         if (!path.normalize().startsWith(bucketDir)) {
@@ -137,6 +160,14 @@ final class LocalPaths {
     /** A fresh temporary file name next to {@code target}, invisible to listings. */
     static Path tempNextTo(Path target) {
         return target.resolveSibling(TEMP_PREFIX + java.util.UUID.randomUUID());
+    }
+
+    /**
+     * Whether {@code bucketDir} is a directory: asked only after a write or a read found no such file,
+     * to tell a missing bucket from a missing key without a check on every call.
+     */
+    static boolean bucketExists(Path bucketDir) {
+        return Files.isDirectory(bucketDir);
     }
 
     /** Creates the parent directories of a key's file, refusing when one of them is an object. */
