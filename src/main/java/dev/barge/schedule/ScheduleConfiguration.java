@@ -106,6 +106,9 @@ public class ScheduleConfiguration {
         ThreadPoolTaskScheduler ticks = new ThreadPoolTaskScheduler();
         ticks.setPoolSize(2);
         ticks.setThreadNamePrefix("barge-schedule-");
+        // closing waits for a tick being handled, whose run then finds the scheduler stopped
+        ticks.setWaitForTasksToCompleteOnShutdown(true);
+        ticks.setAwaitTerminationSeconds(10);
         ticks.initialize();
         ThreadPoolTaskExecutor runs = new ThreadPoolTaskExecutor();
         runs.setCorePoolSize(settings.maxConcurrentRuns());
