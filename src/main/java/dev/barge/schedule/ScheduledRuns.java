@@ -223,10 +223,9 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
             }
             log.info("{}: starting {} (tick {})", spec.name(), spec.request(), tick);
             JobExecution ended = catalog.run(spec.request(), stop, new ListingProgress());
-            finder.cancel(false);
-            if (execution.complete(ended.getId())) {
-                ticks.execution(tick, ended.getId());
-            }
+            // recorded before anyone waiting on the future is told, so that what they read next has it
+            ticks.execution(tick, ended.getId());
+            execution.complete(ended.getId());
             log.info("{}: execution {} ended {} ({})", spec.name(), ended.getId(), ended.getStatus(),
                     ended.getExitStatus().getExitCode());
             events.publishEvent(new JobExecutionEnded(ended.getId()));
@@ -285,9 +284,8 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
                     .map(JobExecution::getId)
                     .max(Long::compare)
                     .ifPresent(id -> {
-                        if (execution.complete(id)) {
-                            ticks.execution(tick, id);
-                        }
+                        ticks.execution(tick, id);
+                        execution.complete(id);
                     });
         } catch (RuntimeException e) {
             log.debug("{}: looking for the execution of tick {}: {}", spec.name(), tick, e.toString());
