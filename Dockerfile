@@ -4,7 +4,7 @@
 FROM eclipse-temurin:17-jre
 
 RUN groupadd --system barge && useradd --system --gid barge --home-dir /var/lib/barge barge \
-    && mkdir -p /var/lib/barge /jobs && chown barge:barge /var/lib/barge
+    && mkdir -p /var/lib/barge/backup /jobs && chown -R barge:barge /var/lib/barge
 COPY target/barge.jar /opt/barge/barge.jar
 
 USER barge

@@ -66,6 +66,13 @@ class DeploymentFilesTest {
         assertThat(new SystemEnvironmentPropertySource("env", Map.of("BARGE_JOBS_DIR", jobsDir))
                 .getProperty("barge.jobs-dir")).isEqualTo(jobsDir);
 
+        // the bucket nightly-sync writes to is made first, with barge's own settings and volume
+        Map<String, Object> backupBucket = map(services.get("backup-bucket"));
+        assertThat(map(barge.get("depends_on"))).containsKey("backup-bucket");
+        assertThat(map(backupBucket.get("environment"))).isEqualTo(env);
+        assertThat(String.join(" ", list(backupBucket.get("entrypoint")).stream().map(String::valueOf).toList()))
+                .contains("mb backup:photos");
+
         // the image is the Dockerfile's, built from the repository
         assertThat(barge.get("build")).isEqualTo(".");
         assertThat(ROOT.resolve("Dockerfile")).isRegularFile();
