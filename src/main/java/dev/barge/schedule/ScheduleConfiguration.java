@@ -5,6 +5,7 @@ import dev.barge.job.JobCatalog;
 import dev.barge.storage.StoreRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +16,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import net.javacrumbs.shedlock.support.KeepAliveLockProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -35,7 +38,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = ScheduleConfiguration.ENABLED, havingValue = "true")
 public class ScheduleConfiguration {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ScheduleConfiguration.class);
+    private static final Logger log = LoggerFactory.getLogger(ScheduleConfiguration.class);
 
     /** The property that turns the scheduler on. */
     public static final String ENABLED = "barge.schedule.enabled";
@@ -80,7 +83,7 @@ public class ScheduleConfiguration {
         List<ScheduleSpec> specs = new ScheduleSpecs(stores::remote).read(settings.jobsDir());
         if (specs.isEmpty()) {
             log.warn("no scheduled jobs: {} {}", settings.jobsDir().toAbsolutePath(),
-                    java.nio.file.Files.isDirectory(settings.jobsDir()) ? "holds no *.yml spec"
+                    Files.isDirectory(settings.jobsDir()) ? "holds no *.yml spec"
                             : "does not exist (barge.jobs-dir, BARGE_JOBS_DIR)");
         } else {
             log.info("{} scheduled jobs from {}", specs.size(), settings.jobsDir().toAbsolutePath());

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -175,8 +176,8 @@ public final class ScheduleSpecs {
         try {
             return ZoneId.of(zone);
         } catch (DateTimeException e) {
-            String closest = SpecFields.closest(zone.toLowerCase(java.util.Locale.ROOT),
-                    ZoneId.getAvailableZoneIds().stream().map(z -> z.toLowerCase(java.util.Locale.ROOT)).toList());
+            String closest = SpecFields.closest(zone.toLowerCase(Locale.ROOT),
+                    ZoneId.getAvailableZoneIds().stream().map(z -> z.toLowerCase(Locale.ROOT)).toList());
             String suggestion = closest == null ? null : ZoneId.getAvailableZoneIds().stream()
                     .filter(z -> z.equalsIgnoreCase(closest)).findFirst().orElse(null);
             fields.problem("zone", "'" + zone + "' is not a time zone id" + (suggestion != null ? "; did you mean '"

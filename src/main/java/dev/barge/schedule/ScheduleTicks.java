@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -43,7 +44,7 @@ final class ScheduleTicks {
     /** Records a run now of {@code schedule}, as started; its id. */
     long claimManual(String schedule, String node) {
         Instant now = clock.instant();
-        return insert(schedule, schedule + "@manual@" + now + "@" + java.util.UUID.randomUUID(), now,
+        return insert(schedule, schedule + "@manual@" + now + "@" + UUID.randomUUID(), now,
                 Tick.Trigger.MANUAL, node).orElseThrow();
     }
 

@@ -2,12 +2,12 @@ package dev.barge.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.barge.job.JobRecords;
 import dev.barge.schedule.Schedules;
 import dev.barge.storage.ObjectStore;
 import dev.barge.storage.Payload;
 import dev.barge.storage.PutRequest;
 import dev.barge.storage.StoreRegistry;
-import dev.barge.job.JobRecords;
 import dev.barge.test.TempDirs;
 import dev.barge.test.TestPostgres;
 import io.micrometer.core.instrument.MeterRegistry;
