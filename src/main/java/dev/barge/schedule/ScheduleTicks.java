@@ -97,6 +97,12 @@ final class ScheduleTicks {
                 + " and JOB_EXECUTION_ID is not null group by SCHEDULE_NAME)", utc(before));
     }
 
+    /** The last {@code limit} ticks of {@code schedule}, newest first. */
+    List<Tick> recent(String schedule, int limit) {
+        return jdbc.query("select * from BARGE_SCHEDULE_TICK where SCHEDULE_NAME = ? order by ID desc"
+                + " fetch first " + Math.max(1, limit) + " rows only", ScheduleTicks::tick, schedule);
+    }
+
     /** Every tick of {@code schedule}, oldest first. */
     List<Tick> all(String schedule) {
         return jdbc.query("select * from BARGE_SCHEDULE_TICK where SCHEDULE_NAME = ? order by ID",

@@ -118,12 +118,13 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
     }
 
     @Override
+    public List<Tick> ticks(String name, int limit) {
+        return ticks.recent(spec(name).name(), limit);
+    }
+
+    @Override
     public long runNow(String name) {
-        ScheduleSpec spec = specs.get(name);
-        if (spec == null) {
-            throw new NoSuchElementException("there is no scheduled job '" + name + "'; the scheduled jobs are "
-                    + specs.keySet());
-        }
+        ScheduleSpec spec = spec(name);
         long tick = ticks.claimManual(name, node);
         log.info("{}: run now (tick {})", name, tick);
         CompletableFuture<Long> execution = start(spec, tick);
@@ -142,6 +143,15 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting " + name, e);
         }
+    }
+
+    private ScheduleSpec spec(String name) {
+        ScheduleSpec spec = specs.get(name);
+        if (spec == null) {
+            throw new NoSuchElementException("there is no scheduled job '" + name + "'; the scheduled jobs are "
+                    + specs.keySet());
+        }
+        return spec;
     }
 
     /** A cron tick of {@code spec} due at {@code due}, on the scheduler's thread. */

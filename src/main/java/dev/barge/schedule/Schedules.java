@@ -13,6 +13,14 @@ public interface Schedules {
     List<Schedule> schedules();
 
     /**
+     * The last {@code limit} ticks of spec {@code name}, newest first, from every instance: its
+     * history on the schedules page.
+     *
+     * @throws java.util.NoSuchElementException when there is no spec of that name
+     */
+    List<Tick> ticks(String name, int limit);
+
+    /**
      * Starts a run of spec {@code name} now, as if it were due, and returns its execution's id once
      * the execution exists (the run goes on in the background). An unfinished earlier run is
      * continued, as a due tick would.

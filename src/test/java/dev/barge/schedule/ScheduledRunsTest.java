@@ -337,6 +337,9 @@ class ScheduledRunsTest {
             assertThat(t.message()).contains("missing-bucket");
         });
         assertThat(noSource.lastExecutionId()).isEmpty();
+        assertThat(runs.ticks("by-hand", 10)).singleElement()
+                .satisfies(t -> assertThat(t.jobExecutionId()).isEqualTo(execution));
+        assertThatThrownBy(() -> runs.ticks("by-hnd", 10)).isInstanceOf(NoSuchElementException.class);
     }
 
     @Test
