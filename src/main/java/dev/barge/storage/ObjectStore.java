@@ -325,6 +325,21 @@ public interface ObjectStore extends AutoCloseable {
                 "this store cannot presign URLs");
     }
 
+    /**
+     * Makes durable every write this store has returned from: once it returns, a crash or a power
+     * loss loses none of them. A store whose writes are durable when they return (every remote
+     * store: the server has stored what it acknowledged) has nothing to do, and that is this
+     * default. The local driver with {@code options.sync: true} makes each file's data durable
+     * before the file becomes visible, and here, once for all the writes since the last call, the
+     * directories that their renames changed. A job calls it before it commits a chunk, a move
+     * before it deletes the sources of the copies, {@code barge cp} before it returns.
+     *
+     * @throws StorageException when the writes cannot be made durable; none of them may then be
+     *     counted as done
+     */
+    default void sync() {
+    }
+
     /** Releases connections and threads. The store must not be used afterwards. */
     @Override
     void close();

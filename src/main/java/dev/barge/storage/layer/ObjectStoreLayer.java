@@ -204,6 +204,14 @@ public abstract class ObjectStoreLayer implements ObjectStore {
     }
 
     @Override
+    public void sync() {
+        invoke(call(Operation.SYNC, null, null), () -> {
+            delegate.sync();
+            return null;
+        });
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }
