@@ -105,6 +105,18 @@ public interface ObjectStore extends AutoCloseable {
      */
     ObjectContent get(String bucket, String key, ByteRange range);
 
+    /**
+     * {@link #get(String, String, ByteRange)} of an object that a listing or a stat of this store
+     * described. A store that would look the object up before reading it (Kodo's download says
+     * nothing of storage classes) may trust {@code listed} instead and send one request, not two;
+     * the read then fails {@code TRANSIENT} if the object was replaced since (its etag changed), as a
+     * read that crosses a replacement does. The content's info carries what the read itself tells
+     * (content type, user metadata) with the rest of {@code listed}.
+     */
+    default ObjectContent get(String bucket, ObjectInfo listed, ByteRange range) {
+        return get(bucket, listed.key(), range);
+    }
+
     /** Opens the whole object for reading; see {@link #get(String, String, ByteRange)}. */
     default ObjectContent get(String bucket, String key) {
         return get(bucket, key, null);

@@ -97,6 +97,15 @@ public abstract class ObjectStoreLayer implements ObjectStore {
     }
 
     @Override
+    public ObjectContent get(String bucket, ObjectInfo listed, ByteRange range) {
+        Call call = call(Operation.GET, bucket, listed.key());
+        return invoke(call, () -> {
+            ObjectContent content = delegate.get(bucket, listed, range);
+            return content.withBody(download(call, content.body()));
+        });
+    }
+
+    @Override
     public WriteResult put(PutRequest request, Payload payload) {
         Call call = write(Operation.PUT, request.bucket(), request.key(), payload);
         Payload wrapped = upload(call, payload);
