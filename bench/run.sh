@@ -2,7 +2,7 @@
 # Barge against rclone, side by side, on one S3Proxy server on this machine (issue 11, item 1).
 #
 # Usage: bench/run.sh [--quick] [--runs N] [CASE...]
-#   CASE: a b c d e f (default: all of them, in that order), or "sweep" (the short search for each
+#   CASE: a b c d e f g (default: all of them, in that order), or "sweep" (the short search for each
 #   tool's best settings that chose the ones below; not part of the default run).
 #   --quick   small N and one run of each, to check the script in a minute or two
 #   --runs N  runs of each tool per row (default 3), alternating rclone, Barge, rclone, Barge, ...
@@ -16,6 +16,8 @@
 #      seconds to the first new copy, and objects copied twice (counted at the server's disk)
 #   f  the raw ceiling: dev.barge.bench.S3Ceiling, a tight multi-threaded AWS SDK client, PUT, COPY
 #      and GET of the same objects: what the server does on this machine
+#   g  100,000 one-byte files in 300 directories, local -> local (issue 18): rclone, Barge with the
+#      local driver's sync off (rclone's durability: none), and Barge durable (options.sync: true)
 #
 # Every run prints wall time, obj/s or MiB/s, the client's CPU seconds (user + sys, /usr/bin/time),
 # the server's CPU seconds (S3Proxy's utime + stime from /proc) and the client's peak RSS. The summary
@@ -54,18 +56,20 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=true; RUNS=1 ;;
     --runs) RUNS=$2; shift ;;
-    a|b|c|d|e|f|sweep) CASES+=("$1") ;;
+    a|b|c|d|e|f|g|sweep) CASES+=("$1") ;;
     -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
   shift
 done
-[ ${#CASES[@]} -gt 0 ] || CASES=(a b c d e f)
+[ ${#CASES[@]} -gt 0 ] || CASES=(a b c d e f g)
 
 if $QUICK; then
   SMALL_SIZES=(500 2000); LARGE_COUNT=4; LARGE_SIZE=$((16 << 20)); MEMORY_SIZES=(1000 5000); KILL_SIZE=2000
+  TINY_COUNT=3000
 else
   SMALL_SIZES=(10000 100000); LARGE_COUNT=4; LARGE_SIZE=$((256 << 20)); MEMORY_SIZES=(20000 200000); KILL_SIZE=10000
+  TINY_COUNT=100000
 fi
 
 ACCESS_KEY=bench-access-key
@@ -176,6 +180,11 @@ disk:
   root: $DATA
   options:
     sync: $BARGE_LOCAL_SYNC
+durable:
+  type: local
+  root: $DATA
+  options:
+    sync: true
 EOF
   # Barge as a user runs it: bin/barge (java -jar target/barge.jar) with the remotes file. The
   # wrapper execs, so the process that /usr/bin/time measures (and kill -9 kills) is Barge's JVM.
@@ -410,6 +419,29 @@ case_e() {
   printf 'e\t%s\tbarge-restart\t1\t%s\t-\t-\t-\t%s\t%s\t%s\tok\n' "$n x 4 KiB local->S3 rerun" "$to_first" "$n" "$twice" \
     "$at_kill/${committed:-?}" >> "$OUT"
   rm -rf "${S3DATA:?}/$t"
+}
+
+# ---------------------------------------------------------------------------------------------
+# (g) Many tiny files, local -> local: N one-byte files in 300 directories, 16 at once (issue 18).
+#     rclone copy never syncs; Barge runs twice per round, with sync off (the same durability) and
+#     with options.sync: true, where every chunk's files and directories are on disk before the
+#     chunk commits. Wall, CPU and peak RSS for each.
+# ---------------------------------------------------------------------------------------------
+case_g() {
+  local n=$TINY_COUNT
+  local_set "tiny-$n" "$n" 1 300
+  prepare_rclone() { CHECK=$DATA/g-rclone-$1
+    CMD=(env -u AWS_CA_BUNDLE rclone copy --transfers 16 --checkers 16 "$DATA/tiny-$n" "$CHECK"); }
+  prepare_barge() { local t=g-barge-$1; mkdir -p "$DATA/$t"; CHECK=$DATA/$t
+    CMD=(env BARGE_HOME="$(new_barge_home)" "$BARGE" migrate "disk:tiny-$n" "disk:$t" --concurrency 16 --json); }
+  alternate g "$n x 1 B local->local" "$n" "$n"
+  local i home
+  for i in $(seq 1 "$RUNS"); do
+    local t=g-durable-$i; mkdir -p "$DATA/$t"; home=$(new_barge_home)
+    measure g "$n x 1 B local->local sync" barge "$i" "$n" "$n" "$DATA/$t" -- \
+      env BARGE_HOME="$home" "$BARGE" migrate "durable:tiny-$n" "durable:$t" --concurrency 16 --json
+    rm -rf "${DATA:?}/$t"
+  done
 }
 
 # ---------------------------------------------------------------------------------------------

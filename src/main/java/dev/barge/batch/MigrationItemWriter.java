@@ -219,6 +219,10 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
         if (fatal != null) {
             throw fatal;
         }
+        if (!dryRun) {
+            // the chunk's copies are durable before a move deletes their sources and before the chunk commits
+            target.sync();
+        }
         delete(target, targetBucket, targetDeletes, tally, fatalFailures);
         delete(source, sourceBucket, sourceDeletes, tally, fatalFailures);
         failures = tally.record(records, jobExecutionId, stepName, failures, skipLimit);

@@ -171,6 +171,7 @@ final class CpCommand implements Callable<Integer> {
             CopySource copySource = new CopySource(sourceStore, contentType, copyMetadata(object), bar);
             TransferResult result = transfer(session, new TransferRequest(copySource, src.bucket(),
                     copySource.relabel(object), targetStore, dst.bucket(), dst.path(), sameStore, targetClass));
+            targetStore.sync(); // durable when cp returns
             return new Copied(from.text(), dst.toString(), object.size(), method(result.method()), result.verified());
         }
     }
@@ -197,6 +198,7 @@ final class CpCommand implements Callable<Integer> {
             }
             actual.ifPresent(verified::add);
         }
+        store.sync();
         return new Copied(text, dst.toString(), object.size(), "server-side copy", verified);
     }
 
@@ -226,6 +228,7 @@ final class CpCommand implements Callable<Integer> {
                 CopySource copySource = new CopySource(files, type, copyMetadata(object), bar);
                 TransferResult result = transfer(session, new TransferRequest(copySource, bucket,
                         copySource.relabel(object), targetStore, dst.bucket(), dst.path(), false, targetClass));
+                targetStore.sync();
                 return new Copied(from.text(), dst.toString(), object.size(), method(result.method()),
                         result.verified());
             }
@@ -253,6 +256,7 @@ final class CpCommand implements Callable<Integer> {
                         .key(dst.path()).detail("the store has MD5 " + stored.get().value() + " but the bytes sent have "
                                 + sent.value() + "; the object was deleted").build();
             }
+            store.sync();
             return new Copied("-", dst.toString(), in.count(), "streamed upload", stored.map(List::of).orElse(List.of()));
         }
     }

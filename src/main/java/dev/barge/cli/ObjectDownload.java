@@ -51,7 +51,7 @@ final class ObjectDownload {
      */
     record Result(long bytes, Optional<Checksum> verified) {}
 
-    /** Writes the object to {@code file}, replacing it atomically. */
+    /** Writes the object to {@code file}, replacing it atomically and durably: data, then the rename. */
     Result toFile(Path file, LongConsumer progress) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path temporary = dir.resolve("." + file.getFileName() + ".barge-" + UUID.randomUUID() + ".tmp");
@@ -63,6 +63,9 @@ final class ObjectDownload {
             channel.close();
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             done = true;
+            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+                directory.force(true); // the rename itself
+            }
             return result;
         } finally {
             if (!done) {

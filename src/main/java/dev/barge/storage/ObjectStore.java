@@ -105,6 +105,18 @@ public interface ObjectStore extends AutoCloseable {
      */
     ObjectContent get(String bucket, String key, ByteRange range);
 
+    /**
+     * {@link #get(String, String, ByteRange)} of an object that a listing or a stat of this store
+     * described. A store that would look the object up before reading it (Kodo's download says
+     * nothing of storage classes) may trust {@code listed} instead and send one request, not two;
+     * the read then fails {@code TRANSIENT} if the object was replaced since (its etag changed), as a
+     * read that crosses a replacement does. The content's info carries what the read itself tells
+     * (content type, user metadata) with the rest of {@code listed}.
+     */
+    default ObjectContent get(String bucket, ObjectInfo listed, ByteRange range) {
+        return get(bucket, listed.key(), range);
+    }
+
     /** Opens the whole object for reading; see {@link #get(String, String, ByteRange)}. */
     default ObjectContent get(String bucket, String key) {
         return get(bucket, key, null);
@@ -323,6 +335,21 @@ public interface ObjectStore extends AutoCloseable {
     default URI presign(PresignRequest request) {
         throw StorageException.unsupported(Operation.PRESIGN, request.bucket(), request.key(),
                 "this store cannot presign URLs");
+    }
+
+    /**
+     * Makes durable every write this store has returned from: once it returns, a crash or a power
+     * loss loses none of them. A store whose writes are durable when they return (every remote
+     * store: the server has stored what it acknowledged) has nothing to do, and that is this
+     * default. The local driver with {@code options.sync: true} makes each file's data durable
+     * before the file becomes visible, and here, once for all the writes since the last call, the
+     * directories that their renames changed. A job calls it before it commits a chunk, a move
+     * before it deletes the sources of the copies, {@code barge cp} before it returns.
+     *
+     * @throws StorageException when the writes cannot be made durable; none of them may then be
+     *     counted as done
+     */
+    default void sync() {
     }
 
     /** Releases connections and threads. The store must not be used afterwards. */

@@ -24,6 +24,7 @@ public enum Operation {
     SET_STORAGE_CLASS,
     RESTORE,
     PRESIGN,
+    SYNC,
     CREATE_BUCKET,
     LIST_BUCKETS,
     DELETE_BUCKET;

@@ -106,7 +106,7 @@ public final class ObjectTransfer {
 
     private TransferResult singlePut(TransferRequest r) {
         String key = r.sourceObject().key();
-        try (ObjectContent content = r.source().get(r.sourceBucket(), key)) {
+        try (ObjectContent content = r.source().get(r.sourceBucket(), r.sourceObject(), null)) {
             if (content.length() > settings.multipartThreshold()) {
                 log.debug("{} grew to {} bytes since it was listed; transferring it as a large object", key,
                         content.length());
@@ -130,7 +130,7 @@ public final class ObjectTransfer {
 
     private TransferResult streamedPut(TransferRequest r) {
         String key = r.sourceObject().key();
-        try (ObjectContent content = r.source().get(r.sourceBucket(), key)) {
+        try (ObjectContent content = r.source().get(r.sourceBucket(), r.sourceObject(), null)) {
             StreamingChecksums sums = StreamingChecksums.of(algorithms(r, content.info()));
             ChecksummingInputStream in = new ChecksummingInputStream(content.body(), sums);
             List<Checksum> announced = verifiableBy(r.target(), content.info().checksums());
@@ -212,7 +212,7 @@ public final class ObjectTransfer {
     private byte[] readPart(TransferRequest r, ObjectInfo source, int number, long first, long last) {
         String key = source.key();
         for (int attempt = 1; ; attempt++) {
-            try (ObjectContent content = r.source().get(r.sourceBucket(), key, ByteRange.of(first, last))) {
+            try (ObjectContent content = r.source().get(r.sourceBucket(), source, ByteRange.of(first, last))) {
                 String etag = content.info().etag();
                 if (source.etag() != null && etag != null && !source.etag().equals(etag)) {
                     throw StorageException.builder(ErrorKind.TRANSIENT, Operation.GET).bucket(r.sourceBucket())

@@ -34,9 +34,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -82,6 +85,13 @@ class JobCommandsTest {
     /** Whether reads of keys that contain "locked" are refused. */
     static final java.util.concurrent.atomic.AtomicBoolean LOCKED = new java.util.concurrent.atomic.AtomicBoolean(true);
 
+    /**
+     * What the "disk" remote was asked to make durable, in order: "put KEY" once a write of a key
+     * under {@code durable/} returned, "sync" when the store was synced (inside a transaction or not),
+     * and "commit" when the transaction a sync ran in committed.
+     */
+    static final List<String> DURABILITY = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** Whether deletes of keys that contain "protected" are refused. */
     static final java.util.concurrent.atomic.AtomicBoolean PROTECTED = new java.util.concurrent.atomic.AtomicBoolean(true);
 
@@ -98,6 +108,27 @@ class JobCommandsTest {
             return (RemoteConfig remote, ObjectStore store) -> new ObjectStoreLayer(store) {
                 @Override
                 protected <T> T invoke(Call call, Supplier<T> action) {
+                    if (remote.name().equals("disk") && call.operation() == Operation.SYNC) {
+                        T result = action.get();
+                        boolean inTransaction = TransactionSynchronizationManager.isActualTransactionActive();
+                        DURABILITY.add(inTransaction ? "sync" : "sync outside a transaction");
+                        if (inTransaction) {
+                            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                                @Override
+                                public void afterCommit() {
+                                    DURABILITY.add("commit");
+                                }
+                            });
+                        }
+                        return result;
+                    }
+                    if (remote.name().equals("disk") && (call.operation() == Operation.PUT
+                            || call.operation() == Operation.COPY) && call.key() != null
+                            && call.key().startsWith("durable/")) {
+                        T result = action.get();
+                        DURABILITY.add("put " + call.key());
+                        return result;
+                    }
                     if (call.operation() == Operation.DELETE && call.key() != null && call.key().contains("protected")
                             && PROTECTED.get()) {
                         throw refused(call.bucket(), call.key());
@@ -748,5 +779,47 @@ class JobCommandsTest {
         } finally {
             PROTECTED.set(true);
         }
+    }
+
+    // ---- durability of a local target -----------------------------------------------------
+
+    @Test
+    void aLocalTargetMakesEachChunksWritesDurableBeforeTheChunkCommits() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 35; i++) {
+            keys.add(String.format("durable/d%d/k-%03d.txt", i % 4, i));
+        }
+        String src = bucket("s3t", keys);
+        String dst = bucket("disk", List.of());
+        DURABILITY.clear();
+
+        Result migrate = barge("migrate", "s3t:" + src + "/durable", "disk:" + dst + "/durable", "--chunk-size", "10",
+                "--json");
+
+        assertThat(migrate.exitCode()).as(migrate.out() + migrate.err()).isZero();
+        List<String> events = List.copyOf(DURABILITY);
+        assertThat(events).as("every sync of the job runs in a chunk's transaction").doesNotContain(
+                "sync outside a transaction");
+        List<String> sorted = keys.stream().sorted().toList();
+        int commits = 0;
+        Set<String> written = new java.util.HashSet<>();
+        Set<String> writtenAtSync = null;
+        for (String event : events) {
+            if (event.startsWith("put ")) {
+                written.add(event.substring(4)); // the next chunk's copies start early, before this one commits
+            } else if (event.equals("sync")) {
+                writtenAtSync = Set.copyOf(written);
+            } else if (event.equals("commit")) {
+                commits++;
+                assertThat(writtenAtSync).as("a sync between commit " + (commits - 1) + " and commit " + commits
+                        + ": " + events).isNotNull();
+                // the objects of this chunk and the earlier ones (ten each, in listing order) were written before it
+                assertThat(writtenAtSync).as("written before the sync of commit " + commits)
+                        .containsAll(sorted.subList(0, Math.min(10 * commits, sorted.size())));
+                writtenAtSync = null;
+            }
+        }
+        assertThat(commits).as("four chunks of at most ten: " + events).isEqualTo(4);
+        assertThat(keys("disk", dst)).containsExactlyElementsOf(sorted);
     }
 }

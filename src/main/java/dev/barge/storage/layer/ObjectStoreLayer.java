@@ -97,6 +97,15 @@ public abstract class ObjectStoreLayer implements ObjectStore {
     }
 
     @Override
+    public ObjectContent get(String bucket, ObjectInfo listed, ByteRange range) {
+        Call call = call(Operation.GET, bucket, listed.key());
+        return invoke(call, () -> {
+            ObjectContent content = delegate.get(bucket, listed, range);
+            return content.withBody(download(call, content.body()));
+        });
+    }
+
+    @Override
     public WriteResult put(PutRequest request, Payload payload) {
         Call call = write(Operation.PUT, request.bucket(), request.key(), payload);
         Payload wrapped = upload(call, payload);
@@ -201,6 +210,14 @@ public abstract class ObjectStoreLayer implements ObjectStore {
     @Override
     public URI presign(PresignRequest request) {
         return invoke(call(Operation.PRESIGN, request.bucket(), request.key()), () -> delegate.presign(request));
+    }
+
+    @Override
+    public void sync() {
+        invoke(call(Operation.SYNC, null, null), () -> {
+            delegate.sync();
+            return null;
+        });
     }
 
     @Override

@@ -50,6 +50,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -70,6 +71,9 @@ final class LocalObjectStore implements ObjectStore {
 
     private final LocalPaths paths;
     private final boolean sync;
+    private final Durability durability;
+    /** With {@link #sync}: directories whose entries changed since the last {@link #sync()}. */
+    private final Set<Path> unsyncedDirectories = ConcurrentHashMap.newKeySet();
     private final LocalMetadataKeeper metadata;
     private final Capabilities capabilities;
     private final ReentrantLock[] appendLocks = new ReentrantLock[64];
@@ -79,8 +83,14 @@ final class LocalObjectStore implements ObjectStore {
      *     only the STANDARD class and reports no checksums, since it keeps neither
      */
     LocalObjectStore(Path root, long minPartSize, boolean sync, LocalMetadataMode metadata) {
+        this(root, minPartSize, sync, metadata, Durability.FILE_CHANNEL);
+    }
+
+    /** @param durability how files and directories are forced to disk (the tests count it) */
+    LocalObjectStore(Path root, long minPartSize, boolean sync, LocalMetadataMode metadata, Durability durability) {
         this.paths = new LocalPaths(root);
         this.sync = sync;
+        this.durability = requireNonNull(durability, "durability is null");
         this.metadata = new LocalMetadataKeeper(metadata, sync);
         boolean keeps = metadata != LocalMetadataMode.NONE;
         this.capabilities = Capabilities.builder()
@@ -557,7 +567,7 @@ final class LocalObjectStore implements ObjectStore {
                 throw e;
             }
             temp = null;
-            syncDirectory(file.getParent());
+            changed(file.getParent());
             metadata.placed(file, placement);
             return new WriteResult(stored.etag(),
                     stored.md5() != null ? List.of(Checksum.md5Hex(stored.md5())) : List.of());
@@ -568,13 +578,78 @@ final class LocalObjectStore implements ObjectStore {
         }
     }
 
-    /** Makes a staged file durable, data and attributes, when this store syncs. */
+    /**
+     * Makes a staged file durable, data and attributes, when this store syncs: before the rename
+     * that makes it visible, so that no crash can leave an object whose name is there and whose
+     * bytes are not (a later run would take one of the right size and age for a copy).
+     */
     private void flush(Path file) throws IOException {
         if (sync) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                channel.force(true);
+            durability.forceFile(file);
+        }
+    }
+
+    /**
+     * Notes that a rename or a new directory changed {@code dir}'s entries: {@link #sync()} makes
+     * them durable, once per directory for every write since the last call, rather than a
+     * directory sync after every file.
+     */
+    private void changed(Path dir) {
+        if (sync) {
+            unsyncedDirectories.add(dir);
+        }
+    }
+
+    /**
+     * Makes durable the directory entries of every write that has returned: each file's data was
+     * forced before its rename; its directory is forced here. Directories created for a write are
+     * forced too, and so are their parents, which gained them.
+     */
+    @Override
+    public void sync() {
+        if (!sync) {
+            return;
+        }
+        for (Path dir : unsyncedDirectories) {
+            // removed before it is forced: a write that changes it again from now on adds it back
+            unsyncedDirectories.remove(dir);
+            try {
+                durability.forceDirectory(dir);
+            } catch (NoSuchFileException gone) {
+                // deleted since (an emptied prefix): its parent records that, and was changed too
+            } catch (IOException e) {
+                unsyncedDirectories.add(dir);
+                throw StorageException.builder(ErrorKind.PERMANENT, Operation.SYNC)
+                        .detail("could not make the writes in " + dir + " durable: " + e.getMessage()
+                                + "; what was written since the last commit is not counted as done")
+                        .cause(e).build();
             }
         }
+    }
+
+    /** How files and directories are forced to disk: one place for the tests to count it. */
+    interface Durability {
+        Durability FILE_CHANNEL = new Durability() {
+            @Override
+            public void forceFile(Path file) throws IOException {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
+            }
+
+            @Override
+            public void forceDirectory(Path dir) throws IOException {
+                try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+                    channel.force(true);
+                }
+            }
+        };
+
+        /** Forces a file's data and attributes. */
+        void forceFile(Path file) throws IOException;
+
+        /** Forces a directory's entries. */
+        void forceDirectory(Path dir) throws IOException;
     }
 
     /**
@@ -582,7 +657,7 @@ final class LocalObjectStore implements ObjectStore {
      * and the bucket then checked, so that a write into an existing directory costs no more than
      * the file; retried when a concurrent delete prunes the directory.
      */
-    private static Path createTemp(Operation op, String bucket, String key, Path bucketDir, Path file) throws IOException {
+    private Path createTemp(Operation op, String bucket, String key, Path bucketDir, Path file) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
                 return Files.createFile(LocalPaths.tempNextTo(file));
@@ -597,16 +672,12 @@ final class LocalObjectStore implements ObjectStore {
                         .detail("no such bucket: " + bucketDir + " is not a directory").build();
             }
             LocalPaths.createParents(op, bucket, key, bucketDir, file);
-        }
-    }
-
-    private void syncDirectory(Path dir) throws IOException {
-        if (sync) {
-            try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-                channel.force(true);
+            for (Path dir = file.getParent(); dir != null && dir.startsWith(bucketDir); dir = dir.getParent()) {
+                changed(dir); // some of these are new, and their parents gained them
             }
         }
     }
+
 
     private Path existingObject(Operation op, String bucket, String key) {
         Path bucketDir = paths.existingBucket(op, bucket, key);

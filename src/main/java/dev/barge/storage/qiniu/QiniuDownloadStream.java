@@ -7,6 +7,9 @@ import dev.barge.storage.Operation;
 import dev.barge.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import okhttp3.Response;
 
 /**
@@ -16,6 +19,7 @@ import okhttp3.Response;
  * the connection.
  */
 final class QiniuDownloadStream extends InputStream {
+    private static final String META_PREFIX = "x-qn-meta-";
 
     private final Response response;
     private final InputStream body;
@@ -33,6 +37,23 @@ final class QiniuDownloadStream extends InputStream {
         this.remaining = length;
         this.bucket = bucket;
         this.key = key;
+    }
+
+    /** The object's content type, as the download answered it; {@code null} when it sent none. */
+    String contentType() {
+        return response.header("Content-Type");
+    }
+
+    /** The object's user metadata, from the download's {@code x-qn-meta-*} headers, names in lower case. */
+    Map<String, String> userMetadata() {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (String name : response.headers().names()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.startsWith(META_PREFIX) && lower.length() > META_PREFIX.length()) {
+                metadata.put(lower.substring(META_PREFIX.length()), response.header(name));
+            }
+        }
+        return metadata;
     }
 
     @Override

@@ -54,7 +54,7 @@ final class QiniuDownloads {
      * Opens {@code length} bytes of the object from {@code offset}, checking that the server is still
      * serving the object {@code info} describes.
      */
-    InputStream open(String bucket, String key, ObjectInfo info, long offset, long length, long deadline) {
+    QiniuDownloadStream open(String bucket, String key, ObjectInfo info, long offset, long length, long deadline) {
         Request.Builder request = new Request.Builder().url(signedUrl(Operation.GET, bucket, key, deadline)).get()
                 .header("Accept-Encoding", "identity");
         boolean ranged = offset != 0 || length != info.size();

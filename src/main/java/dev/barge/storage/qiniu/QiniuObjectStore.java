@@ -231,6 +231,37 @@ final class QiniuObjectStore implements ObjectStore {
         return new ObjectContent(info, offset, length, body);
     }
 
+    /**
+     * A read of a listed object in one request: the listing gave its size, etag and class, the
+     * download gives its content type and metadata. An object the listing cannot vouch for (an
+     * archive, whose restore state only a stat tells; an empty one, which no download describes) is
+     * read as {@link #get(String, String, ByteRange)} reads it, with a stat first.
+     */
+    @Override
+    public ObjectContent get(String bucket, ObjectInfo listed, ByteRange range) {
+        String key = listed.key();
+        if (listed.size() == 0 || listed.storageClass().requiresRestore() || listed.etag() == null) {
+            return get(bucket, key, range);
+        }
+        checkKey(Operation.GET, bucket, key);
+        long offset = 0;
+        long length = listed.size();
+        if (range != null) {
+            ByteRange.Resolved resolved;
+            try {
+                resolved = range.resolve(listed.size());
+            } catch (IllegalArgumentException e) {
+                throw StorageException.invalidArgument(Operation.GET, bucket, key, e.getMessage());
+            }
+            offset = resolved.offset();
+            length = resolved.length();
+        }
+        QiniuDownloadStream body = downloads.open(bucket, key, listed, offset, length, deadline(DOWNLOAD_URL_TTL));
+        ObjectInfo info = new ObjectInfo(key, listed.size(), listed.lastModified(), listed.etag(),
+                listed.storageClass(), body.contentType(), body.userMetadata(), listed.checksums(), listed.restore());
+        return new ObjectContent(info, offset, length, body);
+    }
+
     // ---- writing ------------------------------------------------------------------------
 
     @Override

@@ -218,6 +218,51 @@ class QiniuStoreTest {
                 .isEqualTo(RestoreStatus.State.RESTORED);
     }
 
+    // ---- a listed object is read with one request ------------------------------------------
+
+    @Test
+    void aListedObjectIsReadWithOneRequestAndItsTypeAndMetadataComeFromTheDownload() throws IOException {
+        String bucket = bucket();
+        byte[] data = bytes(3000, 7);
+        store.put(PutRequest.builder(bucket, "listed.bin").contentType("image/png")
+                .userMetadata(Map.of("origin", "camera-2")).build(), Payload.ofBytes(data));
+        ObjectInfo listed = store.list(ListRequest.of(bucket, "")).objects().get(0);
+        int[] requests = new int[1];
+
+        ObjectContent whole = counted(requests, () -> store.get(bucket, listed, null));
+        assertThat(requests[0]).as("the download only: no stat before it").isEqualTo(1);
+        assertThat(readAll(whole)).isEqualTo(data);
+        assertThat(whole.info().contentType()).isEqualTo("image/png");
+        assertThat(whole.info().userMetadata()).containsEntry("origin", "camera-2");
+        assertThat(whole.info().etag()).isEqualTo(listed.etag());
+
+        ObjectContent part = counted(requests, () -> store.get(bucket, listed, ByteRange.of(100, 199)));
+        assertThat(requests[0]).isEqualTo(1);
+        assertThat(readAll(part)).isEqualTo(java.util.Arrays.copyOfRange(data, 100, 200));
+
+        // replaced since the listing: the read says so rather than passing the new bytes off as the listed ones
+        put(bucket, "listed.bin", bytes(3000, 8));
+        StorageException replaced = kind(() -> store.get(bucket, listed, null), ErrorKind.TRANSIENT);
+        assertThat(replaced.getMessage()).contains("replaced while being read");
+    }
+
+    @Test
+    void aListedArchiveOrEmptyObjectIsStatFirstAsAnyRead() {
+        String bucket = bucket();
+        store.put(PutRequest.builder(bucket, "cold.bin").storageClass(StorageClass.of(StorageClass.Family.ARCHIVE))
+                .build(), Payload.ofBytes(bytes(10, 1)));
+        store.put(PutRequest.builder(bucket, "empty").userMetadata(Map.of("kept", "yes")).build(),
+                Payload.ofBytes(new byte[0]));
+        List<ObjectInfo> listed = store.list(ListRequest.of(bucket, "")).objects();
+        int[] requests = new int[1];
+
+        kind(() -> counted(requests, () -> store.get(bucket, listed.get(0), null)), ErrorKind.ARCHIVED);
+        assertThat(requests[0]).as("the stat tells the restore state; no download").isEqualTo(1);
+        ObjectContent empty = counted(requests, () -> store.get(bucket, listed.get(1), null));
+        assertThat(requests[0]).as("an empty object: its stat, no download").isEqualTo(1);
+        assertThat(empty.info().userMetadata()).containsEntry("kept", "yes");
+    }
+
     // ---- retries happen in the retry layer only -----------------------------------------
 
     @Test
