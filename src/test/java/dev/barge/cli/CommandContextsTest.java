@@ -87,6 +87,8 @@ class CommandContextsTest {
         try (Session session = starter.start(launch(Launch.Needs.JOBS))) {
             assertThat(session.has(DataSource.class)).isTrue();
             assertThat(session.has(JobRepository.class)).isTrue();
+            assertThat(session.has(io.micrometer.core.instrument.MeterRegistry.class))
+                    .as("no Actuator or Micrometer auto-configuration outside barge serve").isFalse();
             session.jobs().repository().getJobNames();
         }
         assertThat(jobDatabaseFiles()).isNotEmpty();
