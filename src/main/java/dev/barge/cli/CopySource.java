@@ -64,10 +64,4 @@ final class CopySource extends ObjectStoreLayer {
         ObjectContent content = super.get(bucket, key, range);
         return new ObjectContent(relabel(content.info()), content.offset(), content.length(), content.body());
     }
-
-    @Override
-    public ObjectContent get(String bucket, ObjectInfo listed, ByteRange range) {
-        ObjectContent content = super.get(bucket, listed, range);
-        return new ObjectContent(relabel(content.info()), content.offset(), content.length(), content.body());
-    }
 }

@@ -121,11 +121,6 @@ class ObjectTransferTest {
             }
 
             @Override
-            public ObjectContent get(String bucket, ObjectInfo listed, ByteRange range) {
-                return get(bucket, listed.key(), range); // this source reads by key, and counts or changes it below
-            }
-
-            @Override
             public ObjectContent get(String bucket, String key, ByteRange range) {
                 if (range != null) {
                     ranged.incrementAndGet();
@@ -219,11 +214,6 @@ class ObjectTransferTest {
             @Override
             protected <T> T invoke(Call call, Supplier<T> action) {
                 return action.get();
-            }
-
-            @Override
-            public ObjectContent get(String bucket, ObjectInfo listed, ByteRange range) {
-                return get(bucket, listed.key(), range); // this source reads by key, and counts or changes it below
             }
 
             @Override

@@ -46,9 +46,24 @@ public abstract class ObjectStoreLayer implements ObjectStore {
     public record Call(Operation operation, String bucket, String key, boolean replayable) {}
 
     protected final ObjectStore delegate;
+    private final boolean readsByKey;
 
     protected ObjectStoreLayer(ObjectStore delegate) {
         this.delegate = requireNonNull(delegate, "delegate is null");
+        this.readsByKey = overridesGetByKey(getClass());
+    }
+
+    /**
+     * Whether a subclass overrides {@link #get(String, String, ByteRange)}: it then sees every read,
+     * reads of listed objects included (see {@link #get(String, ObjectInfo, ByteRange)}).
+     */
+    private static boolean overridesGetByKey(Class<?> type) {
+        try {
+            return type.getMethod("get", String.class, String.class, ByteRange.class).getDeclaringClass()
+                    != ObjectStoreLayer.class;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Runs one operation against the delegate; {@code action} may be run more than once. */
@@ -96,8 +111,16 @@ public abstract class ObjectStoreLayer implements ObjectStore {
         });
     }
 
+    /**
+     * A read of a listed object, passed down as such so that the store below may spare a lookup;
+     * but a layer that overrides {@link #get(String, String, ByteRange)} (to count, fail or relabel
+     * reads) gets this read there, by key, so that no read ever passes it by.
+     */
     @Override
     public ObjectContent get(String bucket, ObjectInfo listed, ByteRange range) {
+        if (readsByKey) {
+            return get(bucket, listed.key(), range);
+        }
         Call call = call(Operation.GET, bucket, listed.key());
         return invoke(call, () -> {
             ObjectContent content = delegate.get(bucket, listed, range);
