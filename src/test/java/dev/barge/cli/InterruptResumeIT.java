@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * every file in place, and the user never sees a Spring Batch dump.
  */
 class InterruptResumeIT {
-    private static final int OBJECTS = 300;
-    private static final int CHUNK = 50;
+    private static final int OBJECTS = 400;
+    private static final int CHUNK = 100;
 
     @TempDir
     Path root;
@@ -33,7 +33,7 @@ class InterruptResumeIT {
     enum When {
         /** while the preflight's marker object is in the target: before the job's execution exists */
         START_UP,
-        /** the third chunk just started: about a second of it is left in flight, more than 0.5 s */
+        /** the third chunk under way: more than a second of it is left in flight, more than 0.5 s */
         MIDWAY,
         /** the last chunk being copied */
         LAST_CHUNK
@@ -81,18 +81,22 @@ class InterruptResumeIT {
         String[] migrate = {"migrate", "file://" + root.resolve("src"), "file://" + dst, "--chunk-size", "" + CHUNK};
         Path stdout = root.resolve("first.out");
         Path stderr = root.resolve("first.err");
-        // slowed down so that every moment can be caught: a chunk takes about 1 s (longer than the 0.5 s
-        // between two Ctrl-C), and at 2 requests/s the preflight's marker stays a while
+        // slowed down so that every moment can be caught: at 50 requests/s, the three quarters of a
+        // chunk left when the signals go take 1.5 s (longer than the 0.5 s between two Ctrl-C, and
+        // than the poll's lag on a busy machine); at 2 requests/s the preflight's marker stays a while
         String tps = interruption.when() == When.START_UP ? "2" : "50";
         Process first = BargeJar.start(home, stdout, stderr, concat(migrate, "--tps-limit", tps));
 
         switch (interruption.when()) {
             case START_UP -> BargeJar.await(first, stderr, Duration.ofSeconds(60), "the preflight's marker",
                     () -> Files.isDirectory(dst) && hasPreflightMarker(dst));
-            case MIDWAY -> BargeJar.await(first, stderr, Duration.ofSeconds(60), "the third chunk started",
-                    () -> LocalObjects.count(dst) > 2 * CHUNK);
-            case LAST_CHUNK -> BargeJar.await(first, stderr, Duration.ofSeconds(60), "the last chunk started",
-                    () -> LocalObjects.count(dst) > OBJECTS - CHUNK);
+            // a quarter into the chunk, not at its first object: the step hands objects to the writer
+            // ahead of the chunk (WorkAheadItemReader), so the first objects of chunk k land while
+            // chunk k-1 still commits, and a stop seen then ends the run at once, before chunk k
+            case MIDWAY -> BargeJar.await(first, stderr, Duration.ofSeconds(60), "the third chunk under way",
+                    () -> LocalObjects.count(dst) > 2 * CHUNK + CHUNK / 4);
+            case LAST_CHUNK -> BargeJar.await(first, stderr, Duration.ofSeconds(60), "the last chunk under way",
+                    () -> LocalObjects.count(dst) > OBJECTS - CHUNK + CHUNK / 4);
         }
         for (int i = 0; i < interruption.signals().size(); i++) {
             if (i > 0) {
