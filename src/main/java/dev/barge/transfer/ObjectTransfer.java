@@ -66,6 +66,7 @@ public final class ObjectTransfer {
 
     private final TransferSettings settings;
     private final ExecutorService partExecutor;
+    private final PartBuffers buffers = new PartBuffers();
 
     /**
      * @param settings thresholds and part sizes
@@ -155,7 +156,8 @@ public final class ObjectTransfer {
         }
     }
 
-    private record Part(int number, byte[] data, CompletedPart uploaded) {}
+    /** A part read and uploaded: its bytes are {@code data[0, length)}, a buffer of {@link #buffers}. */
+    private record Part(int number, byte[] data, int length, CompletedPart uploaded) {}
 
     private TransferResult multipart(TransferRequest r) {
         ObjectInfo source = r.source().stat(r.sourceBucket(), r.sourceObject().key());
@@ -173,7 +175,7 @@ public final class ObjectTransfer {
                 int number = i + 1;
                 long first = i * partSize;
                 long last = Math.min(source.size(), first + partSize) - 1;
-                inFlight.add(partExecutor.submit(() -> copyPart(r, source, upload, number, first, last)));
+                inFlight.add(partExecutor.submit(() -> copyPart(r, source, upload, partSize, number, first, last)));
                 if (inFlight.size() >= settings.partsInFlight()) {
                     hashInOrder(await(inFlight.poll()), sums, parts);
                 }
@@ -203,13 +205,23 @@ public final class ObjectTransfer {
      * other parts: a failed part never restarts the object. The requests themselves (the GET, the
      * upload) are retried by the store's retry layer.
      */
-    private Part copyPart(TransferRequest r, ObjectInfo source, MultipartUpload upload, int number, long first,
-            long last) {
-        byte[] data = readPart(r, source, number, first, last);
-        return new Part(number, data, r.target().uploadPart(upload, number, Payload.ofBytes(data)));
+    private Part copyPart(TransferRequest r, ObjectInfo source, MultipartUpload upload, long partSize, int number,
+            long first, long last) {
+        int length = Math.toIntExact(last - first + 1);
+        byte[] buffer = buffers.take(Math.toIntExact(partSize));
+        try {
+            readPart(r, source, number, first, last, buffer, length);
+            return new Part(number, buffer, length,
+                    r.target().uploadPart(upload, number, Payload.ofBytes(buffer, 0, length)));
+        } catch (RuntimeException | Error e) {
+            buffers.release(buffer); // the store is done with it: the upload returned or failed
+            throw e;
+        }
     }
 
-    private byte[] readPart(TransferRequest r, ObjectInfo source, int number, long first, long last) {
+    /** Reads bytes {@code first..last} of the source into {@code buffer[0, length)}. */
+    private void readPart(TransferRequest r, ObjectInfo source, int number, long first, long last, byte[] buffer,
+            int length) {
         String key = source.key();
         for (int attempt = 1; ; attempt++) {
             try (ObjectContent content = r.source().get(r.sourceBucket(), source, ByteRange.of(first, last))) {
@@ -219,7 +231,8 @@ public final class ObjectTransfer {
                             .key(key).detail("the object changed while it was being copied (etag " + source.etag()
                                     + ", now " + etag + "); it will be copied again").build();
                 }
-                return readExactly(r, content);
+                readExactly(r, content, buffer, length);
+                return;
             } catch (IOException e) {
                 StorageException failure = readFailure(r, e);
                 if (!failure.isRetryable() || attempt == PART_READ_ATTEMPTS) {
@@ -231,9 +244,10 @@ public final class ObjectTransfer {
         }
     }
 
-    private static void hashInOrder(Part part, StreamingChecksums sums, List<CompletedPart> parts) {
-        sums.update(part.data(), 0, part.data().length);
+    private void hashInOrder(Part part, StreamingChecksums sums, List<CompletedPart> parts) {
+        sums.update(part.data(), 0, part.length());
         parts.add(part.uploaded());
+        buffers.release(part.data());
     }
 
     private static Part await(Future<Part> future) {
@@ -350,14 +364,24 @@ public final class ObjectTransfer {
     }
 
     private static byte[] readExactly(TransferRequest r, ObjectContent content) throws IOException {
-        InputStream body = content.body();
         byte[] data = new byte[Math.toIntExact(content.length())];
-        int read = body.readNBytes(data, 0, data.length); // into the array: no staging buffers, no copy
-        if (read != data.length || body.read() != -1) {
-            throw new IOException("the source sent " + (read == data.length ? "more" : read)
-                    + " bytes where " + content.length() + " were announced");
-        }
+        readExactly(r, content, data, data.length);
         return data;
+    }
+
+    /** Reads the whole body into {@code buffer[0, length)}: exactly {@code length} bytes, or fails. */
+    private static void readExactly(TransferRequest r, ObjectContent content, byte[] buffer, int length)
+            throws IOException {
+        InputStream body = content.body();
+        if (content.length() != length) {
+            throw new IOException("the source announced " + content.length() + " bytes where " + length
+                    + " were asked for");
+        }
+        int read = body.readNBytes(buffer, 0, length); // into the array: no staging buffers, no copy
+        if (read != length || body.read() != -1) {
+            throw new IOException("the source sent " + (read == length ? "more" : read)
+                    + " bytes where " + length + " were announced");
+        }
     }
 
     private static StorageException readFailure(TransferRequest r, IOException e) {

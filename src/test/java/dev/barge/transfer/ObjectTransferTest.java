@@ -159,6 +159,21 @@ class ObjectTransferTest {
     }
 
     @Test
+    void partBuffersReusedAcrossObjectsCarryNothingOfThePreviousObject() {
+        // the second object's parts go into the first's buffers (PartBuffers); its last part is
+        // shorter than the first object's, so any stale byte past its length would show in the copy
+        ObjectInfo first = put("first.bin", 6 * MIB + 777_777);
+        ObjectInfo second = put("second.bin", 5 * MIB + 10);
+
+        transfer.transfer(request(source, first, target, false));
+        TransferResult result = transfer.transfer(request(source, second, target, false));
+
+        assertThat(result.method()).isEqualTo(TransferResult.Method.MULTIPART);
+        assertThat(bytes(target, "out", "copy/first.bin")).isEqualTo(bytes(source, "in", "first.bin"));
+        assertThat(bytes(target, "out", "copy/second.bin")).isEqualTo(bytes(source, "in", "second.bin"));
+    }
+
+    @Test
     void oneStoreCopiesServerSideWithoutReadingTheBytes() {
         ObjectInfo object = put("same.bin", 2 * MIB);
         AtomicInteger gets = new AtomicInteger();
