@@ -4,7 +4,9 @@ import dev.barge.storage.KeyOrder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The keys of one partition of a flat keyspace: those after {@code after} and up to and including
@@ -40,23 +42,45 @@ public record KeyRange(String after, String last) {
      * them; fewer distinct sampled keys than partitions give fewer ranges.
      */
     public static List<KeyRange> split(Collection<String> sample, int partitions) {
+        SortedMap<String, Long> weighted = new TreeMap<>(KeyOrder.UTF8);
+        sample.forEach(key -> weighted.put(key, 1L));
+        return split(weighted, partitions);
+    }
+
+    /**
+     * {@link #split(Collection, int)} of a weighted sample: each key stands for as many keys as its
+     * weight (a sampler's estimate), and the ranges hold about equal weight. A range ends at a key
+     * of the sample; one key's weight is never divided.
+     */
+    public static List<KeyRange> split(SortedMap<String, Long> sample, int partitions) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
         }
-        TreeSet<String> sorted = new TreeSet<>(KeyOrder.UTF8);
-        sorted.addAll(sample);
-        List<String> keys = new ArrayList<>(sorted);
-        int ranges = Math.min(partitions, keys.size() + 1);
+        long total = 0;
+        for (long weight : sample.values()) {
+            if (weight < 1) {
+                throw new IllegalArgumentException("a sample's weights must be at least 1: " + weight);
+            }
+            total += weight;
+        }
+        int ranges = Math.min(partitions, sample.size() + 1);
         List<KeyRange> split = new ArrayList<>(ranges);
         String after = null;
-        for (int i = 1; i < ranges; i++) {
-            // the last key of the i-th share: ceil(i * size / ranges) keys lie at or below it
-            String boundary = keys.get((int) (((long) i * keys.size() + ranges - 1) / ranges) - 1);
-            if (after != null && !KeyOrder.before(after, boundary)) {
-                continue;
+        long below = 0;
+        int share = 1;
+        for (Map.Entry<String, Long> entry : sample.entrySet()) {
+            if (share >= ranges) {
+                break;
             }
-            split.add(new KeyRange(after, boundary));
-            after = boundary;
+            below += entry.getValue();
+            // the i-th range ends at the first key with at least i/ranges of the weight at or below it
+            if (below * ranges >= (long) share * total) {
+                split.add(new KeyRange(after, entry.getKey()));
+                after = entry.getKey();
+                while (share < ranges && below * ranges >= (long) share * total) {
+                    share++;
+                }
+            }
         }
         split.add(new KeyRange(after, null));
         return List.copyOf(split);

@@ -37,6 +37,11 @@ import org.springframework.batch.infrastructure.item.ItemStreamSupport;
  * is requested as soon as a page arrives, so that the step thread finds it there instead of waiting
  * for the store. Only the request runs ahead: order checks, counts and the saved position still
  * follow what is handed out, and a failed request surfaces when its page is needed.
+ *
+ * <p>Range: with a {@link KeyRange} ({@link ObjectListingItemReaderBuilder#range}) it reads only the
+ * keys of that range, a partition of the listing: it lists from the range's start with start-after
+ * where the store can (else it lists from the beginning and passes over the keys before the range),
+ * and ends at the first key past the range's last, requesting nothing after that page.
  */
 public final class ObjectListingItemReader extends ItemStreamSupport
         implements MarkingItemReader<ObjectInfo, ObjectListingItemReader.Position> {
@@ -53,6 +58,8 @@ public final class ObjectListingItemReader extends ItemStreamSupport
     private final boolean saveState;
     private final boolean byKey;
     private final Executor readAhead;
+    /** The keys to read, full keys (the prefix included). */
+    private final KeyRange range;
 
     private List<ObjectInfo> page = List.of();
     private int offset;
@@ -67,7 +74,7 @@ public final class ObjectListingItemReader extends ItemStreamSupport
     private CompletableFuture<ListPage> next;
 
     ObjectListingItemReader(String name, ObjectStore store, String remote, String bucket, String prefix, int pageSize,
-            boolean saveState, ListingProgress progress, Executor readAhead) {
+            boolean saveState, ListingProgress progress, Executor readAhead, KeyRange range) {
         setName(requireNonNull(name, "name is null"));
         this.store = requireNonNull(store, "store is null");
         this.remote = requireNonNull(remote, "remote is null");
@@ -78,6 +85,7 @@ public final class ObjectListingItemReader extends ItemStreamSupport
         this.progress = progress;
         this.readAhead = readAhead;
         this.byKey = store.capabilities().listStartAfter();
+        this.range = requireNonNull(range, "range is null");
     }
 
     @Override
@@ -113,6 +121,9 @@ public final class ObjectListingItemReader extends ItemStreamSupport
                     progress.resumedPast(page.subList(0, offset));
                 }
             }
+        } else if (byKey && range.after() != null) {
+            lastListed = range.after();
+            fetch(request().withStartAfter(range.after()));
         } else {
             fetch(request());
         }
@@ -207,11 +218,25 @@ public final class ObjectListingItemReader extends ItemStreamSupport
 
     private void received(ListRequest request, ListPage listed) {
         checkOrder(listed.objects());
-        page = listed.objects();
+        List<ObjectInfo> objects = listed.objects();
+        int from = 0;
+        int to = objects.size();
+        if (range.after() != null) {
+            while (from < to && !KeyOrder.before(range.after(), objects.get(from).key())) {
+                from++;
+            }
+        }
+        if (range.last() != null) {
+            while (to > from && KeyOrder.before(range.last(), objects.get(to - 1).key())) {
+                to--;
+            }
+        }
+        boolean pastTheRange = to < objects.size();
+        page = from == 0 && to == objects.size() ? objects : objects.subList(from, to);
         offset = 0;
         pageToken = request.pageToken();
         nextPageToken = listed.nextPageToken();
-        lastPage = !listed.truncated();
+        lastPage = !listed.truncated() || pastTheRange;
         if (progress != null) {
             progress.listed(page);
             if (lastPage) {

@@ -15,6 +15,7 @@ public final class ObjectListingItemReaderBuilder {
     private boolean saveState = true;
     private ListingProgress progress;
     private Executor readAhead;
+    private KeyRange range = KeyRange.ALL;
 
     /** The name under which the reader keeps its position in the execution context. Required. */
     public ObjectListingItemReaderBuilder name(String name) {
@@ -70,6 +71,21 @@ public final class ObjectListingItemReaderBuilder {
         return this;
     }
 
+    /**
+     * Reads only the keys of {@code range}, given relative to the prefix (as a {@link KeyRange#split}
+     * of another listing's keys would be, so that two listings under different prefixes read the same
+     * partition); default {@link KeyRange#ALL}.
+     */
+    public ObjectListingItemReaderBuilder range(KeyRange range) {
+        this.range = range;
+        return this;
+    }
+
+    private KeyRange absolute(KeyRange relative) {
+        return new KeyRange(relative.after() == null ? null : prefix + relative.after(),
+                relative.last() == null ? null : prefix + relative.last());
+    }
+
     public ObjectListingItemReader build() {
         if (saveState && (name == null || name.isBlank())) {
             throw new IllegalStateException("a name is required when the reader saves its state");
@@ -88,6 +104,6 @@ public final class ObjectListingItemReaderBuilder {
         }
         return new ObjectListingItemReader(name == null ? "objectListingItemReader" : name, store,
                 remote == null ? "the store" : "remote '" + remote + "'", bucket, prefix,
-                pageSize, saveState, progress, readAhead);
+                pageSize, saveState, progress, readAhead, absolute(range == null ? KeyRange.ALL : range));
     }
 }

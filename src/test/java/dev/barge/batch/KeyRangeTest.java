@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * for keys the sample never saw (other characters, longer and shorter keys, the empty key).
  */
 class KeyRangeTest {
-    private static final String[] ALPHABET = {"a", "b", "z", "A", "0", "-", "/", "~", "\u00e9", "\u4e2d", "\uD7FF",
+    static final String[] ALPHABET = {"a", "b", "z", "A", "0", "-", "/", "~", "\u00e9", "\u4e2d", "\uD7FF",
             "\uE000", "\uFFFD", "\uD83D\uDE00", "\uD834\uDD1E", "\uDBFF\uDFFF"};
     /** Characters never in a sample: below, between and above the alphabet's. */
     private static final String[] OUTSIDE = {"\u0001", " ", "B", "\u00ff", "\uF8FF", "\uFFEE", "\uD83C\uDF0D",
@@ -87,7 +87,7 @@ class KeyRangeTest {
     }
 
     /** Random keys: flat, or under a few common prefixes, or nearly all under one giant prefix. */
-    private static List<String> keyspace(Random random) {
+    static List<String> keyspace(Random random) {
         Set<String> keys = new HashSet<>();
         int shape = random.nextInt(3);
         int count = random.nextInt(200);
@@ -105,7 +105,7 @@ class KeyRangeTest {
         return new ArrayList<>(keys);
     }
 
-    private static String key(Random random, String[] alphabet, int length) {
+    static String key(Random random, String[] alphabet, int length) {
         StringBuilder key = new StringBuilder();
         for (int i = 0; i < length; i++) {
             key.append(alphabet[random.nextInt(alphabet.length)]);

@@ -105,6 +105,60 @@ class ObjectListingItemReaderTest {
         assertThat(pageSizes).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(4));
     }
 
+    private ObjectListingItemReader reader(boolean byKey, KeyRange range) {
+        return new ObjectListingItemReaderBuilder().name("source").store(store(byKey)).bucket("b").prefix("k")
+                .pageSize(4).range(range).build();
+    }
+
+    @ParameterizedTest(name = "list from key: {0}")
+    @ValueSource(booleans = {true, false})
+    void theRangesOfASplitTogetherReadEveryKeyOnce(boolean byKey) {
+        // relative to the prefix "k"; "105" and "2" fall between keys, "~" after all of them
+        List<KeyRange> ranges = KeyRange.split(List.of("03", "105", "11", "17", "2", "~"), 4);
+        assertThat(ranges).hasSize(4);
+
+        List<String> all = new ArrayList<>();
+        for (KeyRange range : ranges) {
+            ObjectListingItemReader reader = reader(byKey, range);
+            reader.open(new ExecutionContext());
+            List<String> keys = read(reader, 100);
+            assertThat(keys).allSatisfy(key -> assertThat(range.contains(key.substring(1))).as(key).isTrue());
+            all.addAll(keys);
+            reader.close();
+        }
+
+        assertThat(all).containsExactlyElementsOf(KEYS);
+    }
+
+    @Test
+    void aRangeListsFromItsStartAndStopsAfterItsEnd() {
+        ObjectListingItemReader reader = reader(true, new KeyRange("09", "14"));
+        reader.open(new ExecutionContext());
+
+        assertThat(read(reader, 100)).containsExactly("k10", "k11", "k12", "k13", "k14");
+        // from k09 on: k10-k13, then k14-k17, which passes the end: no third page
+        assertThat(listings).hasValue(2);
+    }
+
+    @ParameterizedTest(name = "list from key: {0}")
+    @ValueSource(booleans = {true, false})
+    void aRangeResumesWithinItself(boolean byKey) {
+        KeyRange range = new KeyRange("04", "19");
+        ExecutionContext context = new ExecutionContext();
+        ObjectListingItemReader first = reader(byKey, range);
+        first.open(context);
+        List<String> before = read(first, 7);
+        first.update(context);
+        first.close();
+
+        ObjectListingItemReader second = reader(byKey, range);
+        second.open(context);
+        List<String> after = read(second, 100);
+
+        assertThat(before).containsExactlyElementsOf(KEYS.subList(5, 12));
+        assertThat(after).containsExactlyElementsOf(KEYS.subList(12, 20));
+    }
+
     @ParameterizedTest(name = "list from key: {0}")
     @ValueSource(booleans = {true, false})
     void restartsAfterTheLastSavedObject(boolean byKey) {

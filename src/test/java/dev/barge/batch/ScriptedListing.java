@@ -3,6 +3,7 @@ package dev.barge.batch;
 import dev.barge.storage.BucketInfo;
 import dev.barge.storage.ByteRange;
 import dev.barge.storage.Capabilities;
+import dev.barge.storage.KeyOrder;
 import dev.barge.storage.ListPage;
 import dev.barge.storage.ListRequest;
 import dev.barge.storage.ObjectContent;
@@ -15,9 +16,12 @@ import dev.barge.storage.StorageClass;
 import dev.barge.storage.WriteResult;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * A store that only lists, and lists exactly what a test scripts: the given pages in the given
@@ -28,10 +32,34 @@ import java.util.Map;
 final class ScriptedListing implements ObjectStore {
     private final List<List<String>> pages;
     private final boolean startAfter;
+    /** For {@link #keyspace}: every key, in listing order; else {@code null}. */
+    private final List<String> keyspace;
+    private int listings;
 
     private ScriptedListing(List<List<String>> pages, boolean startAfter) {
+        this(pages, startAfter, null);
+    }
+
+    private ScriptedListing(List<List<String>> pages, boolean startAfter, List<String> keyspace) {
         this.pages = pages;
         this.startAfter = startAfter;
+        this.keyspace = keyspace;
+    }
+
+    /**
+     * A well-behaved store of {@code keys}: listed in {@link KeyOrder#UTF8} order, from any key with
+     * start-after (the keys strictly after it, whether it is one of them or not) or from a token, at
+     * most the request's page size at a time.
+     */
+    static ScriptedListing keyspace(Collection<String> keys) {
+        TreeSet<String> sorted = new TreeSet<>(KeyOrder.UTF8);
+        sorted.addAll(keys);
+        return new ScriptedListing(List.of(), true, List.copyOf(sorted));
+    }
+
+    /** How many listings were asked of it. */
+    int listings() {
+        return listings;
     }
 
     /** Lists these pages, one after the other, following page tokens. */
@@ -62,6 +90,20 @@ final class ScriptedListing implements ObjectStore {
 
     @Override
     public ListPage list(ListRequest request) {
+        listings++;
+        if (keyspace != null) {
+            int from = 0;
+            if (request.startAfter() != null) {
+                from = Collections.binarySearch(keyspace, request.startAfter(), KeyOrder.UTF8);
+                from = from >= 0 ? from + 1 : -from - 1;
+            } else if (request.pageToken() != null) {
+                from = Integer.parseInt(request.pageToken());
+            }
+            int to = Math.min(keyspace.size(), from + request.pageSize());
+            List<ObjectInfo> objects = keyspace.subList(from, to).stream()
+                    .filter(key -> key.startsWith(request.prefix())).map(ScriptedListing::object).toList();
+            return new ListPage(objects, List.of(), to < keyspace.size() ? Integer.toString(to) : null);
+        }
         int index;
         if (request.startAfter() != null) {
             List<String> rest = new ArrayList<>();

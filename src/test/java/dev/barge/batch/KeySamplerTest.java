@@ -1,0 +1,102 @@
+package dev.barge.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.barge.storage.KeyOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.SortedMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sampler finds keys spread through the keyspace with a bounded number of listings, and the
+ * ranges split from its sample partition every keyspace (flat, prefixed, skewed, non-ASCII); a
+ * large flat keyspace splits about evenly.
+ */
+class KeySamplerTest {
+
+    @Test
+    void rangesFromTheSampleHoldEveryKeyOnceForAnyKeyspace() {
+        Random random = new Random(20261203);
+        for (int trial = 0; trial < 300; trial++) {
+            List<String> keyspace = new ArrayList<>(KeyRangeTest.keyspace(random));
+            // larger keyspaces too, so that the sampler has to probe rather than list them whole
+            for (int i = 0, extra = random.nextInt(3) * 400; i < extra; i++) {
+                keyspace.add(KeyRangeTest.key(random, KeyRangeTest.ALPHABET, 1 + random.nextInt(10)));
+            }
+            int partitions = 2 + random.nextInt(15);
+            ScriptedListing store = ScriptedListing.keyspace(keyspace);
+
+            SortedMap<String, Long> sample = new KeySampler(store, "b", "").sample(partitions);
+            List<KeyRange> ranges = KeyRange.split(sample, partitions);
+
+            // keys listed weigh one; only the lower ends of unprobed intervals weigh more
+            sample.forEach((key, weight) -> assertThat(weight == KeySampler.PROBE_PAGE || keyspace.contains(key))
+                    .as("%s weighs %d", Keys.quote(key), weight).isTrue());
+            for (String key : keyspace) {
+                assertThat(ranges.stream().filter(r -> r.contains(key)).count())
+                        .as("ranges holding %s of %s", Keys.quote(key), ranges).isEqualTo(1);
+            }
+            assertThat(store.listings()).as("listings for %d partitions", partitions)
+                    .isLessThanOrEqualTo(1 + 22 + Math.min(256, Math.max(32, 8 * partitions)));
+        }
+    }
+
+    @Test
+    void aKeyspaceOfOnePageIsSampledWhole() {
+        List<String> keys = List.of("a", "b/c", "b/d", "\u4e2d");
+        ScriptedListing store = ScriptedListing.keyspace(keys);
+
+        assertThat(new KeySampler(store, "b", "").sample(4)).containsOnlyKeys(keys).containsValue(1L)
+                .doesNotContainValue((long) KeySampler.PROBE_PAGE);
+        assertThat(store.listings()).isEqualTo(1);
+    }
+
+    @Test
+    void oneRangeWhenOneIsAskedForOrTheStoreCannotListFromAKey() {
+        assertThat(new KeySampler(ScriptedListing.keyspace(List.of("a", "b")), "b", "").sample(1)).isEmpty();
+        assertThat(new KeySampler(ScriptedListing.pages(List.of(List.of("a"), List.of("b"))), "b", "").sample(8))
+                .isEmpty();
+    }
+
+    @Test
+    void aLargeFlatKeyspaceSplitsIntoRangesOfComparableSize() {
+        // the benchmark's shape: 300 directories of numbered objects
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 30_000; i++) {
+            keys.add(String.format("d%03d/object-%07d", i % 300, i));
+        }
+        ScriptedListing store = ScriptedListing.keyspace(keys);
+
+        List<KeyRange> ranges = KeyRange.split(new KeySampler(store, "b", "").sample(4), 4);
+
+        assertThat(ranges).hasSize(4);
+        for (KeyRange range : ranges) {
+            assertThat(keys.stream().filter(range::contains).count()).as("%s", range)
+                    .isBetween(3_000L, 12_000L);
+        }
+    }
+
+    @Test
+    void aMidpointLiesStrictlyBetweenItsEnds() {
+        Random random = new Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            String a = KeyRangeTest.key(random, KeyRangeTest.ALPHABET, random.nextInt(6));
+            String b = KeyRangeTest.key(random, KeyRangeTest.ALPHABET, random.nextInt(6));
+            if (a.equals(b)) {
+                continue;
+            }
+            String low = KeyOrder.before(a, b) ? a : b;
+            String high = low == a ? b : a;
+            String middle = KeySampler.midpoint(low, high);
+            if (middle != null) {
+                assertThat(KeyOrder.before(low, middle) && KeyOrder.before(middle, high))
+                        .as("%s < %s < %s", Keys.quote(low), Keys.quote(middle), Keys.quote(high)).isTrue();
+                assertThat(middle.codePoints().noneMatch(c -> c >= 0xD800 && c <= 0xDFFF)).isTrue();
+            }
+        }
+        assertThat(KeySampler.midpoint("a", "c")).isEqualTo("b");
+        assertThat(KeySampler.midpoint("d000/object-0000099", "e")).startsWith("d").isNotEqualTo("d");
+    }
+}
