@@ -13,7 +13,6 @@ import dev.barge.transfer.ObjectTransfer;
 import dev.barge.transfer.TransferRequest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;

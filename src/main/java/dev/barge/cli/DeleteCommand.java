@@ -84,6 +84,9 @@ final class DeleteCommand implements Callable<Integer> {
     int chunkSize;
 
     @Mixin
+    PartitionsOption partitions = new PartitionsOption();
+
+    @Mixin
     JobOutputOptions output = new JobOutputOptions();
 
     DeleteCommand(Terminal terminal) {
@@ -133,7 +136,7 @@ final class DeleteCommand implements Callable<Integer> {
         }
         try {
             return new DeleteParameters(location, all, selection.selection(), dryRun, chunkSize,
-                    Long.MAX_VALUE);
+                    Long.MAX_VALUE, partitions.partitions(spec));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -86,6 +86,9 @@ final class MigrateCommand implements Callable<Integer> {
                     + " from 100 to 1000).")
     Integer chunkSize;
 
+    @Mixin
+    PartitionsOption partitions = new PartitionsOption();
+
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Identity identity;
 
@@ -138,6 +141,7 @@ final class MigrateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--chunk-size must be a whole number of at least 1"
                     + " (objects per commit), e.g. --chunk-size 500; " + chunkSize + " is not");
         }
+        int ranges = partitions.partitions(spec);
         try {
             return MigrateParameters.builder(source, target)
                     .mode(mode)
@@ -150,6 +154,7 @@ final class MigrateCommand implements Callable<Integer> {
                     .dryRun(dryRun)
                     .chunkSize(chunkSize != null ? chunkSize : MigrateParameters.defaultChunkSize(concurrency))
                     .concurrency(concurrency)
+                    .partitions(ranges)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

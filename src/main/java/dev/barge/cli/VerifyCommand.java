@@ -87,6 +87,9 @@ final class VerifyCommand implements Callable<Integer> {
     Integer chunkSize;
 
     @Mixin
+    PartitionsOption partitions = new PartitionsOption();
+
+    @Mixin
     JobOutputOptions output = new JobOutputOptions();
 
     VerifyCommand(Terminal terminal) {
@@ -134,7 +137,7 @@ final class VerifyCommand implements Callable<Integer> {
             return new VerifyParameters(source, target, selection.selection(),
                     identity != null && identity.sizeOnly ? IdentityCheck.SIZE_ONLY : IdentityCheck.CHECKSUM, download,
                     concurrency, chunkSize != null ? chunkSize : MigrateParameters.defaultChunkSize(concurrency),
-                    Long.MAX_VALUE);
+                    Long.MAX_VALUE, partitions.partitions(spec));
         } catch (StorageException e) {
             throw new ParameterException(spec.commandLine(), Errors.message(e));
         } catch (IllegalArgumentException e) {

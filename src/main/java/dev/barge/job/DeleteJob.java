@@ -3,6 +3,9 @@ package dev.barge.job;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.DeleteItemWriter;
+import dev.barge.batch.KeyRange;
+import dev.barge.batch.KeyRangePartitioner;
+import dev.barge.batch.KeySampler;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.ObjectListingItemReaderBuilder;
 import dev.barge.storage.Location;
@@ -14,9 +17,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiFunction;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.step.Step;
 import org.springframework.stereotype.Component;
@@ -64,20 +67,25 @@ public final class DeleteJob {
         Location where = Location.parse(p.location());
         ObjectStore store = stores.store(where);
         String prefix = MigrateJob.directory(where.path());
-        ExecutorService listing = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "barge-list");
-            t.setDaemon(true);
-            return t;
-        });
-        DeleteItemWriter writer = new DeleteItemWriter(store, where.bucket(), prefix, p.selection().filter(referenceTime),
-                p.dryRun(), records, p.skipLimit());
-        Step step = support.<ObjectInfo, ObjectInfo>chunkStep(NAME, p.chunkSize())
-                .reader(new ObjectListingItemReaderBuilder().name("listing").store(store).remote(where.remote())
-                        .bucket(where.bucket()).prefix(prefix).progress(listed).readAhead(listing).build())
-                .writer(writer)
-                .listener(writer)
-                .build();
-        JobBuilder job = support.job(NAME, p, List.of(listing), Set.of(), stop);
-        return job.start(step).build();
+        ExecutorService listing = Executors.newFixedThreadPool(p.partitions(), MigrateJob.threads("barge-list"));
+        BiFunction<String, KeyRange, Step> deleteIn = (stepName, range) -> {
+            DeleteItemWriter writer = new DeleteItemWriter(store, where.bucket(), prefix,
+                    p.selection().filter(referenceTime), p.dryRun(), records, p.skipLimit());
+            return support.<ObjectInfo, ObjectInfo>chunkStep(stepName, p.chunkSize())
+                    .reader(new ObjectListingItemReaderBuilder().name("listing").store(store).remote(where.remote())
+                            .bucket(where.bucket()).prefix(prefix).range(range).progress(listed).readAhead(listing)
+                            .build())
+                    .writer(writer)
+                    .listener(writer)
+                    .build();
+        };
+        if (p.partitions() == 1) {
+            return support.job(NAME, p, List.of(listing), Set.of(), stop).start(deleteIn.apply(NAME, KeyRange.ALL))
+                    .build();
+        }
+        ExecutorService partitionThreads = Executors.newFixedThreadPool(p.partitions(), MigrateJob.threads("barge-partition"));
+        Step partitions = support.partitionedStep(NAME, p.partitions(),
+                new KeyRangePartitioner(new KeySampler(store, where.bucket(), prefix)), deleteIn, partitionThreads, listed);
+        return support.job(NAME, p, List.of(listing, partitionThreads), Set.of(), stop).start(partitions).build();
     }
 }

@@ -21,9 +21,17 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  * @param dryRun count what would go, delete nothing
  * @param chunkSize objects per chunk: the unit of commit and of restart
  * @param skipLimit objects that may fail before the job fails
+ * @param partitions key ranges listed and deleted in parallel, each restartable on its own (see
+ *     {@link MigrateParameters#partitions()}); 1 for one listing
  */
 public record DeleteParameters(String location, boolean wholeBucket, Selection selection, boolean dryRun,
-        int chunkSize, long skipLimit) implements JobRequest {
+        int chunkSize, long skipLimit, int partitions) implements JobRequest {
+
+    /** In one partition. */
+    public DeleteParameters(String location, boolean wholeBucket, Selection selection, boolean dryRun, int chunkSize,
+            long skipLimit) {
+        this(location, wholeBucket, selection, dryRun, chunkSize, skipLimit, 1);
+    }
 
     public DeleteParameters {
         requireNonNull(location, "location is null");
@@ -42,6 +50,15 @@ public record DeleteParameters(String location, boolean wholeBucket, Selection s
         if (skipLimit < 0) {
             throw new IllegalArgumentException("skip limit must not be negative: " + skipLimit);
         }
+        if (partitions < 1 || partitions > MigrateParameters.MAX_PARTITIONS) {
+            throw new IllegalArgumentException("partitions must be from 1 to " + MigrateParameters.MAX_PARTITIONS
+                    + ": " + partitions);
+        }
+    }
+
+    /** These parameters in {@code partitions} partitions. */
+    public DeleteParameters withPartitions(int partitions) {
+        return new DeleteParameters(location, wholeBucket, selection, dryRun, chunkSize, skipLimit, partitions);
     }
 
     @Override
@@ -69,6 +86,9 @@ public record DeleteParameters(String location, boolean wholeBucket, Selection s
                 .addString(JobRunner.REFERENCE_TIME, referenceTime.toString(), false)
                 .addLong("chunk-size", (long) chunkSize, false)
                 .addLong("skip-limit", skipLimit, false);
+        if (partitions > 1) {
+            b.addLong("partitions", (long) partitions);
+        }
         return selection.addTo(b).toJobParameters();
     }
 
@@ -76,7 +96,8 @@ public record DeleteParameters(String location, boolean wholeBucket, Selection s
     public static DeleteParameters from(JobParameters p) {
         return new DeleteParameters(p.getString("location"), Boolean.parseBoolean(p.getString("whole-bucket")),
                 Selection.from(p), Boolean.parseBoolean(p.getString("dry-run")),
-                Math.toIntExact(p.getLong("chunk-size")), p.getLong("skip-limit"));
+                Math.toIntExact(p.getLong("chunk-size")), p.getLong("skip-limit"),
+                p.getLong("partitions") == null ? 1 : Math.toIntExact(p.getLong("partitions")));
     }
 
     @Override

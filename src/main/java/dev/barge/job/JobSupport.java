@@ -2,6 +2,9 @@ package dev.barge.job;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.batch.KeyRange;
+import dev.barge.batch.KeyRangePartitioner;
+import dev.barge.batch.ListingProgress;
 import dev.barge.batch.Outcome;
 import dev.barge.storage.StoreRegistry;
 import java.time.Instant;
@@ -12,11 +15,19 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobExecutionException;
+import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.partition.StepExecutionSplitter;
+import org.springframework.batch.core.partition.support.SimpleStepExecutionSplitter;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.core.task.support.TaskExecutorAdapter;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -75,6 +86,70 @@ public final class JobSupport {
     /** A tasklet step's builder, in the repository's transactions ({@link #transactionManager()}). */
     StepBuilder step(String name) {
         return new StepBuilder(name, repository);
+    }
+
+    /**
+     * A step partitioned into key ranges: {@code partitioner}'s ranges, each run as
+     * {@code stepOf(partitionStepName, range)} on {@code threads}, all of them before the step ends.
+     * A restart runs again only the partitions that did not complete, each from its own saved
+     * position. {@code listed} (or {@code null}) is complete when every partition run has listed to
+     * its end.
+     */
+    Step partitionedStep(String name, int partitions, KeyRangePartitioner partitioner,
+            BiFunction<String, KeyRange, Step> stepOf, ExecutorService threads, ListingProgress listed) {
+        Step range = new RangeStep(name + "-range", stepOf, this);
+        SimpleStepExecutionSplitter splitter = new SimpleStepExecutionSplitter(repository, range.getName(), partitioner);
+        StepExecutionSplitter counting = new StepExecutionSplitter() {
+            @Override
+            public String getStepName() {
+                return splitter.getStepName();
+            }
+
+            @Override
+            public Set<StepExecution> split(StepExecution manager, int gridSize) throws JobExecutionException {
+                Set<StepExecution> toRun = splitter.split(manager, gridSize);
+                if (listed != null) {
+                    listed.expect(toRun.size());
+                }
+                return toRun;
+            }
+        };
+        return new StepBuilder(name, repository)
+                .partitioner(range.getName(), partitioner)
+                .splitter(counting)
+                .step(range)
+                .gridSize(partitions)
+                .taskExecutor(new TaskExecutorAdapter(threads))
+                .build();
+    }
+
+    /** One partition: the step for its range, built afresh (readers and writers hold state), run in its execution. */
+    private static final class RangeStep implements Step {
+        private final String name;
+        private final BiFunction<String, KeyRange, Step> stepOf;
+        private final JobSupport support;
+
+        RangeStep(String name, BiFunction<String, KeyRange, Step> stepOf, JobSupport support) {
+            this.name = name;
+            this.stepOf = stepOf;
+            this.support = support;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public void execute(StepExecution execution) throws JobInterruptedException {
+            KeyRange range = KeyRangePartitioner.range(execution.getExecutionContext());
+            Step step = range != null ? stepOf.apply(execution.getStepName(), range)
+                    // a partition a small sample left empty: done at once, and so skipped by a restart
+                    : support.step(execution.getStepName())
+                            .tasklet((contribution, context) -> RepeatStatus.FINISHED, support.transactionManager())
+                            .build();
+            step.execute(execution);
+        }
     }
 
     PlatformTransactionManager transactionManager() {

@@ -3,6 +3,9 @@ package dev.barge.job;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.KeyListItemReader;
+import dev.barge.batch.KeyRange;
+import dev.barge.batch.KeyRangePartitioner;
+import dev.barge.batch.KeySampler;
 import dev.barge.batch.ListingMergeItemReader;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.MarkingItemReader;
@@ -23,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -36,7 +40,10 @@ import org.springframework.stereotype.Component;
  * by side ({@link ListingMergeItemReader}), decides per key ({@link MigrationPlanner}) and copies,
  * skips or deletes concurrently ({@link MigrationItemWriter}). Objects are planned and their work
  * started up to a chunk ahead of the chunk being written ({@link WorkAheadItemReader}), so two
- * chunks are in flight at most. A run that ends with objects
+ * chunks are in flight at most. With {@link MigrateParameters#partitions()} above one the step is
+ * partitioned: the source's keyspace is sampled and split into key ranges
+ * ({@link KeyRangePartitioner}), and each range is such a step of its own, listed and copied in
+ * parallel with the others and restarted on its own. A run that ends with objects
  * skipped for failures completes with exit code {@value #COMPLETED_WITH_SKIPS}.
  */
 @Component
@@ -132,44 +139,57 @@ public final class MigrateJob {
         ExecutorService objects = Executors.newFixedThreadPool(p.concurrency(), threads("barge-copy"));
         ExecutorService parts = Executors.newFixedThreadPool(p.concurrency() * transferSettings.partsInFlight(),
                 threads("barge-part"));
-        // one request ahead on each listing, source and target at once
-        ExecutorService listings = Executors.newFixedThreadPool(2, threads("barge-list"));
-        MigrationItemWriter writer = new MigrationItemWriterBuilder()
-                .transfer(new ObjectTransfer(transferSettings, parts))
-                .executor(objects)
-                .source(source, from.bucket(), sourcePrefix)
-                .target(target, to.bucket(), targetPrefix)
-                .sameStore(stores.sameStore(from.remote(), to.remote()))
-                .targetStorageClass(p.targetStorageClass())
-                .mode(p.mode())
-                .identityCheck(p.identityCheck())
-                .dryRun(p.dryRun())
-                .records(records)
-                .skipLimit(p.skipLimit())
-                .build();
-        MarkingItemReader<ObjectPair, ?> reader = keys != null
-                ? new KeyListItemReader(keys, source, from.bucket(), sourcePrefix, target, to.bucket(), targetPrefix,
-                        listed)
-                : new ListingMergeItemReader(
-                        new ObjectListingItemReaderBuilder().name("source").store(source).remote(from.remote())
-                                .bucket(from.bucket())
-                                .prefix(sourcePrefix).progress(listed).readAhead(listings).build(),
-                        sourcePrefix,
-                        new ObjectListingItemReaderBuilder().name("target").store(target).remote(to.remote())
-                                .bucket(to.bucket())
-                                .prefix(targetPrefix).readAhead(listings).build(),
-                        targetPrefix);
+        boolean partitioned = keys == null && p.partitions() > 1;
+        // one request ahead on each listing, source and target at once, in every partition
+        ExecutorService listings = Executors.newFixedThreadPool(2 * (partitioned ? p.partitions() : 1),
+                threads("barge-list"));
+        ObjectTransfer transfer = new ObjectTransfer(transferSettings, parts);
         MigrationPlanner planner = new MigrationPlanner(p.filter(referenceTime), p.identityCheck(),
                 p.deleteExtraneous(), target, to.bucket(), targetPrefix);
-        // the next chunk's objects are planned and started while this one finishes and commits
-        WorkAheadItemReader<ObjectPair, ?, MigrationItemWriter.Started> ahead =
-                workAhead(reader, pair -> writer.start(planner.process(pair)), writer, p.chunkSize());
-        Step step = support.<MigrationItemWriter.Started, MigrationItemWriter.Started>chunkStep(name, p.chunkSize())
-                .reader(ahead)
-                .writer(writer)
-                .listener(writer)
-                .build();
-        return new CopyStep(step, List.of(objects, parts, listings));
+        BiFunction<String, KeyRange, Step> copyOf = (stepName, range) -> {
+            MigrationItemWriter writer = new MigrationItemWriterBuilder()
+                    .transfer(transfer)
+                    .executor(objects)
+                    .source(source, from.bucket(), sourcePrefix)
+                    .target(target, to.bucket(), targetPrefix)
+                    .sameStore(stores.sameStore(from.remote(), to.remote()))
+                    .targetStorageClass(p.targetStorageClass())
+                    .mode(p.mode())
+                    .identityCheck(p.identityCheck())
+                    .dryRun(p.dryRun())
+                    .records(records)
+                    .skipLimit(p.skipLimit())
+                    .build();
+            MarkingItemReader<ObjectPair, ?> reader = keys != null
+                    ? new KeyListItemReader(keys, source, from.bucket(), sourcePrefix, target, to.bucket(),
+                            targetPrefix, listed)
+                    : new ListingMergeItemReader(
+                            new ObjectListingItemReaderBuilder().name("source").store(source).remote(from.remote())
+                                    .bucket(from.bucket()).prefix(sourcePrefix).range(range).progress(listed)
+                                    .readAhead(listings).build(),
+                            sourcePrefix,
+                            new ObjectListingItemReaderBuilder().name("target").store(target).remote(to.remote())
+                                    .bucket(to.bucket()).prefix(targetPrefix).range(range).readAhead(listings)
+                                    .build(),
+                            targetPrefix);
+            // the next chunk's objects are planned and started while this one finishes and commits
+            WorkAheadItemReader<ObjectPair, ?, MigrationItemWriter.Started> ahead =
+                    workAhead(reader, pair -> writer.start(planner.process(pair)), writer, p.chunkSize());
+            return support.<MigrationItemWriter.Started, MigrationItemWriter.Started>chunkStep(stepName,
+                            p.chunkSize())
+                    .reader(ahead)
+                    .writer(writer)
+                    .listener(writer)
+                    .build();
+        };
+        if (!partitioned) {
+            return new CopyStep(copyOf.apply(name, KeyRange.ALL), List.of(objects, parts, listings));
+        }
+        ExecutorService partitionThreads = Executors.newFixedThreadPool(p.partitions(), threads("barge-partition"));
+        Step partitions = support.partitionedStep(name, p.partitions(),
+                new KeyRangePartitioner(new KeySampler(source, from.bucket(), sourcePrefix)), copyOf,
+                partitionThreads, listed);
+        return new CopyStep(partitions, List.of(objects, parts, listings, partitionThreads));
     }
 
     private static <M> WorkAheadItemReader<ObjectPair, M, MigrationItemWriter.Started> workAhead(

@@ -39,6 +39,9 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  * @param chunkSize objects per chunk: the unit of commit and of restart
  * @param concurrency objects copied at once
  * @param skipLimit objects that may fail before the job fails
+ * @param partitions key ranges of the source listed and copied in parallel, each restartable on its
+ *     own; 1 for one listing. More than one identifies the run: the same command with another count
+ *     is another run (which finds done what was done)
  */
 public record MigrateParameters(
         String source,
@@ -57,7 +60,8 @@ public record MigrateParameters(
         boolean dryRun,
         int chunkSize,
         int concurrency,
-        long skipLimit) implements JobRequest {
+        long skipLimit,
+        int partitions) implements JobRequest {
 
     public MigrateParameters {
         requireNonNull(source, "source is null");
@@ -78,6 +82,9 @@ public record MigrateParameters(
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
         }
+        if (partitions < 1 || partitions > MAX_PARTITIONS) {
+            throw new IllegalArgumentException("partitions must be from 1 to " + MAX_PARTITIONS + ": " + partitions);
+        }
         if (skipLimit < 0) {
             throw new IllegalArgumentException("skip limit must not be negative: " + skipLimit);
         }
@@ -85,6 +92,9 @@ public record MigrateParameters(
             throw new IllegalArgumentException("min size " + minSize + " is above max size " + maxSize);
         }
     }
+
+    /** The most partitions a run may have. */
+    public static final int MAX_PARTITIONS = 256;
 
     public static Builder builder(String source, String target) {
         return new Builder(source, target);
@@ -130,6 +140,9 @@ public record MigrateParameters(
                 .addLong("concurrency", (long) concurrency, false)
                 .addLong("skip-limit", skipLimit, false);
         selection().addTo(b);
+        if (partitions > 1) {
+            b.addLong("partitions", (long) partitions);
+        }
         if (targetStorageClass != null) {
             b.addString("target-storage-class", targetStorageClass.family().name()
                     + (targetStorageClass.vendorName() == null ? "" : ":" + targetStorageClass.vendorName()));
@@ -154,7 +167,8 @@ public record MigrateParameters(
                 selection.minAge(), selection.maxAge(), selection.storageClasses(),
                 target, IdentityCheck.valueOf(p.getString("identity-check")),
                 Boolean.parseBoolean(p.getString("dry-run")), Math.toIntExact(p.getLong("chunk-size")),
-                Math.toIntExact(p.getLong("concurrency")), p.getLong("skip-limit"));
+                Math.toIntExact(p.getLong("concurrency")), p.getLong("skip-limit"),
+                p.getLong("partitions") == null ? 1 : Math.toIntExact(p.getLong("partitions")));
     }
 
     public static final class Builder {
@@ -175,6 +189,7 @@ public record MigrateParameters(
         private Integer chunkSize;
         private int concurrency = 8;
         private long skipLimit = Long.MAX_VALUE;
+        private int partitions = 1;
 
         private Builder(String source, String target) {
             this.source = source;
@@ -264,10 +279,15 @@ public record MigrateParameters(
             return this;
         }
 
+        public Builder partitions(int partitions) {
+            this.partitions = partitions;
+            return this;
+        }
+
         public MigrateParameters build() {
             return new MigrateParameters(source, target, mode, deleteExtraneous, includes, excludes, minSize, maxSize,
                     minAge, maxAge, storageClasses, targetStorageClass, identityCheck, dryRun,
-                    chunkSize != null ? chunkSize : defaultChunkSize(concurrency), concurrency, skipLimit);
+                    chunkSize != null ? chunkSize : defaultChunkSize(concurrency), concurrency, skipLimit, partitions);
         }
     }
 
@@ -284,6 +304,7 @@ public record MigrateParameters(
     public String toString() {
         return mode.name().toLowerCase(Locale.ROOT) + " " + source + " -> " + target + (dryRun ? " (dry run)" : "")
                 + (includes.isEmpty() ? "" : " include " + new TreeSet<>(includes))
-                + (excludes.isEmpty() ? "" : " exclude " + new TreeSet<>(excludes));
+                + (excludes.isEmpty() ? "" : " exclude " + new TreeSet<>(excludes))
+                + (partitions > 1 ? " in " + partitions + " partitions" : "");
     }
 }

@@ -2,6 +2,9 @@ package dev.barge.job;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.batch.KeyRange;
+import dev.barge.batch.KeyRangePartitioner;
+import dev.barge.batch.KeySampler;
 import dev.barge.batch.ListingMergeItemReader;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.ObjectListingItemReaderBuilder;
@@ -16,11 +19,12 @@ import dev.barge.storage.StoreRegistry;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiFunction;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.step.Step;
 import org.springframework.stereotype.Component;
@@ -93,30 +97,42 @@ public final class VerifyJob {
         String targetPrefix = MigrateJob.directory(to.path());
 
         ExecutorService downloads = Executors.newFixedThreadPool(p.concurrency(), MigrateJob.threads("barge-verify"));
-        // one request ahead on each listing, source and target at once
-        ExecutorService listings = Executors.newFixedThreadPool(2, MigrateJob.threads("barge-list"));
-        ListingMergeItemReader reader = new ListingMergeItemReader(
-                new ObjectListingItemReaderBuilder().name("source").store(source).remote(from.remote())
-                        .bucket(from.bucket()).prefix(sourcePrefix).progress(listed).readAhead(listings).build(),
-                sourcePrefix,
-                new ObjectListingItemReaderBuilder().name("target").store(target).remote(to.remote())
-                        .bucket(to.bucket()).prefix(targetPrefix).readAhead(listings).build(),
-                targetPrefix);
+        // one request ahead on each listing, source and target at once, in every partition
+        ExecutorService listings = Executors.newFixedThreadPool(2 * p.partitions(), MigrateJob.threads("barge-list"));
         VerifyPlanner planner = new VerifyPlanner(p.selection().filter(referenceTime), p.identityCheck(), p.download(),
                 from.bucket(), sourcePrefix, target, to.bucket(), targetPrefix);
-        VerifyItemWriter writer = new VerifyItemWriter(downloads, source, from.bucket(), target, to.bucket(), records,
-                p.skipLimit(), 3);
-        // the next chunk's keys are decided and their downloads started while this one commits
-        WorkAheadItemReader<ObjectPair, ListingMergeItemReader.Mark, VerifyItemWriter.Started> ahead =
-                new WorkAheadItemReader<>(reader, pair -> writer.start(planner.process(pair)), writer::abandon,
-                        p.chunkSize());
-        Step step = support.<VerifyItemWriter.Started, VerifyItemWriter.Started>chunkStep(NAME, p.chunkSize())
-                .reader(ahead)
-                .writer(writer)
-                .listener(writer)
-                .build();
-        JobBuilder job = support.job(NAME, p, List.of(downloads, listings),
-                EnumSet.of(Outcome.MISSING_AT_TARGET, Outcome.MISSING_AT_SOURCE, Outcome.DIFFERENT), stop);
-        return job.start(step).build();
+        BiFunction<String, KeyRange, Step> verifyIn = (stepName, range) -> {
+            ListingMergeItemReader reader = new ListingMergeItemReader(
+                    new ObjectListingItemReaderBuilder().name("source").store(source).remote(from.remote())
+                            .bucket(from.bucket()).prefix(sourcePrefix).range(range).progress(listed)
+                            .readAhead(listings).build(),
+                    sourcePrefix,
+                    new ObjectListingItemReaderBuilder().name("target").store(target).remote(to.remote())
+                            .bucket(to.bucket()).prefix(targetPrefix).range(range).readAhead(listings).build(),
+                    targetPrefix);
+            VerifyItemWriter writer = new VerifyItemWriter(downloads, source, from.bucket(), target, to.bucket(),
+                    records, p.skipLimit(), 3);
+            // the next chunk's keys are decided and their downloads started while this one commits
+            WorkAheadItemReader<ObjectPair, ListingMergeItemReader.Mark, VerifyItemWriter.Started> ahead =
+                    new WorkAheadItemReader<>(reader, pair -> writer.start(planner.process(pair)), writer::abandon,
+                            p.chunkSize());
+            return support.<VerifyItemWriter.Started, VerifyItemWriter.Started>chunkStep(stepName, p.chunkSize())
+                    .reader(ahead)
+                    .writer(writer)
+                    .listener(writer)
+                    .build();
+        };
+        Set<Outcome> differences = EnumSet.of(Outcome.MISSING_AT_TARGET, Outcome.MISSING_AT_SOURCE, Outcome.DIFFERENT);
+        if (p.partitions() == 1) {
+            return support.job(NAME, p, List.of(downloads, listings), differences, stop)
+                    .start(verifyIn.apply(NAME, KeyRange.ALL)).build();
+        }
+        ExecutorService partitionThreads = Executors.newFixedThreadPool(p.partitions(),
+                MigrateJob.threads("barge-partition"));
+        Step partitions = support.partitionedStep(NAME, p.partitions(),
+                new KeyRangePartitioner(new KeySampler(source, from.bucket(), sourcePrefix)), verifyIn,
+                partitionThreads, listed);
+        return support.job(NAME, p, List.of(downloads, listings, partitionThreads), differences, stop)
+                .start(partitions).build();
     }
 }

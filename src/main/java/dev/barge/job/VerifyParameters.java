@@ -27,9 +27,17 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  * @param concurrency objects downloaded at once
  * @param chunkSize keys per chunk: the unit of commit and of restart
  * @param skipLimit objects that may fail (be unreadable) before the job fails; differences are not failures
+ * @param partitions key ranges compared in parallel, each restartable on its own (see
+ *     {@link MigrateParameters#partitions()}); 1 for one pass
  */
 public record VerifyParameters(String source, String target, Selection selection, IdentityCheck identityCheck,
-        boolean download, int concurrency, int chunkSize, long skipLimit) implements JobRequest {
+        boolean download, int concurrency, int chunkSize, long skipLimit, int partitions) implements JobRequest {
+
+    /** In one partition. */
+    public VerifyParameters(String source, String target, Selection selection, IdentityCheck identityCheck,
+            boolean download, int concurrency, int chunkSize, long skipLimit) {
+        this(source, target, selection, identityCheck, download, concurrency, chunkSize, skipLimit, 1);
+    }
 
     public VerifyParameters {
         requireNonNull(source, "source is null");
@@ -52,6 +60,16 @@ public record VerifyParameters(String source, String target, Selection selection
         if (skipLimit < 0) {
             throw new IllegalArgumentException("skip limit must not be negative: " + skipLimit);
         }
+        if (partitions < 1 || partitions > MigrateParameters.MAX_PARTITIONS) {
+            throw new IllegalArgumentException("partitions must be from 1 to " + MigrateParameters.MAX_PARTITIONS
+                    + ": " + partitions);
+        }
+    }
+
+    /** These parameters in {@code partitions} partitions. */
+    public VerifyParameters withPartitions(int partitions) {
+        return new VerifyParameters(source, target, selection, identityCheck, download, concurrency, chunkSize,
+                skipLimit, partitions);
     }
 
     /**
@@ -97,6 +115,9 @@ public record VerifyParameters(String source, String target, Selection selection
                 .addLong("concurrency", (long) concurrency, false)
                 .addLong("chunk-size", (long) chunkSize, false)
                 .addLong("skip-limit", skipLimit, false);
+        if (partitions > 1) {
+            b.addLong("partitions", (long) partitions);
+        }
         return selection.addTo(b).toJobParameters();
     }
 
@@ -105,7 +126,7 @@ public record VerifyParameters(String source, String target, Selection selection
         return new VerifyParameters(p.getString("source"), p.getString("target"), Selection.from(p),
                 IdentityCheck.valueOf(p.getString("identity-check")), Boolean.parseBoolean(p.getString("download")),
                 Math.toIntExact(p.getLong("concurrency")), Math.toIntExact(p.getLong("chunk-size")),
-                p.getLong("skip-limit"));
+                p.getLong("skip-limit"), p.getLong("partitions") == null ? 1 : Math.toIntExact(p.getLong("partitions")));
     }
 
     /** {@code verify SOURCE -> TARGET (options)}, e.g. {@code verify s3:a -> oss:b (--download, include '*.jpg')}. */

@@ -822,4 +822,38 @@ class JobCommandsTest {
         assertThat(commits).as("four chunks of at most ten: " + events).isEqualTo(4);
         assertThat(keys("disk", dst)).containsExactlyElementsOf(sorted);
     }
+
+    // ---- partitions ----------------------------------------------------------------------
+
+    @Test
+    void migrateVerifyAndDeleteRunInPartitionsFromTheCommandLine() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 240; i++) {
+            keys.add(String.format("parts/d%d/k-%03d.txt", i % 5, i));
+        }
+        String src = bucket("s3t", keys);
+        String dst = bucket("disk", List.of());
+
+        Result migrate = barge("migrate", "s3t:" + src + "/parts", "disk:" + dst + "/parts", "--partitions", "3",
+                "--json");
+        assertThat(migrate.exitCode()).as(migrate.out() + migrate.err()).isZero();
+        assertThat(migrate.out()).contains("\"objectsCopied\":240");
+        assertThat(keys("disk", dst)).containsExactlyElementsOf(keys.stream().sorted().toList());
+        long id = Long.parseLong(migrate.out().replaceAll("(?s).*\"jobExecutionId\":(\\d+).*", "$1"));
+        Result show = barge("jobs", "show", Long.toString(id));
+        assertThat(show.out()).contains("partitions = 3", "migrate-range:range000", "migrate-range:range002");
+
+        Result verify = barge("verify", "s3t:" + src + "/parts", "disk:" + dst + "/parts", "--partitions", "3",
+                "--json");
+        assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+        assertThat(verify.out()).contains("\"objectsMatched\":240");
+
+        Result delete = barge("delete", "disk:" + dst + "/parts", "--partitions", "3", "--yes", "--json");
+        assertThat(delete.exitCode()).as(delete.out() + delete.err()).isZero();
+        assertThat(keys("disk", dst)).isEmpty();
+
+        Result refused = barge("migrate", "s3t:" + src + "/parts", "disk:" + dst + "/parts", "--partitions", "0");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("--partitions must be a whole number from 1 to 256", "0 is not");
+    }
 }

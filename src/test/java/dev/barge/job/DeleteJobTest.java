@@ -160,6 +160,26 @@ class DeleteJobTest {
                 .as("what was left after r/03, r/04 being gone already").isEqualTo(5);
     }
 
+    @Test
+    void aPartitionedDeleteDeletesEveryKeyUnderThePrefixOnceAndNothingBeyond() throws Exception {
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            all.add(String.format("p/%s/%04d", i % 2 == 0 ? "even" : "odd", i));
+        }
+        all.add("p2/kept");
+        all.add("o/kept");
+        put(all.toArray(String[]::new));
+
+        JobExecution execution = delete.run(parameters("src:" + bucket + "/p", false, Selection.ALL, false, 50)
+                .withPartitions(4));
+
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(execution.getStepExecutions()).filteredOn(s -> s.getStepName().startsWith("delete-range:"))
+                .hasSize(4).allSatisfy(s -> assertThat(s.getWriteCount()).isPositive());
+        assertThat(keys()).containsExactly("o/kept", "p2/kept");
+        assertThat(records.totals(execution.getId()).get(Outcome.DELETED).objects()).isEqualTo(500);
+    }
+
     private static DeleteParameters parameters(String location, boolean wholeBucket, Selection selection,
             boolean dryRun, int chunkSize) {
         return new DeleteParameters(location, wholeBucket, selection, dryRun, chunkSize, 100);

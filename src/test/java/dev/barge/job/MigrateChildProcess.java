@@ -42,6 +42,7 @@ public final class MigrateChildProcess {
                     .mode(env.getProperty("test.mode", dev.barge.batch.MigrationMode.class,
                             dev.barge.batch.MigrationMode.COPY))
                     .concurrency(4)
+                    .partitions(env.getProperty("test.partitions", Integer.class, 1))
                     .build());
             System.out.println("execution " + execution.getId() + " " + execution.getStatus());
             System.exit(execution.getStatus() == BatchStatus.COMPLETED ? 0 : 1);

@@ -341,6 +341,65 @@ abstract class MigrateJobContract {
     }
 
     @Test
+    void aPartitionedMigrationCopiesEveryObjectOnceAndItsSyncDeletesOnlyWhatTheSourceLacks() throws Exception {
+        Map<String, byte[]> objects = fill("", 400);
+
+        JobExecution copied = migrate.run(migration("", "").partitions(4).build());
+
+        assertThat(copied.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(copied.getStepExecutions()).extracting(s -> s.getStepName())
+                .contains("migrate", "migrate-range:range000", "migrate-range:range003").hasSize(5);
+        assertThat(copied.getStepExecutions()).filteredOn(s -> s.getStepName().startsWith("migrate-range:"))
+                .as("every range has keys: the sample spread them").allSatisfy(s ->
+                        assertThat(s.getReadCount()).isPositive());
+        assertThat(totals(copied).get(Outcome.COPIED).objects()).isEqualTo(400);
+        assertThat(keys(dst, out)).containsExactlyElementsOf(objects.keySet());
+        for (String key : List.of("a/file-000.bin", "b/c/file-007.bin", "b/c/file-398.bin")) {
+            assertThat(read(dst, out, key)).as(key).isEqualTo(objects.get(key));
+        }
+        // extraneous target objects in every range, and one past the last key of the source
+        List<String> extraneous = List.of("a/file-0005.bin", "a/zzz", "b/c/file-2000.bin", "b/d", "zz-last");
+        for (String key : extraneous) {
+            dst.put(PutRequest.builder(out, key).build(), Payload.ofBytes(new byte[] {1}));
+        }
+
+        JobExecution synced = migrate.run(migration("", "").mode(MigrationMode.SYNC).deleteExtraneous(true)
+                .partitions(4).build());
+
+        assertThat(synced.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(totals(synced).get(Outcome.DELETED).objects()).isEqualTo(extraneous.size());
+        assertThat(totals(synced).get(Outcome.SKIPPED_IDENTICAL).objects()).isEqualTo(400);
+        assertThat(keys(dst, out)).containsExactlyElementsOf(objects.keySet());
+    }
+
+    @Test
+    void aFailedPartitionedRunResumesOnlyItsUnfinishedPartitions() throws Exception {
+        Map<String, byte[]> objects = fill("", 400);
+        // credentials that expire: the partition holding this key fails, the others run to their end
+        faults.arm("dst", "b/c/file-250.bin", StoreFaults.Fault.REJECT_CREDENTIALS);
+        JobExecution failed = migrate.run(migration("", "").partitions(4).build());
+        assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+        List<String> unfinished = failed.getStepExecutions().stream()
+                .filter(s -> s.getStepName().startsWith("migrate-range:") && s.getStatus() != BatchStatus.COMPLETED)
+                .map(s -> s.getStepName()).toList();
+        assertThat(unfinished).hasSize(1);
+        long committed = totals(failed).get(Outcome.COPIED).objects();
+        faults.clear();
+
+        JobExecution resumed = migrate.run(migration("", "").partitions(4).build());
+
+        assertThat(resumed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(resumed.getJobInstance().getId()).isEqualTo(failed.getJobInstance().getId());
+        assertThat(resumed.getStepExecutions()).extracting(s -> s.getStepName())
+                .as("the manager and the one unfinished partition, not the finished ones")
+                .containsExactlyInAnyOrder("migrate", unfinished.get(0));
+        Map<Outcome, ExecutionRecords.Total> again = totals(resumed);
+        assertThat(committed + again.get(Outcome.COPIED).objects() + again.get(Outcome.SKIPPED_IDENTICAL).objects())
+                .as("no committed object seen again, beyond the failed chunk's").isBetween(400L, 400L + 10);
+        assertThat(keys(dst, out)).containsExactlyElementsOf(objects.keySet());
+    }
+
+    @Test
     void syncDeletesExtraneousTargetObjectsOnlyWhenAsked() throws Exception {
         fill("", 6);
         dst.put(PutRequest.builder(out, "only-in-target.txt").build(), Payload.ofBytes(new byte[] {1}));

@@ -177,6 +177,32 @@ class VerifyJobTest {
     }
 
     @Test
+    void aPartitionedVerificationFindsEveryDifferenceOnceInWhicheverRangeItFalls() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            String key = String.format("k/%03d", i);
+            put(src, in, "d/" + key, "object " + i);
+            if (i % 50 != 7) {
+                put(dst, out, "c/" + key, i % 50 == 11 ? "changed " + i : "object " + i);
+            }
+        }
+        put(dst, out, "c/k/999-only-at-target", "z");
+
+        JobExecution execution = verify.run(parameters("src:" + in + "/d", "dst:" + out + "/c", false, 20)
+                .withPartitions(4));
+
+        assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(execution.getStepExecutions()).filteredOn(s -> s.getStepName().startsWith("verify-range:"))
+                .hasSize(4);
+        Map<Outcome, ExecutionRecords.Total> totals = records.totals(execution.getId());
+        assertThat(totals.get(Outcome.MISSING_AT_TARGET).objects()).isEqualTo(6);
+        assertThat(totals.get(Outcome.DIFFERENT).objects()).isEqualTo(6);
+        assertThat(totals.get(Outcome.MISSING_AT_SOURCE).objects()).isEqualTo(1);
+        assertThat(totals.get(Outcome.MATCHED).objects()).isEqualTo(300 - 12);
+        assertThat(records.failures(execution.getId())).extracting(JobRecords.Failure::key).doesNotHaveDuplicates()
+                .hasSize(13);
+    }
+
+    @Test
     void aFlippedByteWithoutAChecksumIsFoundByDownloadingAndNotWithout() throws Exception {
         // files written beside Barge carry no MD5: only their size and time can be compared
         for (int i = 0; i < 6; i++) {
