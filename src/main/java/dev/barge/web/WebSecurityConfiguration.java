@@ -11,7 +11,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -19,6 +23,8 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -91,6 +97,7 @@ public class WebSecurityConfiguration {
                 .httpBasic(b -> b.authenticationEntryPoint(basic))
                 .logout(l -> l.logoutSuccessUrl("/login?logout"))
                 .exceptionHandling(e -> e
+                        .defaultAccessDeniedHandlerFor(unauthenticatedIs401(basic), machines)
                         .defaultAuthenticationEntryPointFor(basic, machines)
                         .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
                                 AnyRequestMatcher.INSTANCE))
@@ -99,6 +106,22 @@ public class WebSecurityConfiguration {
             http.anonymous(a -> a.principal("local").authorities(Role.OPERATOR.authorities().toArray(String[]::new)));
         }
         return http.build();
+    }
+
+    /**
+     * For the API: a caller who is not logged in is told to authenticate (401), not refused (403), also
+     * when what stopped them is the CSRF check, which comes before authentication.
+     */
+    private static AccessDeniedHandler unauthenticatedIs401(BasicAuthenticationEntryPoint basic) {
+        AccessDeniedHandler refuse = new AccessDeniedHandlerImpl();
+        return (request, response, denied) -> {
+            Authentication who = SecurityContextHolder.getContext().getAuthentication();
+            if (who == null || who instanceof AnonymousAuthenticationToken) {
+                basic.commence(request, response, new InsufficientAuthenticationException(denied.getMessage(), denied));
+            } else {
+                refuse.handle(request, response, denied);
+            }
+        };
     }
 
     private static boolean hasCredentials(HttpServletRequest request) {
