@@ -40,14 +40,17 @@
     var maxBytes = Math.max.apply(null, samples.map(function (s) { return s.megabytes; }).concat([0.001]));
     function points(key, max) {
       return samples.map(function (s, i) {
-        var x = samples.length === 1 ? 0 : i * width / (MAX_SAMPLES - 1);
+        var x = i * width / Math.max(samples.length - 1, 30);
         var y = height - (s[key] / max) * (height - 4) - 2;
         return x.toFixed(1) + ',' + y.toFixed(1);
       }).join(' ');
     }
     chart.querySelector('polyline.objects').setAttribute('points', points('objects', maxObjects));
     chart.querySelector('polyline.bytes').setAttribute('points', points('megabytes', maxBytes));
+    var latest = samples[samples.length - 1];
     text('samples', String(samples.length));
+    text('objects-rate', latest.objects.toFixed(1));
+    text('megabytes-rate', latest.megabytes.toFixed(2));
   }
 
   function poll() {
@@ -72,6 +75,8 @@
         text('objects-done', String(e.objectsDone));
         text('bytes-done', bytes(e.bytesDone));
         text('failure-count', String(e.failures));
+        text('duration', (e.durationMillis / 1000).toFixed(1) + ' s');
+        text('rate', e.objectsPerSecond.toFixed(1) + ' objects/s, ' + bytes(Math.round(e.bytesPerSecond)) + '/s');
         text('status', e.status);
         if (e.status !== 'STARTING' && e.status !== 'STARTED' && e.status !== 'STOPPING') {
           window.location.reload();

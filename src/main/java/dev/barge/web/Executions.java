@@ -260,7 +260,7 @@ public final class Executions {
         BatchStatus status = e.getStatus();
         boolean unfinished = ExecutionRecovery.isUnfinished(e);
         boolean ended = status == BatchStatus.FAILED || status == BatchStatus.STOPPED || status == BatchStatus.UNKNOWN;
-        Actions actions = new Actions(unfinished, restartedAs == null && (ended || unfinished),
+        Actions actions = new Actions(unfinished, restartedAs == null && ended,
                 status != BatchStatus.COMPLETED && status != BatchStatus.ABANDONED && !status.isRunning());
         String why = e.getExitStatus().getExitDescription();
         String exitDescription = why == null || why.isBlank() ? null : why.lines().findFirst().orElse(null);

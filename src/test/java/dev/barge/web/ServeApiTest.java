@@ -221,6 +221,7 @@ class ServeApiTest {
         CompletableFuture<ServeFixture.Run> run = serve.slowMigration("slow");
         long running = awaitRunning("disk:slow -> disk:slow-copy");
         assertThat(execution(running).get("actions").get("stop").asBoolean()).isTrue();
+        assertThat(execution(running).get("actions").get("restart").asBoolean()).isFalse();
 
         Response stopped = serve.asOperator("POST", "/api/executions/" + running + "/stop");
         assertThat(stopped.status()).as(stopped.body()).isEqualTo(200);

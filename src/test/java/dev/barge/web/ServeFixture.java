@@ -120,6 +120,11 @@ final class ServeFixture implements AutoCloseable {
         return name;
     }
 
+    /** Where bucket {@code name} of remote {@code disk} is on disk. */
+    Path bucketPath(String name) {
+        return data.resolve(name);
+    }
+
     record Run(int exitCode, String out, String err) {}
 
     /** {@code barge ARGS --db-url ...} in-process, in a context of its own, as the command line runs it. */
