@@ -81,6 +81,8 @@ final class ServeCommand implements Callable<Integer> {
         if (context.isActive()) {
             closed.await();
         }
+        // the event comes as closing starts; this waits for whoever is closing it to finish
+        context.close();
         return ExitCode.OK;
     }
 

@@ -83,9 +83,11 @@ public final class SpringContextStarter implements ContextStarter {
         if (options.jobsDir() != null) {
             serve.put("barge.jobs-dir", options.jobsDir().toString());
         }
+        // application.yml says no web application for everything else; the application's own arguments
+        // are read before the sources the initializer adds, in time to decide the kind of context
         return run(launch, builder(launch, BargeApplication.class, serve, Map.of())
                 .web(WebApplicationType.SERVLET)
-                .registerShutdownHook(true), true);
+                .registerShutdownHook(true), true, "--spring.main.web-application-type=servlet");
     }
 
     /**
@@ -132,9 +134,10 @@ public final class SpringContextStarter implements ContextStarter {
                 });
     }
 
-    private ConfigurableApplicationContext run(Launch launch, SpringApplicationBuilder builder, boolean jobs) {
+    private ConfigurableApplicationContext run(Launch launch, SpringApplicationBuilder builder, boolean jobs,
+            String... args) {
         try {
-            return builder.run();
+            return builder.run(args);
         } catch (RuntimeException e) {
             if (jobs && isDatabaseFailure(e)) {
                 throw CliError.usage("cannot open the job repository " + jobRepository(launch) + ": "

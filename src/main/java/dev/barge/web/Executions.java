@@ -6,6 +6,7 @@ import dev.barge.batch.ExecutionRecords;
 import dev.barge.batch.Outcome;
 import dev.barge.config.ServeOnlyAutoConfigurations;
 import dev.barge.job.ExecutionRecovery;
+import dev.barge.job.FailuresCsv;
 import dev.barge.job.JobCatalog;
 import dev.barge.job.JobDescriptions;
 import dev.barge.job.JobRecords;
@@ -21,6 +22,8 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -164,7 +167,7 @@ public final class Executions {
                     + " order by e.JOB_EXECUTION_ID asc limit ?", Long.class, a.toArray()));
             boolean newer = ids.size() > limit;
             ids = new ArrayList<>(ids.subList(0, Math.min(limit, ids.size())));
-            java.util.Collections.reverse(ids);
+            Collections.reverse(ids);
             Long older = ids.isEmpty() ? null : exists(where, args, "<", ids.get(ids.size() - 1));
             return new Page(summaries(ids), newer ? ids.get(0) : null, older);
         }
@@ -243,7 +246,7 @@ public final class Executions {
         Summary summary = summary(e);
         List<Parameter> parameters = e.getJobParameters().parameters().stream()
                 .map(p -> new Parameter(p.name(), String.valueOf(p.value())))
-                .sorted(java.util.Comparator.comparing(Parameter::name))
+                .sorted(Comparator.comparing(Parameter::name))
                 .toList();
         List<Step> steps = new ArrayList<>();
         for (StepExecution s : e.getStepExecutions()) {
@@ -286,13 +289,13 @@ public final class Executions {
     public void writeFailuresCsv(long id, Writer out) {
         catalog.execution(id);
         try {
-            out.write(dev.barge.job.FailuresCsv.HEADER + "\n");
+            out.write(FailuresCsv.HEADER + "\n");
             jdbc.query("select ID, STEP_NAME, OBJECT_KEY, OBJECT_SIZE, ERROR_KIND, OPERATION, MESSAGE, VENDOR_CODE,"
                     + " REQUEST_ID, ATTEMPTS, FAILED_AT from BARGE_OBJECT_FAILURE where JOB_EXECUTION_ID = ?"
                     + " order by ID", rs -> {
                         Failure f = failure(rs);
                         try {
-                            out.write(dev.barge.job.FailuresCsv.line(new JobRecords.Failure(f.step(), f.key(), f.size(),
+                            out.write(FailuresCsv.line(new JobRecords.Failure(f.step(), f.key(), f.size(),
                                     f.kind(), f.operation(), f.message(), f.vendorCode(), f.requestId(), f.attempts(),
                                     f.failedAt())) + "\n");
                         } catch (IOException e) {

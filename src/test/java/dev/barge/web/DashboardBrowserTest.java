@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,7 +136,7 @@ class DashboardBrowserTest {
         String restarted = driver.getCurrentUrl().replaceAll(".*/executions/", "");
         assertThat(Long.parseLong(restarted)).isGreaterThan(running);
         assertThat(number("objects-done")).as("the restart did the rest").isPositive();
-        try (java.util.stream.Stream<Path> copies = Files.list(serve.bucketPath("photos-copy"))) {
+        try (Stream<Path> copies = Files.list(serve.bucketPath("photos-copy"))) {
             assertThat(copies.filter(p -> p.getFileName().toString().startsWith("f-")).count())
                     .as("every object is at the target").isEqualTo(60);
         }
@@ -149,7 +152,7 @@ class DashboardBrowserTest {
         long[] id = new long[1];
         ServeFixture.await("the slow run's execution", Duration.ofSeconds(60), () -> {
             String body = serve.asViewer("GET", "/api/executions?status=STARTED").body();
-            java.util.regex.Matcher m = java.util.regex.Pattern
+            Matcher m = Pattern
                     .compile("\"id\":(\\d+),\"job\":\"migrate\",\"description\":\"migrate copy disk:photos").matcher(body);
             if (m.find() && body.contains("\"objectsDone\":") && !body.contains("\"objectsDone\":0,")) {
                 id[0] = Long.parseLong(m.group(1));

@@ -3,6 +3,7 @@ package dev.barge.web;
 import static dev.barge.web.ServeFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.barge.job.FailuresCsv;
 import dev.barge.web.ServeFixture.Response;
 import java.io.IOException;
 import java.net.URI;
@@ -174,7 +175,7 @@ class ServeApiTest {
         assertThat(csv.status()).isEqualTo(200);
         assertThat(csv.header("Content-Type")).startsWith("text/csv");
         assertThat(csv.header("Content-Disposition")).contains("execution-" + finished + "-failures.csv");
-        assertThat(csv.body().lines().findFirst()).contains(dev.barge.job.FailuresCsv.HEADER);
+        assertThat(csv.body().lines().findFirst()).contains(FailuresCsv.HEADER);
         assertThat(csv.body()).contains("\"" + ServeFixture.FAILING_KEY.replace("\"", "\"\"") + "\",");
 
         String page = serve.asViewer("GET", "/executions/" + finished).body();

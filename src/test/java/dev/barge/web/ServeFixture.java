@@ -36,6 +36,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /**
  * One {@code barge serve} for a test class, as the command line starts it
@@ -51,7 +52,7 @@ final class ServeFixture implements AutoCloseable {
     static final String VIEWER_PASSWORD = "watcher-password-2";
     /** {@code watcher-password-2}, hashed: a {bcrypt} password as configuration would give it. */
     private static final String VIEWER_BCRYPT = "{bcrypt}"
-            + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder().encode(VIEWER_PASSWORD);
+            + new BCryptPasswordEncoder().encode(VIEWER_PASSWORD);
     /** A key the local driver lists but refuses (longer than 1,024 bytes): a failure with a comma and quotes in it. */
     static final String FAILING_KEY = String.join("/", Collections.nCopies(5, "d".repeat(240))) + "/a,\"b\".bin";
 

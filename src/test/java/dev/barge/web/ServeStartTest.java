@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -143,10 +144,12 @@ class ServeStartTest {
         };
 
         CompletableFuture<Result> run = serve(capturing, "--port", "0", "--jobs-dir", jobs.toString());
-        ConfigurableApplicationContext context = started.get(120, TimeUnit.SECONDS);
+        CompletableFuture.anyOf(started, run).get(120, TimeUnit.SECONDS);
+        assertThat(started).as("started, not ended: %s", run.isDone() ? run.get() : "").isDone();
+        ConfigurableApplicationContext context = started.get();
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         ServeFixture.Response login = ServeFixture.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/login")).GET().build(), java.net.http.HttpClient.newHttpClient());
+                + "/login")).GET().build(), HttpClient.newHttpClient());
         assertThat(login.status()).isEqualTo(200);
         assertThat(run).isNotDone();
 
