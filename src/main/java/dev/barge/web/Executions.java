@@ -264,7 +264,8 @@ public final class Executions {
         boolean unfinished = ExecutionRecovery.isUnfinished(e);
         boolean ended = status == BatchStatus.FAILED || status == BatchStatus.STOPPED || status == BatchStatus.UNKNOWN;
         Actions actions = new Actions(unfinished, restartedAs == null && ended,
-                status != BatchStatus.COMPLETED && status != BatchStatus.ABANDONED && !status.isRunning());
+                restartedAs == null && status != BatchStatus.COMPLETED && status != BatchStatus.ABANDONED
+                        && !status.isRunning());
         String why = e.getExitStatus().getExitDescription();
         String exitDescription = why == null || why.isBlank() ? null : why.lines().findFirst().orElse(null);
         return new Detail(summary, exitDescription, parameters, steps, totals, restartedAs, actions);

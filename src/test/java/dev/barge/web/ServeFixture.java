@@ -76,6 +76,9 @@ final class ServeFixture implements AutoCloseable {
         properties.put("spring.flyway.schemas", schema.name());
         properties.put("logging.threshold.console", "off");
         properties.put("barge.jobs.heartbeat-interval", "200ms");
+        // a few connections each: the server and every command's context share one PostgreSQL with other tests
+        properties.put("spring.datasource.hikari.maximum-pool-size", "6");
+        properties.put("spring.datasource.hikari.minimum-idle", "1");
         properties.put("barge.remotes.disk.type", "local");
         properties.put("barge.remotes.disk.root", data.toString());
         properties.put("barge.remotes.disk.options.sync", "false");
