@@ -83,6 +83,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         // the event comes as closing starts; this waits for whoever is closing it to finish
         context.close();
+        terminal.out().println("barge serve: stopped");
+        terminal.out().flush();
         return ExitCode.OK;
     }
 

@@ -157,7 +157,8 @@ class ServeStartTest {
 
         Result result = run.get(60, TimeUnit.SECONDS);
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("barge serve: the dashboard is on http://127.0.0.1:" + port + "/");
+        assertThat(result.out()).contains("barge serve: the dashboard is on http://127.0.0.1:" + port + "/")
+                .endsWith("barge serve: stopped\n");
         assertThat(List.of(result.err().split("\n"))).allMatch(String::isBlank);
     }
 }
