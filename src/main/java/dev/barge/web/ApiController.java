@@ -11,6 +11,7 @@ import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -103,12 +104,22 @@ public final class ApiController {
         return s == null ? List.of() : s.schedules().stream().map(ScheduleView::of).toList();
     }
 
+    @GetMapping("/schedules/{name}/ticks")
+    @Operation(summary = "A scheduled job's last ticks, newest first, from every instance")
+    public List<TickView> ticks(@PathVariable String name, @RequestParam(defaultValue = "20") int limit) {
+        Schedules s = schedules.getIfAvailable();
+        if (s == null) {
+            throw new NoSuchElementException("the scheduler is off; there is no scheduled job '" + name + "'");
+        }
+        return s.ticks(name, Math.max(1, Math.min(limit, 200))).stream().map(TickView::of).toList();
+    }
+
     @PostMapping("/schedules/{name}/run")
     @Operation(summary = "Runs a scheduled job now, under the same rules as a due tick (operator)")
     public ExecutionActions.Result runNow(@PathVariable String name) {
         Schedules s = schedules.getIfAvailable();
         if (s == null) {
-            throw new java.util.NoSuchElementException("the scheduler is off; there is no scheduled job '" + name + "'");
+            throw new NoSuchElementException("the scheduler is off; there is no scheduled job '" + name + "'");
         }
         long id = s.runNow(name);
         return new ExecutionActions.Result(name + ": started as execution " + id, id);

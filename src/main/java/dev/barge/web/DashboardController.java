@@ -13,7 +13,9 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.beans.factory.ObjectProvider;
@@ -120,7 +122,11 @@ public final class DashboardController {
     @GetMapping("/schedules")
     String schedules(Model model) {
         Schedules s = schedules.getIfAvailable();
-        model.addAttribute("schedules", s == null ? List.of() : s.schedules().stream().map(ScheduleView::of).toList());
+        List<ScheduleView> views = s == null ? List.of() : s.schedules().stream().map(ScheduleView::of).toList();
+        Map<String, List<TickView>> history = new LinkedHashMap<>();
+        views.forEach(v -> history.put(v.name(), s.ticks(v.name(), 5).stream().map(TickView::of).toList()));
+        model.addAttribute("schedules", views);
+        model.addAttribute("history", history);
         return "schedules";
     }
 

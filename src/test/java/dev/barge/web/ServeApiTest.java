@@ -290,8 +290,13 @@ class ServeApiTest {
             JsonNode s = json(serve.asViewer("GET", "/api/schedules")).get(0);
             return s.get("lastExecutionId").asLong() == id && s.get("lastExecutionStatus").asString().equals("COMPLETED");
         });
-        assertThat(serve.asViewer("GET", "/schedules").body()).contains("copy-now", "0 0 0 1 1 *")
-                .doesNotContain("Run now");
+        JsonNode ticks = json(serve.asViewer("GET", "/api/schedules/copy-now/ticks"));
+        assertThat(ticks).isNotEmpty();
+        assertThat(ticks.get(0).get("trigger").asString()).isEqualTo("MANUAL");
+        assertThat(ticks.get(0).get("outcome").asString()).isEqualTo("STARTED");
+        assertThat(ticks.get(0).get("executionId").asLong()).isEqualTo(id);
+        assertThat(serve.asViewer("GET", "/schedules").body()).contains("copy-now", "0 0 0 1 1 *",
+                "Last ticks of <span>copy-now</span>", "MANUAL").doesNotContain("Run now");
         assertThat(serve.asOperator("GET", "/schedules").body()).contains("Run now");
         assertThat(serve.asOperator("POST", "/api/schedules/no-such/run").status()).isEqualTo(404);
     }
