@@ -343,6 +343,21 @@ class ServeApiTest {
     }
 
     @Test
+    void theApiIsDescribedAtApiDocsForAnyone() {
+        Response docs = serve.get("/api/docs", null, null);
+        assertThat(docs.status()).isEqualTo(302);
+        String ui = docs.header("Location");
+        assertThat(serve.get(ui.startsWith("http") ? URI.create(ui).getPath() : ui, null, null).body())
+                .contains("swagger-ui");
+        JsonNode openApi = json(serve.get("/api/docs/openapi.json", null, null));
+        assertThat(openApi.get("info").get("title").asString()).isEqualTo("barge serve");
+        List<String> paths = new ArrayList<>(openApi.get("paths").propertyNames());
+        assertThat(paths).contains("/api/executions", "/api/executions/{id}", "/api/executions/{id}/failures",
+                "/api/executions/{id}/stop", "/api/executions/{id}/restart", "/api/executions/{id}/abandon",
+                "/api/schedules", "/api/schedules/{name}/run").allMatch(p -> p.startsWith("/api/"));
+    }
+
+    @Test
     void noPageOrAnswerHoldsAConfiguredSecret() {
         List<Response> answers = new ArrayList<>();
         for (String path : List.of("/", "/?status=COMPLETED", "/executions/" + finished, "/schedules",
