@@ -6,6 +6,7 @@ import dev.barge.storage.layer.RateLimitSettings;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
         subcommands = {MigrateCommand.class, VerifyCommand.class, ArchiveCommand.class, RestoreCommand.class,
                 DeleteCommand.class, LsCommand.class, CatCommand.class, StatCommand.class,
                 CpCommand.class, AppendCommand.class, RmCommand.class, MbCommand.class, RbCommand.class, LinkCommand.class,
-                JobsCommand.class, RemotesCommand.class},
+                JobsCommand.class, RemotesCommand.class, ServeCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  barge migrate file:///data/photos s3-backup:photos --mode sync",
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
                 "  barge cp report.pdf s3-backup:docs/report.pdf",
                 "  barge delete s3-backup:tmp/2023/ --dry-run",
                 "  barge jobs list --status FAILED",
+                "  barge serve --bind 0.0.0.0 --port 8080",
                 "",
                 "Locations: remote:bucket/prefix (a configured remote), s3://bucket/prefix,",
                 "oss://bucket/prefix, qiniu://bucket/prefix, file:///absolute/path",
@@ -81,6 +83,14 @@ public final class BargeCommand implements Callable<Integer> {
     /** The context for a job whose remotes are limited by {@code --tps-limit}/{@code --bwlimit}. */
     Session openJobs(RateLimitSettings limit, Set<String> limitedRemotes) {
         return open(Launch.Needs.JOBS, limit, limitedRemotes);
+    }
+
+    /**
+     * {@code barge serve}'s web application, configured by the global options, started and serving.
+     * A failure to start is left to the caller, which knows the refusals of a server.
+     */
+    ConfigurableApplicationContext openServe(ServeOptions options) {
+        return starter.serve(new Launch(Launch.Needs.JOBS, config, dbUrl, RateLimitSettings.NONE, Set.of()), options);
     }
 
     private Session open(Launch.Needs needs, RateLimitSettings limit, Set<String> limitedRemotes) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.batch.Outcome;
 import dev.barge.job.ArchiveJob;
 import dev.barge.job.DeleteJob;
+import dev.barge.job.JobDescriptions;
 import dev.barge.job.JobRecords;
 import dev.barge.job.JobRequest;
 import dev.barge.job.MigrateJob;
@@ -20,7 +21,7 @@ import java.util.Set;
  * gets its progress and summary by declaring one view.
  *
  * @param task the word the progress line starts with ({@code migrate})
- * @param work the outcome the job exists for: its bytes are what the progress line reports as done
+ * @param work the outcome the job exists for ({@link JobDescriptions#work}): its bytes are what the progress line reports as done
  *     ({@code 1.2 GiB copied}) and the summary's rate
  * @param verb the past tense of the work, as in "20.6 MiB copied"
  * @param byteRate whether the work is measured in bytes per second (a copy) or in objects per second
@@ -59,7 +60,7 @@ record JobView(String task, Outcome work, String verb, boolean byteRate, Set<Out
     }
 
     /** {@code migrate}: copies, skips what is identical, and in sync or move mode deletes. */
-    static final JobView MIGRATE = new JobView("migrate", Outcome.COPIED, "copied", true,
+    static final JobView MIGRATE = new JobView("migrate", JobDescriptions.work(MigrateJob.NAME), "copied", true,
             Set.of(Outcome.COPIED, Outcome.SKIPPED_IDENTICAL, Outcome.SKIPPED_FILTERED, Outcome.FAILED),
             List.of(new Row("copied", Outcome.COPIED, "objectsCopied", "bytesCopied"),
                     new Row("skipped, identical", Outcome.SKIPPED_IDENTICAL, "objectsSkipped", "bytesSkipped"),
@@ -69,7 +70,7 @@ record JobView(String task, Outcome work, String verb, boolean byteRate, Set<Out
             Set.of());
 
     /** {@code delete}: deletes what the selection takes under a prefix. */
-    static final JobView DELETE = new JobView("delete", Outcome.DELETED, "deleted", false,
+    static final JobView DELETE = new JobView("delete", JobDescriptions.work(DeleteJob.NAME), "deleted", false,
             Set.of(Outcome.DELETED, Outcome.SKIPPED_FILTERED, Outcome.FAILED),
             List.of(new Row("deleted", Outcome.DELETED, "objectsDeleted", "bytesDeleted"),
                     new Row("filtered out", Outcome.SKIPPED_FILTERED, "objectsFiltered", null),
@@ -77,7 +78,7 @@ record JobView(String task, Outcome work, String verb, boolean byteRate, Set<Out
             Set.of());
 
     /** {@code archive}, in place: gives objects a storage class. */
-    static final JobView ARCHIVE = new JobView("archive", Outcome.ARCHIVED, "archived", false,
+    static final JobView ARCHIVE = new JobView("archive", JobDescriptions.work(ArchiveJob.NAME), "archived", false,
             Set.of(Outcome.ARCHIVED, Outcome.ALREADY_IN_CLASS, Outcome.SKIPPED_FILTERED, Outcome.FAILED),
             List.of(new Row("archived", Outcome.ARCHIVED, "objectsArchived", "bytesArchived"),
                     new Row("already in class", Outcome.ALREADY_IN_CLASS, "objectsAlreadyInClass", null),
@@ -86,7 +87,7 @@ record JobView(String task, Outcome work, String verb, boolean byteRate, Set<Out
             Set.of());
 
     /** {@code restore}: asks for archived objects to be made readable, perhaps waits, perhaps copies them. */
-    static final JobView RESTORE = new JobView("restore", Outcome.RESTORE_REQUESTED, "requested", false,
+    static final JobView RESTORE = new JobView("restore", JobDescriptions.work(RestoreJob.NAME), "requested", false,
             Set.of(Outcome.RESTORE_REQUESTED, Outcome.RESTORE_IN_PROGRESS, Outcome.RESTORED, Outcome.NOT_ARCHIVED,
                     Outcome.SKIPPED_FILTERED, Outcome.FAILED),
             List.of(new Row("requested", Outcome.RESTORE_REQUESTED, "objectsRequested", "bytesRequested"),
@@ -100,7 +101,7 @@ record JobView(String task, Outcome work, String verb, boolean byteRate, Set<Out
             Set.of());
 
     /** {@code verify}: compares two listings, and with {@code --download} the bytes. */
-    static final JobView VERIFY = new JobView("verify", Outcome.MATCHED, "matched", false,
+    static final JobView VERIFY = new JobView("verify", JobDescriptions.work(VerifyJob.NAME), "matched", false,
             Set.of(Outcome.MATCHED, Outcome.MISSING_AT_TARGET, Outcome.MISSING_AT_SOURCE, Outcome.DIFFERENT,
                     Outcome.SKIPPED_FILTERED, Outcome.FAILED),
             List.of(new Row("matched", Outcome.MATCHED, "objectsMatched", "bytesMatched"),

@@ -7,7 +7,9 @@ import dev.barge.batch.Outcome;
 import dev.barge.job.ExecutionControl;
 import dev.barge.job.ExecutionOwnership;
 import dev.barge.job.ExecutionRecovery;
+import dev.barge.job.FailuresCsv;
 import dev.barge.job.JobCatalog;
+import dev.barge.job.JobDescriptions;
 import dev.barge.job.JobRecords;
 import dev.barge.job.JobRequest;
 import dev.barge.job.MigrateJob;
@@ -355,24 +357,11 @@ final class JobsCommand implements Callable<Integer> {
             }
         }
 
-        /** The failures (or findings) as CSV, with a header line. */
+        /** The failures (or findings) as CSV, with a header line ({@link FailuresCsv}). */
         static void writeCsv(PrintStream out, List<JobRecords.Failure> failures) {
-            out.println("key,size,kind,operation,attempts,vendor_code,request_id,failed_at,message");
-            for (JobRecords.Failure f : failures) {
-                out.println(String.join(",", csv(f.key()), f.size() == null ? "" : f.size().toString(),
-                        csv(f.kind()), csv(f.operation()), Integer.toString(f.attempts()), csv(f.vendorCode()),
-                        csv(f.requestId()), f.failedAt().toString(), csv(f.message())));
-            }
-        }
-
-        static String csv(String value) {
-            if (value == null) {
-                return "";
-            }
-            if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
-                return "\"" + value.replace("\"", "\"\"") + "\"";
-            }
-            return value;
+            StringBuilder csv = new StringBuilder();
+            FailuresCsv.write(csv, failures);
+            out.print(csv);
         }
     }
 }

@@ -3,7 +3,10 @@ package dev.barge.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.BargeApplication;
+import dev.barge.config.ServeOnlyAutoConfigurations;
 import dev.barge.config.StoresOnly;
+import dev.barge.monitoring.MonitoringConfiguration;
+import dev.barge.schedule.ScheduleConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -34,6 +37,8 @@ import org.springframework.core.env.StandardEnvironment;
  * No banner, no web server, no log output on the console: logs go to {@code barge.home/barge.log}
  * so that the command's own output (and {@code --json}) stays clean. Spring's shutdown hook is
  * off: the command closes the context itself, after a Ctrl-C has stopped its job cleanly.
+ * {@code barge serve} is the exception ({@link #serve}): a web application that logs to the console
+ * too and closes on SIGINT and SIGTERM.
  */
 public final class SpringContextStarter implements ContextStarter {
     private final Map<String, String> environment;
@@ -50,9 +55,52 @@ public final class SpringContextStarter implements ContextStarter {
 
     @Override
     public Session start(Launch launch) {
+        Class<?> application = launch.needs() == Launch.Needs.JOBS ? BargeApplication.class : StoresOnly.class;
+        Map<String, Object> quiet = new LinkedHashMap<>();
+        quiet.put("logging.threshold.console", "off");
+        ConfigurableApplicationContext context = run(launch, builder(launch, application, Map.of(), quiet)
+                .web(WebApplicationType.NONE)
+                .registerShutdownHook(false), launch.needs() == Launch.Needs.JOBS);
+        return new Session(context, context::close);
+    }
+
+    /**
+     * {@code barge serve}: the whole application as a servlet web application on {@code options}'
+     * address and port, with the scheduler ({@value ScheduleConfiguration#ENABLED}), health and metrics
+     * ({@value MonitoringConfiguration#ENABLED}) and the dashboard and API
+     * ({@value ServeOnlyAutoConfigurations#ENABLED}) on. Logs go to the console too (a server's output
+     * is its log). Spring's shutdown hook is on: SIGINT or SIGTERM closes the context, which stops the
+     * scheduler and asks the runs this process started to stop after their chunk in flight.
+     */
+    @Override
+    public ConfigurableApplicationContext serve(Launch launch, ServeOptions options) {
+        Map<String, Object> serve = new LinkedHashMap<>();
+        serve.put(ScheduleConfiguration.ENABLED, "true");
+        serve.put(MonitoringConfiguration.ENABLED, "true");
+        serve.put(ServeOnlyAutoConfigurations.ENABLED, "true");
+        serve.put("server.port", Integer.toString(options.port()));
+        serve.put("server.address", options.bind());
+        if (options.jobsDir() != null) {
+            serve.put("barge.jobs-dir", options.jobsDir().toString());
+        }
+        // application.yml says no web application for everything else; the application's own arguments
+        // are read before the sources the initializer adds, in time to decide the kind of context
+        return run(launch, builder(launch, BargeApplication.class, serve, Map.of())
+                .web(WebApplicationType.SERVLET)
+                .registerShutdownHook(true), true, "--spring.main.web-application-type=servlet");
+    }
+
+    /**
+     * The application on Barge's property sources.
+     *
+     * @param strongest properties above every other source (what the command line says)
+     * @param quiet properties above the caller's defaults, below everything else
+     */
+    private SpringApplicationBuilder builder(Launch launch, Class<?> application, Map<String, Object> strongest,
+            Map<String, Object> quiet) {
         PropertySource<?> remotesFile = remotesFile(launch.config());
         PropertySource<?> fromEnvironment = RemoteEnvironment.propertySource(environment);
-        Map<String, Object> commandLine = new LinkedHashMap<>();
+        Map<String, Object> commandLine = new LinkedHashMap<>(strongest);
         if (launch.dbUrl() != null) {
             commandLine.put("spring.datasource.url", launch.dbUrl());
         }
@@ -62,20 +110,16 @@ public final class SpringContextStarter implements ContextStarter {
             // set but empty: as if unset (Spring would otherwise read it as barge.home = "")
             commandLine.put("barge.home", home);
         }
-        Map<String, Object> quiet = new LinkedHashMap<>(defaults);
-        quiet.put("barge.default-home", home);
-        quiet.put("spring.main.banner-mode", "off");
-        quiet.put("spring.main.log-startup-info", "false");
-        quiet.put("logging.threshold.console", "off");
-        quiet.put("logging.file.name", "${barge.home}/barge.log");
-
-        Class<?> application = launch.needs() == Launch.Needs.JOBS ? BargeApplication.class : StoresOnly.class;
-        SpringApplicationBuilder builder = new SpringApplicationBuilder(application)
-                .web(WebApplicationType.NONE)
+        Map<String, Object> defaultProperties = new LinkedHashMap<>(defaults);
+        defaultProperties.putAll(quiet);
+        defaultProperties.put("barge.default-home", home);
+        defaultProperties.put("spring.main.banner-mode", "off");
+        defaultProperties.put("spring.main.log-startup-info", "false");
+        defaultProperties.put("logging.file.name", "${barge.home}/barge.log");
+        return new SpringApplicationBuilder(application)
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)
-                .registerShutdownHook(false)
-                .properties(quiet)
+                .properties(defaultProperties)
                 .listeners(new PrivateLogFile())
                 .initializers(context -> {
                     MutablePropertySources sources = context.getEnvironment().getPropertySources();
@@ -88,17 +132,19 @@ public final class SpringContextStarter implements ContextStarter {
                     context.getBeanFactory().registerSingleton("jobRateLimits",
                             new JobRateLimits(launch.rateLimit(), launch.limitedRemotes()));
                 });
-        ConfigurableApplicationContext context;
+    }
+
+    private ConfigurableApplicationContext run(Launch launch, SpringApplicationBuilder builder, boolean jobs,
+            String... args) {
         try {
-            context = builder.run();
+            return builder.run(args);
         } catch (RuntimeException e) {
-            if (launch.needs() == Launch.Needs.JOBS && isDatabaseFailure(e)) {
+            if (jobs && isDatabaseFailure(e)) {
                 throw CliError.usage("cannot open the job repository " + jobRepository(launch) + ": "
                         + Errors.rootMessage(e) + "; check that the database runs and accepts connections there");
             }
             throw e;
         }
-        return new Session(context, context::close);
     }
 
     private PropertySource<?> remotesFile(Path config) {

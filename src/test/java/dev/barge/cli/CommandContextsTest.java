@@ -6,6 +6,9 @@ import dev.barge.storage.RemoteConfig;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.layer.RateLimitSettings;
 import dev.barge.test.TempDirs;
+import dev.barge.web.ExecutionActions;
+import dev.barge.web.Executions;
+import dev.barge.web.WebSecurityConfiguration;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,8 +24,14 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springdoc.core.properties.SpringDocConfigProperties;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.boot.web.server.servlet.ServletWebServerFactory;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.servlet.DispatcherServlet;
+import org.thymeleaf.ITemplateEngine;
 
 /**
  * The two contexts a command can start (issue 11, start-up): {@code ls}, {@code cat}, {@code stat}
@@ -76,6 +85,7 @@ class CommandContextsTest {
             assertThat(session.has(Flyway.class)).as("Flyway").isFalse();
             assertThat(session.has(JobRepository.class)).as("JobRepository").isFalse();
             assertThat(session.has(JobOperator.class)).as("JobOperator").isFalse();
+            assertNothingOfBargeServe(session);
             assertThat(session.stores().remotes()).extracting(RemoteConfig::name)
                     .contains("disk", "fromfile", "fromenv");
         }
@@ -89,9 +99,26 @@ class CommandContextsTest {
             assertThat(session.has(JobRepository.class)).isTrue();
             assertThat(session.has(io.micrometer.core.instrument.MeterRegistry.class))
                     .as("no Actuator or Micrometer auto-configuration outside barge serve").isFalse();
+            assertNothingOfBargeServe(session);
             session.jobs().repository().getJobNames();
         }
         assertThat(jobDatabaseFiles()).isNotEmpty();
+    }
+
+    /**
+     * No web server, Spring MVC, Spring Security, Thymeleaf or springdoc (config/ServeOnlyAutoConfigurations),
+     * and none of dev.barge.web's beans: those are barge serve's alone.
+     */
+    private static void assertNothingOfBargeServe(Session session) {
+        assertThat(session.has(ServletWebServerFactory.class)).as("web server").isFalse();
+        assertThat(session.has(DispatcherServlet.class)).as("Spring MVC").isFalse();
+        assertThat(session.has(SecurityFilterChain.class)).as("Spring Security's filter chain").isFalse();
+        assertThat(session.has(UserDetailsService.class)).as("Spring Security's users").isFalse();
+        assertThat(session.has(ITemplateEngine.class)).as("Thymeleaf").isFalse();
+        assertThat(session.has(SpringDocConfigProperties.class)).as("springdoc").isFalse();
+        assertThat(session.has(Executions.class)).as("the dashboard's queries").isFalse();
+        assertThat(session.has(ExecutionActions.class)).as("the dashboard's actions").isFalse();
+        assertThat(session.has(WebSecurityConfiguration.class)).as("the dashboard's security").isFalse();
     }
 
     @Test

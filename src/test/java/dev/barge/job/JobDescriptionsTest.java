@@ -1,17 +1,9 @@
-package dev.barge.cli;
+package dev.barge.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.barge.batch.IdentityCheck;
 import dev.barge.batch.MigrationMode;
-import dev.barge.job.ArchiveParameters;
-import dev.barge.job.DeleteParameters;
-import dev.barge.job.MigrateJob;
-import dev.barge.job.MigrateParameters;
-import dev.barge.job.RestoreParameters;
-import dev.barge.job.Selection;
-import dev.barge.job.VerifyJob;
-import dev.barge.job.VerifyParameters;
 import dev.barge.storage.RestoreRequest;
 import dev.barge.storage.StorageClass;
 import java.time.Duration;

@@ -1,20 +1,10 @@
-package dev.barge.cli;
+package dev.barge.job;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.IdentityCheck;
 import dev.barge.batch.MigrationMode;
-import dev.barge.job.ArchiveJob;
-import dev.barge.job.ArchiveParameters;
-import dev.barge.job.DeleteJob;
-import dev.barge.job.DeleteParameters;
-import dev.barge.job.MigrateJob;
-import dev.barge.job.MigrateParameters;
-import dev.barge.job.RestoreJob;
-import dev.barge.job.RestoreParameters;
-import dev.barge.job.Selection;
-import dev.barge.job.VerifyJob;
-import dev.barge.job.VerifyParameters;
+import dev.barge.batch.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,22 +15,22 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 
 /**
- * Job executions in words, for {@code barge jobs list} and {@code jobs show}: which job, from where to
- * where, how, and which objects, e.g.
+ * Job executions in words, for {@code barge jobs list} and {@code jobs show} and the dashboard:
+ * which job, from where to where, how, and which objects, e.g.
  * {@code migrate sync s3:photos -> oss:backup (--delete-extraneous, include '*.jpg', min-size 1 MiB)}.
  * Each job has its own describer, keyed by job name: a job added later joins with one entry in
  * {@link #standard()}. A job without one (or whose parameters no longer read) is described by its name
  * and its {@code source}/{@code target} parameters, if it has them.
  */
-final class JobDescriptions {
+public final class JobDescriptions {
     private final Map<String, Function<JobParameters, String>> describers;
 
-    JobDescriptions(Map<String, Function<JobParameters, String>> describers) {
+    public JobDescriptions(Map<String, Function<JobParameters, String>> describers) {
         this.describers = Map.copyOf(requireNonNull(describers, "describers is null"));
     }
 
     /** The describers of Barge's jobs. */
-    static JobDescriptions standard() {
+    public static JobDescriptions standard() {
         return new JobDescriptions(Map.of(MigrateJob.NAME, p -> retry(p) + migration(MigrateParameters.from(p)),
                 DeleteJob.NAME, p -> deletion(DeleteParameters.from(p)),
                 VerifyJob.NAME, p -> verification(VerifyParameters.from(p)),
@@ -94,7 +84,7 @@ final class JobDescriptions {
     }
 
     /** One execution in words. */
-    String describe(JobExecution execution) {
+    public String describe(JobExecution execution) {
         String name = execution.getJobInstance().getJobName();
         JobParameters parameters = execution.getJobParameters();
         Function<JobParameters, String> describer = describers.get(name);
@@ -166,7 +156,7 @@ final class JobDescriptions {
         }
     }
 
-    /** A size as written: {@code 1 MiB} when it is a whole number of a unit, else {@link Formats#bytes}. */
+    /** A size as written: {@code 1 MiB} when it is a whole number of a unit, else to a tenth ({@code 1.5 KiB}). */
     static String size(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
         long value = bytes;
@@ -175,7 +165,30 @@ final class JobDescriptions {
             value /= 1024;
             unit++;
         }
-        return unit > 0 || bytes < 1024 ? value + " " + units[unit] : Formats.bytes(bytes);
+        if (unit > 0 || bytes < 1024) {
+            return value + " " + units[unit];
+        }
+        double scaled = bytes;
+        unit = 0;
+        while (scaled >= 1024 && unit < units.length - 1) {
+            scaled /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", scaled, units[unit]);
+    }
+
+    /**
+     * The outcome a job exists for: its objects and bytes are the work done ({@code copied} for a
+     * migration), what its progress and rate are measured by.
+     */
+    public static Outcome work(String jobName) {
+        return switch (jobName) {
+            case DeleteJob.NAME -> Outcome.DELETED;
+            case ArchiveJob.NAME -> Outcome.ARCHIVED;
+            case RestoreJob.NAME -> Outcome.RESTORE_REQUESTED;
+            case VerifyJob.NAME -> Outcome.MATCHED;
+            default -> Outcome.COPIED;
+        };
     }
 
     /** An age in its largest whole unit: {@code 90d}, {@code 12h}, {@code 30m}, {@code 45s}. */

@@ -1,0 +1,8 @@
+-- The dashboard (barge serve) over a job repository of 10,000+ executions: its executions page
+-- filters by status, job and start date and pages newest first by id (the primary key); an
+-- execution's failures are paged in the order recorded.
+CREATE INDEX BARGE_EXEC_START_IDX ON BATCH_JOB_EXECUTION (START_TIME);
+CREATE INDEX BARGE_EXEC_STATUS_IDX ON BATCH_JOB_EXECUTION (STATUS, JOB_EXECUTION_ID);
+CREATE INDEX BARGE_EXEC_INSTANCE_IDX ON BATCH_JOB_EXECUTION (JOB_INSTANCE_ID, JOB_EXECUTION_ID);
+CREATE INDEX BARGE_INSTANCE_NAME_IDX ON BATCH_JOB_INSTANCE (JOB_NAME, JOB_INSTANCE_ID);
+CREATE INDEX BARGE_FAILURE_PAGE_IDX ON BARGE_OBJECT_FAILURE (JOB_EXECUTION_ID, ID);
