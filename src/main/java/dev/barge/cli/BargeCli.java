@@ -52,6 +52,7 @@ public final class BargeCli {
             PrintWriter err = command.getErr();
             String message = e.getMessage() == null ? "" : e.getMessage();
             message = message.startsWith("Error: ") ? message.substring(7) : message;
+            message = message.replace("option option ", "option "); // picocli's words for a bad key=value
             err.println("barge: " + message);
             err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for the options and examples.");
             err.flush();
@@ -69,7 +70,7 @@ public final class BargeCli {
                 code = error.exitCode();
             } else if (Errors.storageCause(e) != null) {
                 StorageException storage = Errors.storageCause(e);
-                message = Errors.message(storage);
+                message = Errors.message(storage, Errors.remote(storage, parseResult));
                 code = Errors.exitCode(storage);
             } else {
                 message = "unexpected failure: " + Errors.rootMessage(e) + " (details in the log under $BARGE_HOME)";
