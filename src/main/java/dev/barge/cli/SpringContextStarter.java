@@ -69,6 +69,9 @@ public final class SpringContextStarter implements ContextStarter {
         quiet.put("logging.threshold.console", "off");
         quiet.put("logging.file.name", "${barge.home}/barge.log");
 
+        if (launch.needs() == Launch.Needs.JOBS) {
+            checkDatabaseUrl(launch);
+        }
         Class<?> application = launch.needs() == Launch.Needs.JOBS ? BargeApplication.class : StoresOnly.class;
         SpringApplicationBuilder builder = new SpringApplicationBuilder(application)
                 .web(WebApplicationType.NONE)
@@ -118,6 +121,17 @@ public final class SpringContextStarter implements ContextStarter {
             }
         }
         return false;
+    }
+
+    /** Refuses a job repository URL of a database Barge has no driver for, before anything is started. */
+    private void checkDatabaseUrl(Launch launch) {
+        String url = launch.dbUrl() != null ? launch.dbUrl() : environment.get("BARGE_DB_URL");
+        if (url == null || url.isBlank() || url.startsWith("jdbc:postgresql:") || url.startsWith("jdbc:h2:")) {
+            return;
+        }
+        throw CliError.usage("cannot open the job repository " + jobRepository(launch) + ": Barge keeps its jobs in"
+                + " PostgreSQL or H2; give a URL such as jdbc:postgresql://HOST:5432/DATABASE (or leave it out for"
+                + " the embedded H2 database under $BARGE_HOME)");
     }
 
     /** The job repository's URL as configured, and where it came from; credentials in it left out. */
