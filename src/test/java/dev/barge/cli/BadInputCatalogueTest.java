@@ -171,6 +171,9 @@ final class BadInputCatalogueTest {
         rows.add(row("s3: a secret without an access key id", "ls", "nokey:{b}")
                 .remotes("nokey:\n  type: s3\n  endpoint: http://127.0.0.1:9\n  secret-access-key: x\n")
                 .fails(ExitCode.USAGE, "remote 'nokey'", "access-key-id"));
+        rows.add(row("s3: a wrong secret on rm", "rm", "s3bad:{b}/k").setup(p -> p.bucket("s3").object("s3", "k", "x"))
+                .fails(ExitCode.FAILED, "could not delete s3bad:{b}/k", "secret-access-key",
+                        "1 of 1 objects could not be deleted; once what is said above is fixed, run the same command"));
         rows.add(row("oss: a wrong secret", "ls", "ossbad:{b}").setup(p -> p.bucket("oss"))
                 .fails(ExitCode.USAGE, "remote 'ossbad' rejects its credentials", "SignatureDoesNotMatch", "secret-access-key"));
         rows.add(row("oss: a wrong secret on upload", "cp", "{d}/small.txt", "ossbad:{b}/k")
@@ -452,8 +455,7 @@ final class BadInputCatalogueTest {
                 new ByteArrayInputStream(new byte[0]));
         Map<String, String> environment = new LinkedHashMap<>(env);
         environment.put("HOME", place.dir().toString()); // no remotes file of the user running the tests
-        SpringContextStarter starter = new SpringContextStarter(environment,
-                Map.of("barge.home", dir.resolve("home").toString()));
+        SpringContextStarter starter = new SpringContextStarter(environment, Map.of());
         int code = new BargeCli(starter, terminal).execute(args.toArray(String[]::new));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
