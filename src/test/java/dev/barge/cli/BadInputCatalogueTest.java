@@ -286,7 +286,11 @@ final class BadInputCatalogueTest {
                 .fails(ExitCode.COMPLETED_WITH_SKIPS, "barge jobs failures"));
         rows.add(row("cp: a read-only target directory", "cp", "{d}/small.txt", "file://{d}/ro/k")
                 .setup(p -> p.file("small.txt", "x").readOnlyDirectory("ro"))
-                .fails(ExitCode.USAGE, "{d}/ro", "permission"));
+                .fails(ExitCode.USAGE, "directory {d}/ro: ", "give this user the right to it", "choose another location"));
+        rows.add(row("migrate: a read-only target directory", "migrate", "disk:{b}", "file://{d}/ro")
+                .setup(p -> p.bucket("disk").object("disk", "a.txt", "a").readOnlyDirectory("ro"))
+                .fails(ExitCode.USAGE, "target 'file://{d}/ro': cannot write to bucket 'tmp' on remote 'file'",
+                        "directory {d}/ro: ", "give this user the right to it", "nothing was started"));
         rows.add(row("oss: a target that refuses writes", "cp", "{d}/small.txt", "oss:{b}/k")
                 .setup(p -> p.bucket("oss").file("small.txt", "x").ossFault(FaultRule.builder().method("PUT")
                         .keyPrefix("k").error(403, "AccessDenied").build()))
@@ -355,8 +359,8 @@ final class BadInputCatalogueTest {
                 .fails(ExitCode.USAGE, "--days must be at least 1", "0 is not"));
         rows.add(row("restore: --poll 0s", "restore", "oss:{b}", "--wait", "--poll", "0s")
                 .fails(ExitCode.USAGE, "option '--poll': an interval must be longer than zero", "e.g. 10s"));
-        rows.add(row("link: --expires 0s", "link", "s3:{b}/k", "--expires", "0s")
-                .fails(ExitCode.USAGE, "option '--expires': an expiry must be longer than zero", "e.g. 15m"));
+        rows.add(row("restore: --timeout 0s", "restore", "oss:{b}", "--wait", "--timeout", "0s")
+                .fails(ExitCode.USAGE, "option '--timeout': an interval must be longer than zero", "e.g. 10s"));
         rows.add(row("jobs list: an unknown status", "jobs", "list", "--status", "BOGUS")
                 .fails(ExitCode.USAGE, "option '--status': expected one of [COMPLETED", "but was 'BOGUS'"));
 
@@ -405,7 +409,8 @@ final class BadInputCatalogueTest {
     @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a row that hangs fails, not the build
     void eachBadInputIsExplainedInOneMessage(Row row) throws Exception {
         int n = ROWS.incrementAndGet();
-        Place place = new Place(n, "cat-" + n, Files.createDirectories(dir.resolve("rows").resolve("r" + n)));
+        Place place = new Place(n, "cat-" + n, Files.createDirectories(dir.resolve("rows").resolve("r" + n)),
+                new ArrayList<>());
         try {
             row.setup().prepare(place);
             Path remotes = config;
@@ -513,8 +518,12 @@ final class BadInputCatalogueTest {
         }
     }
 
-    /** A row's own bucket name and directory, and what it can set up with them. */
-    record Place(int number, String bucket, Path dir) {
+    /**
+     * A row's own bucket name and directory, and what it can set up with them.
+     *
+     * @param immutable the directories the row made immutable, to give back after it
+     */
+    record Place(int number, String bucket, Path dir, List<Path> immutable) {
         String resolve(String text) {
             return text.replace("{b}", bucket).replace("{d}", dir.toString()).replace("{config}", config.toString())
                     .replace("{down}", Integer.toString(blackhole.port()));
@@ -564,15 +573,32 @@ final class BadInputCatalogueTest {
             return this;
         }
 
-        /** chmod 555; root writes into it all the same, so such a row cannot show anything as root. */
-        Place readOnlyDirectory(String name) throws IOException {
+        /**
+         * chmod 555. Root writes into that all the same, so as root the directory is made immutable
+         * ({@code chattr +i}, which binds root too) where the file system and capabilities allow it; else the
+         * row cannot show anything and is skipped.
+         */
+        Place readOnlyDirectory(String name) throws Exception {
             Path directory = Files.createDirectories(dir.resolve(name));
             Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("r-xr-xr-x"));
             if (Files.isWritable(directory)) {
-                abort("running as root (or with CAP_DAC_OVERRIDE): a directory with mode 555 is still writable, so"
-                        + " this row would show nothing");
+                if (chattr("+i", directory) != 0) {
+                    abort("running as root (or with CAP_DAC_OVERRIDE): a directory with mode 555 is still writable,"
+                            + " and chattr +i is not available here, so this row would show nothing");
+                }
+                immutable.add(directory);
             }
             return this;
+        }
+
+        private static int chattr(String flag, Path directory) throws IOException, InterruptedException {
+            try {
+                Process chattr = new ProcessBuilder("chattr", flag, directory.toString()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                return chattr.waitFor();
+            } catch (IOException noChattr) {
+                return -1;
+            }
         }
 
         Place ossFault(FaultRule rule) {
@@ -591,7 +617,10 @@ final class BadInputCatalogueTest {
         }
 
         /** Gives back what {@link #unreadable} and {@link #readOnlyDirectory} took, so that the directory can go. */
-        void restorePermissions() throws IOException {
+        void restorePermissions() throws Exception {
+            for (Path directory : immutable) {
+                assertThat(chattr("-i", directory)).as("chattr -i %s", directory).isZero();
+            }
             try (Stream<Path> walk = Files.walk(dir)) {
                 for (Path p : walk.toList()) {
                     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
