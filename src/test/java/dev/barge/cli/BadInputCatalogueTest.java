@@ -60,8 +60,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * fail within its connect timeout, not after minutes of retries), and no message is a stack trace, a
  * Spring dump or an "unexpected failure".
  *
- * <p>Placeholders in a row's arguments and remotes: {@code {b}} a bucket name of the row's own,
- * {@code {d}} a directory of the row's own, {@code {config}} the shared remotes file.
+ * <p>Placeholders in a row's arguments, remotes and message: {@code {b}} a bucket name of the row's own,
+ * {@code {d}} a directory of the row's own, {@code {down}} the port where connects hang, and in the
+ * message {@code {remotes}} the remotes file the row ran with.
  */
 final class BadInputCatalogueTest {
     private static final Duration BOUND = Duration.ofSeconds(30);
@@ -113,14 +114,12 @@ final class BadInputCatalogueTest {
                         AzuriteServer.KEY)).append(UNREACHABLE);
         config = Files.writeString(dir.resolve("remotes.yml"), yaml);
 
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("barge.home", dir.resolve("setup-home").toString());
-        properties.put("logging.threshold.console", "off");
+        // the rows' buckets and objects are made, and their results read, through the same remotes
         stores = new SpringApplicationBuilder(StoresOnly.class).web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF).logStartupInfo(false).registerShutdownHook(false)
                 .initializers(context -> context.getEnvironment().getPropertySources()
                         .addLast(RemotesFile.properties(config)))
-                .properties(properties).run();
+                .properties(Map.of("logging.threshold.console", "off")).run();
     }
 
     private static String s3(String name, String accessKey, String secret) {
@@ -525,7 +524,7 @@ final class BadInputCatalogueTest {
      */
     record Place(int number, String bucket, Path dir, List<Path> immutable) {
         String resolve(String text) {
-            return text.replace("{b}", bucket).replace("{d}", dir.toString()).replace("{config}", config.toString())
+            return text.replace("{b}", bucket).replace("{d}", dir.toString())
                     .replace("{down}", Integer.toString(blackhole.port()));
         }
 
