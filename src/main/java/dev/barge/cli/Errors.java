@@ -19,9 +19,12 @@ final class Errors {
         };
     }
 
-    /** A storage failure as one line: a bad input's own explanation, else the full message. */
+    /**
+     * A storage failure as one line: a bad input's own explanation, else the full message. A refusal the
+     * store sent (it has the vendor's code) is given in full, so that it names the request and the object.
+     */
     static String message(StorageException e) {
-        return e.userMessage();
+        return e.kind() == ErrorKind.INVALID_ARGUMENT && e.vendorCode() != null ? e.getMessage() : e.userMessage();
     }
 
     /**

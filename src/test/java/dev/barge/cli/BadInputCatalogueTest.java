@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -68,6 +69,7 @@ final class BadInputCatalogueTest {
     private static final Duration BOUND = Duration.ofSeconds(30);
     private static final String UNREACHABLE = "  connect-timeout: 2s\n  retry:\n    max-attempts: 20\n    max-elapsed: 5m\n";
     private static final AtomicInteger ROWS = new AtomicInteger();
+    private static final long OSS_MAX_OBJECT = 1 << 20;
     private static final ShiftedClock OSS_CLOCK = new ShiftedClock();
     private static final ShiftedClock KODO_CLOCK = new ShiftedClock();
 
@@ -85,7 +87,9 @@ final class BadInputCatalogueTest {
     @BeforeAll
     static void start() throws IOException {
         s3 = S3ProxyServer.inMemoryForTests();
-        oss = OssEmulator.builder().credentials("oss-ak", "oss-sk").clock(OSS_CLOCK).build().start();
+        // OSS takes objects of up to 5 GiB; this one of 1 MiB, so that a row can go over the store's own limit
+        oss = OssEmulator.builder().credentials("oss-ak", "oss-sk").clock(OSS_CLOCK).maxObjectSize(OSS_MAX_OBJECT)
+                .build().start();
         kodo = KodoEmulator.builder().credentials("kodo-ak", "kodo-sk").clock(KODO_CLOCK).start();
         azurite = AzuriteServer.start();
         blackhole = new Blackhole();
@@ -274,6 +278,11 @@ final class BadInputCatalogueTest {
                 .setup(p -> p.bucket("kodo").sparse("huge", 10_000L * (1L << 30) + 1))
                 .fails(ExitCode.USAGE, "remote 'kodo'", "'{b}/huge' is 10737418240001 bytes, more than the target can hold",
                         "at most 10000 parts of 1073741824 bytes", "choose a target"));
+
+        rows.add(row("oss: a file over the store's own largest object", "cp", "{d}/big", "oss:{b}/big")
+                .setup(p -> p.bucket("oss").random("big", OSS_MAX_OBJECT + 1))
+                .fails(ExitCode.USAGE, "remote 'oss': put {b}/big: ", "exceeds the maximum allowed size",
+                        "choose a target that takes objects this large", "EntityTooLarge"));
 
         // files Barge may not read, targets it may not write
         rows.add(row("cp: a source file nobody may read", "cp", "{d}/secret.txt", "s3:{b}/k")
@@ -550,6 +559,14 @@ final class BadInputCatalogueTest {
             Path file = dir.resolve(name);
             Files.createDirectories(file.getParent());
             Files.writeString(file, text);
+            return this;
+        }
+
+        /** A file of {@code size} random bytes. */
+        Place random(String name, long size) throws IOException {
+            byte[] bytes = new byte[Math.toIntExact(size)];
+            new SplittableRandom(size).nextBytes(bytes);
+            Files.write(dir.resolve(name), bytes);
             return this;
         }
 

@@ -84,7 +84,9 @@ final class OssErrors {
             "SecurityTokenExpired", "the STS session token has expired; get a new one",
             "RequestTimeTooSkewed", "this machine's clock is too far from OSS's; synchronise it",
             "InvalidObjectState", "the object is archived: restore it first",
-            "BucketNotEmpty", "delete its objects (and unfinished multipart uploads) first");
+            "BucketNotEmpty", "delete its objects (and unfinished multipart uploads) first",
+            "EntityTooLarge", "the object is larger than this store takes; choose a target that takes objects this"
+                    + " large");
 
     private static final Pattern NO_BODY_STATUS = Pattern.compile("http status code (\\d{3})");
 
