@@ -53,7 +53,7 @@ public final class BargeCli {
             String message = e.getMessage() == null ? "" : e.getMessage();
             message = message.startsWith("Error: ") ? message.substring(7) : message;
             message = message.replace("option option ", "option "); // picocli's words for a bad key=value
-            err.println("barge: " + message);
+            err.println("barge: " + Formats.oneLine(message));
             err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for the options and examples.");
             err.flush();
             if (json) {
@@ -76,7 +76,7 @@ public final class BargeCli {
                 message = "unexpected failure: " + Errors.rootMessage(e) + " (details in the log under $BARGE_HOME)";
                 code = ExitCode.FAILED;
             }
-            err.println("barge: " + message);
+            err.println("barge: " + Formats.oneLine(message));
             err.flush();
             if (json) {
                 printJson(Json.error(code == ExitCode.USAGE ? "USAGE_ERROR" : "FAILED", code, message, List.of()));

@@ -248,6 +248,11 @@ final class BadInputCatalogueTest {
                 "s3:{b}/bell\u0007key")
                 .setup(p -> p.bucket("s3").file("small.txt", "hello"))
                 .succeeds((p, r) -> assertThat(p.stat("s3", "bell\u0007key").size()).isEqualTo(5)));
+        rows.add(row("cat: a missing key with a newline and an escape stays one line", "cat",
+                "s3:{b}/no\nsuch\u001b[2Jkey")
+                .setup(p -> p.bucket("s3"))
+                .fails(ExitCode.FAILED, "remote 's3': get {b}/no\\nsuch\\u001b[2Jkey: ", "NoSuchKey")
+                .then((p, r) -> assertThat(r.err().lines()).hasSize(1)));
         rows.add(row("migrate: a file whose name has a newline and a tab", "migrate", "disk:{b}", "s3:{b}")
                 .setup(p -> p.bucket("disk").bucket("s3").object("disk", "line\nbreak\t.txt", "a")
                         .object("disk", "fine.txt", "b"))
@@ -514,6 +519,10 @@ final class BadInputCatalogueTest {
 
         Row fails(int code, String... message) {
             return new Row(name, args, env, remotes, setup, code, List.of(message), check);
+        }
+
+        Row then(Check then) {
+            return new Row(name, args, env, remotes, setup, exitCode, fragments, then);
         }
 
         Row succeeds(Check then) {
