@@ -52,7 +52,8 @@ public final class BargeCli {
             PrintWriter err = command.getErr();
             String message = e.getMessage() == null ? "" : e.getMessage();
             message = message.startsWith("Error: ") ? message.substring(7) : message;
-            err.println("barge: " + message);
+            message = message.replace("option option ", "option "); // picocli's words for a bad key=value
+            err.println("barge: " + Formats.oneLine(message));
             err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for the options and examples.");
             err.flush();
             if (json) {
@@ -69,13 +70,13 @@ public final class BargeCli {
                 code = error.exitCode();
             } else if (Errors.storageCause(e) != null) {
                 StorageException storage = Errors.storageCause(e);
-                message = Errors.message(storage);
+                message = Errors.message(storage, Errors.remote(storage, parseResult));
                 code = Errors.exitCode(storage);
             } else {
                 message = "unexpected failure: " + Errors.rootMessage(e) + " (details in the log under $BARGE_HOME)";
                 code = ExitCode.FAILED;
             }
-            err.println("barge: " + message);
+            err.println("barge: " + Formats.oneLine(message));
             err.flush();
             if (json) {
                 printJson(Json.error(code == ExitCode.USAGE ? "USAGE_ERROR" : "FAILED", code, message, List.of()));

@@ -15,6 +15,34 @@ final class Formats {
 
     private Formats() {}
 
+    /**
+     * {@code text} as one printable line: control characters (a newline or an escape in a key, say) are
+     * written as a backslash and n, r or t, or a backslash, u and their code in hex, so that a message stays
+     * one line and cannot drive the terminal.
+     */
+    static String oneLine(String text) {
+        StringBuilder line = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c != 0x7f) {
+                if (line != null) {
+                    line.append(c);
+                }
+                continue;
+            }
+            if (line == null) {
+                line = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            switch (c) {
+                case '\n' -> line.append("\\n");
+                case '\r' -> line.append("\\r");
+                case '\t' -> line.append("\\t");
+                default -> line.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            }
+        }
+        return line == null ? text : line.toString();
+    }
+
     /** A count and its noun, singular for one: {@code 1 object}, {@code 2 objects}. */
     static String count(long n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");

@@ -132,8 +132,11 @@ final class RmCommand implements Callable<Integer> {
         out.flush();
         if (!failed.isEmpty()) {
             failed.forEach((name, reason) -> terminal.err().println("barge: could not delete " + name + ": " + reason));
+            // "the others" only when there were any; and a refusal (credentials, permissions) is not cured by
+            // running the command again alone
             terminal.err().println("barge: " + failed.size() + " of " + (deleted.size() + failed.size())
-                    + " objects could not be deleted (the others were); run the same command again to retry them");
+                    + " objects could not be deleted" + (deleted.isEmpty() ? "" : " (the others were)")
+                    + "; once what is said above is fixed, run the same command again to delete them");
             terminal.err().flush();
         }
     }

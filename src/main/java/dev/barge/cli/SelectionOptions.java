@@ -48,9 +48,15 @@ final class SelectionOptions {
     /**
      * The selection asked for.
      *
-     * @throws IllegalArgumentException for a storage class that does not exist or sizes that exclude everything
+     * @throws IllegalArgumentException for a storage class that does not exist, or sizes or ages that exclude
+     *     everything
      */
     Selection selection() {
+        if (minAge != null && maxAge != null && minAge.compareTo(maxAge) > 0) {
+            throw new IllegalArgumentException("--min-age " + age(minAge) + " is above --max-age " + age(maxAge)
+                    + ": no object is both that old and that young; swap them, or leave"
+                    + " one out");
+        }
         return new Selection(includes, excludes, minSize == null ? null : minSize.toBytes(),
                 maxSize == null ? null : maxSize.toBytes(), minAge, maxAge, families(fromStorageClasses));
     }
@@ -59,6 +65,18 @@ final class SelectionOptions {
     boolean filters() {
         return !includes.isEmpty() || !excludes.isEmpty() || minSize != null || maxSize != null || minAge != null
                 || maxAge != null || !fromStorageClasses.isEmpty();
+    }
+
+    /** An age as it is written on the command line: {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}. */
+    private static String age(Duration age) {
+        long seconds = age.toSeconds();
+        if (seconds % 86_400 == 0) {
+            return seconds / 86_400 + "d";
+        }
+        if (seconds % 3_600 == 0) {
+            return seconds / 3_600 + "h";
+        }
+        return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
     }
 
     private static Set<StorageClass.Family> families(List<String> names) {

@@ -110,6 +110,9 @@ public final class SpringContextStarter implements ContextStarter {
             // set but empty: as if unset (Spring would otherwise read it as barge.home = "")
             commandLine.put("barge.home", home);
         }
+        if (application == BargeApplication.class) {
+            checkDatabaseUrl(launch);
+        }
         Map<String, Object> defaultProperties = new LinkedHashMap<>(defaults);
         defaultProperties.putAll(quiet);
         defaultProperties.put("barge.default-home", home);
@@ -164,6 +167,17 @@ public final class SpringContextStarter implements ContextStarter {
             }
         }
         return false;
+    }
+
+    /** Refuses a job repository URL of a database Barge has no driver for, before anything is started. */
+    private void checkDatabaseUrl(Launch launch) {
+        String url = launch.dbUrl() != null ? launch.dbUrl() : environment.get("BARGE_DB_URL");
+        if (url == null || url.isBlank() || url.startsWith("jdbc:postgresql:") || url.startsWith("jdbc:h2:")) {
+            return;
+        }
+        throw CliError.usage("cannot open the job repository " + jobRepository(launch) + ": Barge keeps its jobs in"
+                + " PostgreSQL or H2; give a URL such as jdbc:postgresql://HOST:5432/DATABASE (or leave it out for"
+                + " the embedded H2 database under $BARGE_HOME)");
     }
 
     /** The job repository's URL as configured, and where it came from; credentials in it left out. */

@@ -111,13 +111,60 @@ public final class RemoteSettings {
      */
     public Map<String, RemoteProperties> bind() {
         check();
+        Map<String, RemoteProperties> bound;
         try {
-            return Binder.get(environment)
+            bound = Binder.get(environment)
                     .bind(PREFIX, Bindable.mapOf(String.class, RemoteProperties.class))
                     .orElse(Map.of());
         } catch (BindException e) {
             throw invalid(bindFailure(e));
         }
+        bound.forEach(this::checkRanges);
+        return bound;
+    }
+
+    /** Refuses values that convert but cannot work: a timeout of zero or less, no attempt at all. */
+    private void checkRanges(String remote, RemoteProperties p) {
+        String positive = "longer than zero, such as 10s";
+        refuseIf(notPositive(p.connectTimeout()), remote, "connect-timeout", positive);
+        refuseIf(notPositive(p.requestTimeout()), remote, "request-timeout", positive);
+        refuseIf(p.maxConnections() != null && p.maxConnections() < 1, remote, "max-connections", "at least 1");
+        RemoteProperties.Retry retry = p.retry();
+        if (retry != null) {
+            refuseIf(retry.maxAttempts() != null && retry.maxAttempts() < 1, remote, "retry.max-attempts",
+                    "at least 1 (1 sends each request once, without retries)");
+            refuseIf(retry.multiplier() != null && retry.multiplier() < 1, remote, "retry.multiplier", "1.0 or more");
+            for (var delay : Map.of("retry.initial-delay", Optional.ofNullable(retry.initialDelay()),
+                    "retry.max-delay", Optional.ofNullable(retry.maxDelay()),
+                    "retry.jitter", Optional.ofNullable(retry.jitter()),
+                    "retry.max-elapsed", Optional.ofNullable(retry.maxElapsed())).entrySet()) {
+                refuseIf(delay.getValue().filter(Duration::isNegative).isPresent(), remote, delay.getKey(),
+                        "zero or more, such as 200ms");
+            }
+        }
+        RemoteProperties.RateLimit limit = p.rateLimit();
+        if (limit != null) {
+            refuseIf(limit.operationsPerSecond() != null && limit.operationsPerSecond() < 0, remote,
+                    "rate-limit.operations-per-second", "above zero (leave it out for no limit)");
+            refuseIf(limit.bytesPerSecond() != null && limit.bytesPerSecond().isNegative(), remote,
+                    "rate-limit.bytes-per-second", "above zero (leave it out for no limit)");
+        }
+    }
+
+    private static boolean notPositive(Duration duration) {
+        return duration != null && (duration.isNegative() || duration.isZero());
+    }
+
+    private void refuseIf(boolean wrong, String remote, String dashed, String rule) {
+        if (!wrong) {
+            return;
+        }
+        Setting setting = byRemote.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(remote))
+                .flatMap(e -> e.getValue().stream()).filter(s -> same(s, dashed)).findFirst().orElse(null);
+        if (setting == null) {
+            throw invalid(PREFIX + "." + remote + "." + dashed + " is not valid: it must be " + rule);
+        }
+        throw invalid(subject(setting) + "=" + setting.property().getValue() + " is not valid: it must be " + rule);
     }
 
     /** Refuses unknown setting names and unresolved placeholders. */

@@ -225,8 +225,11 @@ public final class Preflight {
                             + settingName.apply(name, "secret-access-key")
                     : "remote '" + name + "' rejects its credentials: check " + settingName.apply(name, "access-key-id")
                             + " and " + settingName.apply(name, "secret-access-key");
-            case ACCESS_DENIED -> "remote '" + name + "' denies the right to " + action + " bucket '" + bucket
-                    + "': grant the credentials that permission, or use other credentials";
+            // a local remote has no credentials: the file system's refusal names the directory and what to do
+            case ACCESS_DENIED -> remote.type().equals("local") && e.detail() != null
+                    ? "cannot " + action + " bucket '" + bucket + "' on remote '" + name + "': " + e.detail()
+                    : "remote '" + name + "' denies the right to " + action + " bucket '" + bucket
+                            + "': grant the credentials that permission, or use other credentials";
             case CONFLICT -> "cannot " + action + " bucket '" + bucket + "' on remote '" + name + "': a file stands"
                     + " where a directory is expected (" + e.getMessage() + ")";
             case INVALID_ARGUMENT -> e.userMessage();

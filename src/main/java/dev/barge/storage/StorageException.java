@@ -2,6 +2,13 @@ package dev.barge.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.util.Locale;
+
 /**
  * The one exception every {@link ObjectStore} throws. It says what kind of failure happened
  * ({@link #kind()}), whether trying again may help ({@link #isRetryable()}), and where: the
@@ -100,6 +107,22 @@ public final class StorageException extends RuntimeException {
      */
     public String host() {
         return host;
+    }
+
+    /**
+     * Whether the request never reached the store because no connection could be made: refused, timed
+     * out while connecting, no route, a host name that does not resolve. Read from the cause chain, so
+     * that every driver's failures are told apart the same way.
+     */
+    public boolean isConnectFailure() {
+        for (Throwable t = getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
+                    || t instanceof HttpConnectTimeoutException || (t instanceof SocketTimeoutException
+                            && t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).startsWith("connect"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How many times the operation was sent before this failure was given up on (1 if not retried). */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.storage.ObjectStore;
 import dev.barge.storage.StorageException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,12 +22,18 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * operations that are safe to send again ({@link ObjectStoreLayer.Call#replayable()}). A failure
  * that outlives its attempts is thrown marked as exhausted, so no layer above retries it again.
  * Downloads are retried until their stream opens, not in the middle of it.
+ *
+ * <p>A store that has not answered once yet is not retried when it cannot be connected to
+ * ({@link StorageException#isConnectFailure()}): its endpoint is wrong or unreachable, and retries
+ * would only multiply the connect timeout, so the command fails within one. Once the store has
+ * answered, a failed connect is a blip like any other and is retried.
  */
 final class RetryingObjectStore extends ObjectStoreLayer {
     private static final Logger log = LoggerFactory.getLogger(RetryingObjectStore.class);
 
     private final RetrySettings settings;
     private final RetryObserver observer;
+    private final AtomicBoolean answered = new AtomicBoolean();
 
     RetryingObjectStore(ObjectStore delegate, RetrySettings settings, RetryObserver observer) {
         super(delegate);
@@ -47,19 +54,27 @@ final class RetryingObjectStore extends ObjectStoreLayer {
     @Override
     protected <T> T invoke(Call call, Supplier<T> action) {
         if (!call.replayable() || settings.maxAttempts() == 1) {
-            return action.get();
+            T result = action.get();
+            answered.set(true);
+            return result;
         }
         ObservedBackOff backOff = new ObservedBackOff(call);
         RetryPolicy policy = RetryPolicy.builder()
                 .backOff(backOff)
                 .timeout(settings.maxElapsed().isZero() ? Duration.ofDays(1) : settings.maxElapsed())
-                .predicate(t -> t instanceof StorageException e && e.isRetryable())
+                .predicate(t -> t instanceof StorageException e && e.isRetryable()
+                        && (answered.get() || !e.isConnectFailure()))
                 .build();
         try {
             return new RetryTemplate(policy).execute(() -> {
                 try {
-                    return action.get();
+                    T result = action.get();
+                    answered.set(true);
+                    return result;
                 } catch (StorageException e) {
+                    if (!e.isConnectFailure()) {
+                        answered.set(true); // the store answered, if only with an error
+                    }
                     backOff.lastFailure = e;
                     throw e;
                 }

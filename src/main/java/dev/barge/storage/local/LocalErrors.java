@@ -5,7 +5,9 @@ import dev.barge.storage.Operation;
 import dev.barge.storage.StorageException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /** Maps file-system failures onto {@link ErrorKind}s, in one place. */
 final class LocalErrors {
@@ -13,8 +15,12 @@ final class LocalErrors {
 
     static StorageException io(Operation op, String bucket, String key, IOException e) {
         ErrorKind kind;
-        if (e instanceof AccessDeniedException) {
-            kind = ErrorKind.ACCESS_DENIED;
+        String reason = reason(e);
+        if (e instanceof AccessDeniedException || reason.contains("Operation not permitted")
+                || reason.contains("Read-only file system")) {
+            // EACCES, and EPERM or EROFS (an immutable directory, a read-only mount): no retry changes them
+            return StorageException.builder(ErrorKind.ACCESS_DENIED, op).bucket(bucket).key(key)
+                    .detail(denied(e)).cause(e).build();
         } else if (e instanceof NoSuchFileException) {
             kind = ErrorKind.NOT_FOUND;
         } else if (reason(e).contains("No space left")) {
@@ -30,9 +36,25 @@ final class LocalErrors {
                 .detail(e.getClass().getSimpleName() + ": " + e.getMessage()).cause(e).build();
     }
 
+    /**
+     * A refusal by the file system, naming the file (or, for Barge's own temporary file, the directory it
+     * was written in), the system's reason and what to do.
+     */
+    private static String denied(IOException e) {
+        String where = e.getMessage();
+        String reason = reason(e).isEmpty() ? "Permission denied" : reason(e);
+        if (e instanceof FileSystemException fse && fse.getFile() != null) {
+            Path file = Path.of(fse.getFile());
+            boolean ours = file.getFileName() != null && file.getFileName().toString().startsWith(".barge.");
+            where = ours && file.getParent() != null ? "directory " + file.getParent() : file.toString();
+        }
+        return where + ": " + reason + "; give this user the right to it (its permissions, chattr -i, a writable"
+                + " mount), or choose another location";
+    }
+
     /** The operating system's reason for a file-system failure, or "". */
     private static String reason(IOException e) {
-        return e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason() : "";
+        return e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : "";
     }
 
     static StorageException notFound(Operation op, String bucket, String key) {

@@ -44,9 +44,12 @@ public record PartPlan(long size, long partSize, int partCount) {
         long forPartCount = (size + store.multipartMaxParts() - 1) / store.multipartMaxParts();
         partSize = Math.max(Math.max(partSize, forPartCount), 1);
         if (partSize > store.multipartMaxPartSize() || partSize > MAX_IN_MEMORY_PART_SIZE) {
+            long largest = store.multipartMaxParts() * Math.min(store.multipartMaxPartSize(), MAX_IN_MEMORY_PART_SIZE);
             throw StorageException.invalidArgument(operation, bucket, key,
-                    "an object of " + size + " bytes needs parts of " + partSize
-                            + " bytes, more than the target or Barge can hold");
+                    "'" + bucket + "/" + key + "' is " + size + " bytes, more than the target can hold: at most "
+                            + store.multipartMaxParts() + " parts of " + Math.min(store.multipartMaxPartSize(),
+                            MAX_IN_MEMORY_PART_SIZE) + " bytes (" + largest + " bytes); split the object, or choose"
+                            + " a target that takes objects this large");
         }
         int partCount = (int) Math.max(1, (size + partSize - 1) / partSize);
         return new PartPlan(size, partSize, partCount);

@@ -9,6 +9,7 @@ import dev.barge.storage.ErrorKind;
 import dev.barge.storage.Operation;
 import dev.barge.storage.StorageException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -40,6 +41,8 @@ final class OssErrors {
             Map.entry("SignatureDoesNotMatch", ErrorKind.INVALID_CREDENTIALS),
             Map.entry("SecurityTokenExpired", ErrorKind.INVALID_CREDENTIALS),
             Map.entry("InvalidSecurityToken", ErrorKind.INVALID_CREDENTIALS),
+            // signatures are refused until the clock is right: the user's to fix, as S3's
+            Map.entry("RequestTimeTooSkewed", ErrorKind.INVALID_CREDENTIALS),
             Map.entry("BucketAlreadyExists", ErrorKind.CONFLICT),
             Map.entry("BucketNotEmpty", ErrorKind.CONFLICT),
             Map.entry("PositionNotEqualToLength", ErrorKind.CONFLICT),
@@ -81,9 +84,14 @@ final class OssErrors {
             "SecurityTokenExpired", "the STS session token has expired; get a new one",
             "RequestTimeTooSkewed", "this machine's clock is too far from OSS's; synchronise it",
             "InvalidObjectState", "the object is archived: restore it first",
-            "BucketNotEmpty", "delete its objects (and unfinished multipart uploads) first");
+            "BucketNotEmpty", "delete its objects (and unfinished multipart uploads) first",
+            "EntityTooLarge", "the object is larger than this store takes; choose a target that takes objects this"
+                    + " large");
 
     private static final Pattern NO_BODY_STATUS = Pattern.compile("http status code (\\d{3})");
+
+    /** The longest key OSS takes, in UTF-8 bytes. */
+    private static final int MAX_KEY_BYTES = 1023;
 
     private OssErrors() {}
 
@@ -120,8 +128,13 @@ final class OssErrors {
         }
         if (e instanceof IllegalArgumentException) {
             // the SDK's own checks of bucket names and keys, before anything is sent
+            int keyBytes = key == null ? 0 : key.getBytes(StandardCharsets.UTF_8).length;
+            String detail = keyBytes > MAX_KEY_BYTES
+                    ? "the key '" + key.substring(0, 40) + "...' is " + keyBytes + " UTF-8 bytes, more than the "
+                            + MAX_KEY_BYTES + " OSS takes: shorten it"
+                    : e.getMessage();
             return StorageException.builder(ErrorKind.INVALID_ARGUMENT, op).bucket(bucket).key(key)
-                    .detail(e.getMessage()).cause(e).build();
+                    .detail(detail).cause(e).build();
         }
         return StorageException.builder(ErrorKind.PERMANENT, op).bucket(bucket).key(key)
                 .detail(e.getClass().getSimpleName() + ": " + e.getMessage()).cause(e).build();

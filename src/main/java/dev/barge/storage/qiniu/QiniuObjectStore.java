@@ -812,8 +812,10 @@ final class QiniuObjectStore implements ObjectStore {
         if (key.isEmpty()) {
             throw StorageException.invalidArgument(op, bucket, key, "keys are not empty");
         }
-        if (key.getBytes(StandardCharsets.UTF_8).length > 1024) {
-            throw StorageException.invalidArgument(op, bucket, key, "keys hold at most 1024 UTF-8 bytes");
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > 1024) {
+            throw StorageException.invalidArgument(op, bucket, key, "the key '" + key.substring(0, 40) + "...' is "
+                    + bytes + " UTF-8 bytes, more than the 1024 Barge sends to Kodo: shorten it");
         }
         if (key.indexOf('\0') >= 0) {
             throw StorageException.invalidArgument(op, bucket, key, "Kodo keys cannot hold a NUL character");

@@ -43,8 +43,13 @@ final class S3Errors {
         }
         if (failure instanceof IllegalArgumentException || failure instanceof NullPointerException) {
             // the SDK validates some arguments before sending (presign expiry, bucket names)
+            String message = String.valueOf(failure.getMessage());
+            String detail = bucket != null && message.contains("ucket name")
+                    ? "the bucket name '" + bucket + "' is not valid on S3: " + message
+                            + " (lower-case letters, digits, dots and hyphens)"
+                    : message;
             return StorageException.builder(ErrorKind.INVALID_ARGUMENT, op).bucket(bucket).key(key)
-                    .detail(failure.getMessage()).cause(failure).build();
+                    .detail(detail).cause(failure).build();
         }
         return client(op, bucket, key, failure);
     }

@@ -950,8 +950,10 @@ final class S3ObjectStore implements ObjectStore {
         if (key.isEmpty()) {
             throw StorageException.invalidArgument(op, bucket, key, "a key must not be empty");
         }
-        if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-            throw StorageException.invalidArgument(op, bucket, key, "a key is at most " + MAX_KEY_BYTES + " UTF-8 bytes");
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_KEY_BYTES) {
+            throw StorageException.invalidArgument(op, bucket, key, "the key '" + key.substring(0, 40) + "...' is "
+                    + bytes + " UTF-8 bytes, more than the " + MAX_KEY_BYTES + " S3 takes: shorten it");
         }
     }
 

@@ -68,6 +68,31 @@ class RetryingObjectStoreTest {
     }
 
     @Test
+    void aStoreThatNeverAnsweredIsNotRetriedWhenItCannotBeConnectedTo() {
+        ScriptedStore store = new ScriptedStore().refuseConnections(5);
+        RetryingObjectStore retrying = new RetryingObjectStore(store, fast(5), recorder);
+
+        StorageException e = catchThrowableOfType(StorageException.class, () -> retrying.stat("b", "k"));
+
+        assertThat(e.isConnectFailure()).isTrue();
+        assertThat(store.calls).as("one connect timeout, not five").hasValue(1);
+        assertThat(delays).isEmpty();
+    }
+
+    @Test
+    void onceTheStoreHasAnsweredAFailedConnectIsRetriedAsABlip() {
+        ScriptedStore store = new ScriptedStore();
+        RetryingObjectStore retrying = new RetryingObjectStore(store, fast(5), recorder);
+        retrying.stat("b", "k");
+        store.refuseConnections(2);
+
+        assertThat(retrying.stat("b", "k").key()).isEqualTo("k");
+
+        assertThat(store.calls).hasValue(4);
+        assertThat(delays).hasSize(2);
+    }
+
+    @Test
     void anExhaustedFailureIsNotRetriedAgainHigherUp() {
         ScriptedStore store = new ScriptedStore().failAlways(ErrorKind.TRANSIENT);
         RetryingObjectStore inner = new RetryingObjectStore(store, fast(3), recorder);

@@ -20,6 +20,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -35,6 +36,7 @@ class ScriptedStore implements ObjectStore {
     final AtomicInteger calls = new AtomicInteger();
     private final Deque<ErrorKind> failures = new ArrayDeque<>();
     private ErrorKind always;
+    private int refusedConnections;
     byte[] content = new byte[0];
 
     ScriptedStore failNext(ErrorKind... kinds) {
@@ -47,8 +49,19 @@ class ScriptedStore implements ObjectStore {
         return this;
     }
 
+    /** The next {@code count} calls fail as a driver reports a connection refused: TRANSIENT, caused by a ConnectException. */
+    ScriptedStore refuseConnections(int count) {
+        refusedConnections += count;
+        return this;
+    }
+
     private synchronized void step(Operation op, String bucket, String key) {
         calls.incrementAndGet();
+        if (refusedConnections > 0) {
+            refusedConnections--;
+            throw StorageException.builder(ErrorKind.TRANSIENT, op).bucket(bucket).key(key).detail("scripted refusal")
+                    .cause(new ConnectException("Connection refused")).build();
+        }
         ErrorKind kind = !failures.isEmpty() ? failures.poll() : always;
         if (kind != null) {
             throw StorageException.builder(kind, op).bucket(bucket).key(key).detail("scripted " + kind).build();

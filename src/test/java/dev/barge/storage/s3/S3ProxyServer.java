@@ -46,11 +46,28 @@ public final class S3ProxyServer implements AutoCloseable {
         return start(BlobStores.create("filesystem-nio2", properties));
     }
 
+    /**
+     * {@link #inMemoryForTests()} accepting other credentials than {@link #ACCESS_KEY} and {@link #SECRET_KEY}:
+     * for tests that look for a secret of their own in what Barge prints and stores.
+     */
+    public static S3ProxyServer inMemoryForTests(String accessKey, String secretKey) {
+        try {
+            return start(BlobStores.create("transient-nio2", new Properties()), accessKey, secretKey);
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Proxy did not start on 127.0.0.1", e);
+        }
+    }
+
     private static S3ProxyServer start(org.gaul.s3proxy.blobstore.BlobStore blobStore) throws Exception {
+        return start(blobStore, ACCESS_KEY, SECRET_KEY);
+    }
+
+    private static S3ProxyServer start(org.gaul.s3proxy.blobstore.BlobStore blobStore, String accessKey,
+            String secretKey) throws Exception {
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(requireNonNull(blobStore, "blobStore is null"))
                 .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .ignoreUnknownHeaders(true)
                 .build();
         proxy.start();
