@@ -1,5 +1,6 @@
 package dev.barge.cli;
 
+import dev.barge.job.JobDescriptions;
 import dev.barge.job.ParameterValues;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +11,6 @@ import java.util.Locale;
 
 /** How sizes, rates, durations and times read on the command line. */
 final class Formats {
-    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private Formats() {}
@@ -49,16 +49,7 @@ final class Formats {
     }
 
     static String bytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        double value = bytes;
-        int unit = 0;
-        while (value >= 1024 && unit < UNITS.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+        return JobDescriptions.bytes(bytes);
     }
 
     static String rate(long bytes, Duration elapsed) {

@@ -1,10 +1,6 @@
 package dev.barge.config;
 
 import java.util.List;
-import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
-import org.springframework.boot.autoconfigure.AutoConfigurationMetadata;
-import org.springframework.context.EnvironmentAware;
-import org.springframework.core.env.Environment;
 
 /**
  * Leaves the web server, Spring MVC, Spring Security, Thymeleaf and springdoc's auto-configurations
@@ -13,7 +9,7 @@ import org.springframework.core.env.Environment;
  * classes of a dashboard it does not show. The sibling of {@link MonitoringOnlyAutoConfigurations},
  * registered beside it in {@code META-INF/spring.factories}.
  */
-public final class ServeOnlyAutoConfigurations implements AutoConfigurationImportFilter, EnvironmentAware {
+public final class ServeOnlyAutoConfigurations extends PropertyGatedAutoConfigurations {
     /** The property {@code barge serve} sets; {@code dev.barge.web}'s beans are conditional on it too. */
     public static final String ENABLED = "barge.serve.enabled";
 
@@ -23,21 +19,7 @@ public final class ServeOnlyAutoConfigurations implements AutoConfigurationImpor
             "org.springframework.boot.web.server.", "org.springframework.boot.http.converter.",
             "org.springframework.boot.security.", "org.springframework.boot.thymeleaf.", "org.springdoc.");
 
-    private Environment environment;
-
-    @Override
-    public void setEnvironment(Environment environment) {
-        this.environment = environment;
-    }
-
-    @Override
-    public boolean[] match(String[] autoConfigurationClasses, AutoConfigurationMetadata metadata) {
-        boolean serving = environment != null && environment.getProperty(ENABLED, Boolean.class, false);
-        boolean[] matches = new boolean[autoConfigurationClasses.length];
-        for (int i = 0; i < matches.length; i++) {
-            String name = autoConfigurationClasses[i];
-            matches[i] = serving || name == null || PACKAGES.stream().noneMatch(name::startsWith);
-        }
-        return matches;
+    public ServeOnlyAutoConfigurations() {
+        super(ENABLED, PACKAGES);
     }
 }

@@ -156,25 +156,31 @@ public final class JobDescriptions {
         }
     }
 
+    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+
     /** A size as written: {@code 1 MiB} when it is a whole number of a unit, else to a tenth ({@code 1.5 KiB}). */
     static String size(long bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
         long value = bytes;
         int unit = 0;
-        while (value != 0 && value % 1024 == 0 && unit < units.length - 1) {
+        while (value != 0 && value % 1024 == 0 && unit < UNITS.length - 1) {
             value /= 1024;
             unit++;
         }
-        if (unit > 0 || bytes < 1024) {
-            return value + " " + units[unit];
+        return unit > 0 || bytes < 1024 ? value + " " + UNITS[unit] : bytes(bytes);
+    }
+
+    /** An amount of data as the command line and the dashboard show it: {@code 12 B}, else to a tenth ({@code 1.5 MiB}). */
+    public static String bytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
         }
-        double scaled = bytes;
-        unit = 0;
-        while (scaled >= 1024 && unit < units.length - 1) {
-            scaled /= 1024;
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < UNITS.length - 1) {
+            value /= 1024;
             unit++;
         }
-        return String.format(Locale.ROOT, "%.1f %s", scaled, units[unit]);
+        return String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.barge.web;
 
+import dev.barge.job.JobDescriptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -8,21 +9,11 @@ import java.util.Locale;
 
 /** How sizes, rates, durations and times read on the dashboard's pages (as {@code fmt} in the templates). */
 public final class DashboardFormats {
-    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     /** {@code 1.5 MiB}; {@code 12 B} below a KiB. */
     public String bytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        double value = bytes;
-        int unit = 0;
-        while (value >= 1024 && unit < UNITS.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+        return JobDescriptions.bytes(bytes);
     }
 
     /** {@code 1.5 MiB/s}. */

@@ -38,6 +38,10 @@ public final class TestPostgres {
             registry.add("spring.datasource.username", this::user);
             registry.add("spring.datasource.password", () -> "");
             registry.add("spring.flyway.schemas", this::name);
+            // Spring keeps test contexts for reuse, each with its pool: at Hikari's default (10 held
+            // open) a whole run's contexts came close to PostgreSQL's 100 connections
+            registry.add("spring.datasource.hikari.maximum-pool-size", () -> "6");
+            registry.add("spring.datasource.hikari.minimum-idle", () -> "1");
         }
 
         @Override
