@@ -81,6 +81,9 @@ final class ArchiveCommand implements Callable<Integer> {
     Integer chunkSize;
 
     @Mixin
+    PartitionsOption partitions = new PartitionsOption();
+
+    @Mixin
     JobOutputOptions output = new JobOutputOptions();
 
     ArchiveCommand(Terminal terminal) {
@@ -108,6 +111,7 @@ final class ArchiveCommand implements Callable<Integer> {
             remotes.add(parse(to).remote());
         }
         int chunk = chunkSize != null ? chunkSize : MigrateParameters.defaultChunkSize(concurrency);
+        int ranges = partitions.partitions(spec);
         RateLimitSettings limit = output.rateLimit(spec, 0);
         try (Session session = BargeCommand.root(spec).openJobs(limit, remotes)) {
             Terminal shown = output.shown(terminal);
@@ -115,7 +119,7 @@ final class ArchiveCommand implements Callable<Integer> {
             try {
                 request = to == null
                         ? new ArchiveParameters(location, family, selection.selection(), dryRun, chunk, concurrency,
-                                Long.MAX_VALUE)
+                                Long.MAX_VALUE, ranges)
                         : MigrateParameters.builder(location, to)
                                 .mode(deleteSource ? MigrationMode.MOVE : MigrationMode.COPY)
                                 .selection(selection.selection())
@@ -124,6 +128,7 @@ final class ArchiveCommand implements Callable<Integer> {
                                 .dryRun(dryRun)
                                 .chunkSize(chunk)
                                 .concurrency(concurrency)
+                                .partitions(ranges)
                                 .build();
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());

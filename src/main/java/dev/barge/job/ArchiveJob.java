@@ -2,6 +2,9 @@ package dev.barge.job;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.batch.KeyRange;
+import dev.barge.batch.KeyRangePartitioner;
+import dev.barge.batch.KeySampler;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.ObjectActionWriter;
 import dev.barge.batch.ObjectListingItemReaderBuilder;
@@ -16,9 +19,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiFunction;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.step.Step;
 import org.springframework.stereotype.Component;
@@ -67,19 +70,32 @@ public final class ArchiveJob {
         Location where = Location.parse(p.location());
         ObjectStore store = stores.store(where);
         String prefix = MigrateJob.directory(where.path());
-        ExecutorService listing = Executors.newSingleThreadExecutor(MigrateJob.threads("barge-list"));
+        ExecutorService listing = Executors.newFixedThreadPool(p.partitions(), MigrateJob.threads("barge-list"));
         ExecutorService actions = Executors.newFixedThreadPool(p.concurrency(), MigrateJob.threads("barge-archive"));
-        ObjectActionWriter writer = new ObjectActionWriter(prefix, p.selection().filter(referenceTime),
-                new ChangeClass(store, where.bucket(), p.storageClass()), p.dryRun(), actions, records, p.skipLimit());
-        Step step = support.<ObjectInfo, ObjectInfo>chunkStep(NAME, p.chunkSize())
-                .reader(new ObjectListingItemReaderBuilder().name("listing").store(store).remote(where.remote())
-                        .bucket(where.bucket()).prefix(prefix).progress(listed != null ? listed : new ListingProgress())
-                        .readAhead(listing).build())
-                .writer(writer)
-                .listener(writer)
+        ListingProgress progress = listed != null ? listed : new ListingProgress();
+        BiFunction<String, KeyRange, Step> archiveIn = (stepName, range) -> {
+            ObjectActionWriter writer = new ObjectActionWriter(prefix, p.selection().filter(referenceTime),
+                    new ChangeClass(store, where.bucket(), p.storageClass()), p.dryRun(), actions, records,
+                    p.skipLimit());
+            return support.<ObjectInfo, ObjectInfo>chunkStep(stepName, p.chunkSize())
+                    .reader(new ObjectListingItemReaderBuilder().name("listing").store(store).remote(where.remote())
+                            .bucket(where.bucket()).prefix(prefix).range(range).progress(progress).readAhead(listing)
+                            .build())
+                    .writer(writer)
+                    .listener(writer)
+                    .build();
+        };
+        if (p.partitions() == 1) {
+            return support.job(NAME, p, List.of(listing, actions), Set.of(), stop)
+                    .start(archiveIn.apply(NAME, KeyRange.ALL)).build();
+        }
+        ExecutorService partitionThreads = Executors.newFixedThreadPool(p.partitions(),
+                MigrateJob.threads("barge-partition"));
+        Step partitions = support.partitionedStep(NAME, p.partitions(),
+                new KeyRangePartitioner(new KeySampler(store, where.bucket(), prefix)), archiveIn, partitionThreads,
+                progress);
+        return support.job(NAME, p, List.of(listing, actions, partitionThreads), Set.of(), stop).start(partitions)
                 .build();
-        JobBuilder job = support.job(NAME, p, List.of(listing, actions), Set.of(), stop);
-        return job.start(step).build();
     }
 
     /** Gives an object the class, unless its listing shows it has it. */

@@ -22,9 +22,17 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  * @param chunkSize objects per chunk: the unit of commit and of restart
  * @param concurrency objects changed at once
  * @param skipLimit objects that may fail before the job fails
+ * @param partitions key ranges listed and archived in parallel, each restartable on its own (see
+ *     {@link MigrateParameters#partitions()}); 1 for one listing
  */
 public record ArchiveParameters(String location, StorageClass.Family storageClass, Selection selection,
-        boolean dryRun, int chunkSize, int concurrency, long skipLimit) implements JobRequest {
+        boolean dryRun, int chunkSize, int concurrency, long skipLimit, int partitions) implements JobRequest {
+
+    /** In one partition. */
+    public ArchiveParameters(String location, StorageClass.Family storageClass, Selection selection, boolean dryRun,
+            int chunkSize, int concurrency, long skipLimit) {
+        this(location, storageClass, selection, dryRun, chunkSize, concurrency, skipLimit, 1);
+    }
 
     public ArchiveParameters {
         requireNonNull(location, "location is null");
@@ -41,6 +49,10 @@ public record ArchiveParameters(String location, StorageClass.Family storageClas
         }
         if (skipLimit < 0) {
             throw new IllegalArgumentException("skip limit must not be negative: " + skipLimit);
+        }
+        if (partitions < 1 || partitions > MigrateParameters.MAX_PARTITIONS) {
+            throw new IllegalArgumentException("partitions must be from 1 to " + MigrateParameters.MAX_PARTITIONS
+                    + ": " + partitions);
         }
     }
 
@@ -70,6 +82,9 @@ public record ArchiveParameters(String location, StorageClass.Family storageClas
                 .addLong("chunk-size", (long) chunkSize, false)
                 .addLong("concurrency", (long) concurrency, false)
                 .addLong("skip-limit", skipLimit, false);
+        if (partitions > 1) {
+            b.addLong("partitions", (long) partitions);
+        }
         return selection.addTo(b).toJobParameters();
     }
 
@@ -78,7 +93,7 @@ public record ArchiveParameters(String location, StorageClass.Family storageClas
         return new ArchiveParameters(p.getString("location"), StorageClass.Family.valueOf(p.getString("storage-class")),
                 Selection.from(p), Boolean.parseBoolean(p.getString("dry-run")),
                 Math.toIntExact(p.getLong("chunk-size")), Math.toIntExact(p.getLong("concurrency")),
-                p.getLong("skip-limit"));
+                p.getLong("skip-limit"), p.getLong("partitions") == null ? 1 : Math.toIntExact(p.getLong("partitions")));
     }
 
     @Override

@@ -826,7 +826,7 @@ class JobCommandsTest {
     // ---- partitions ----------------------------------------------------------------------
 
     @Test
-    void migrateVerifyAndDeleteRunInPartitionsFromTheCommandLine() {
+    void migrateVerifyArchiveAndDeleteRunInPartitionsFromTheCommandLine() {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 240; i++) {
             keys.add(String.format("parts/d%d/k-%03d.txt", i % 5, i));
@@ -847,6 +847,11 @@ class JobCommandsTest {
                 "--json");
         assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
         assertThat(verify.out()).contains("\"objectsMatched\":240");
+
+        Result archive = barge("archive", "disk:" + dst + "/parts", "--storage-class", "ARCHIVE", "--partitions", "3",
+                "--json");
+        assertThat(archive.exitCode()).as(archive.out() + archive.err()).isZero();
+        assertThat(archive.out()).contains("\"objectsArchived\":240");
 
         Result delete = barge("delete", "disk:" + dst + "/parts", "--partitions", "3", "--yes", "--json");
         assertThat(delete.exitCode()).as(delete.out() + delete.err()).isZero();
