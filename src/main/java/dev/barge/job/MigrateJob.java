@@ -11,6 +11,7 @@ import dev.barge.batch.ListingProgress;
 import dev.barge.batch.MarkingItemReader;
 import dev.barge.batch.MigrationItemWriter;
 import dev.barge.batch.MigrationItemWriterBuilder;
+import dev.barge.batch.MigrationMode;
 import dev.barge.batch.MigrationPlanner;
 import dev.barge.batch.ObjectListingItemReaderBuilder;
 import dev.barge.batch.ObjectPair;
@@ -21,6 +22,7 @@ import dev.barge.storage.StoreRegistry;
 import dev.barge.transfer.ObjectTransfer;
 import dev.barge.transfer.TransferSettings;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -143,6 +145,9 @@ public final class MigrateJob {
         // one request ahead on each listing, source and target at once, in every partition
         ExecutorService listings = Executors.newFixedThreadPool(2 * (partitioned ? p.partitions() : 1),
                 threads("barge-list"));
+        // a move asks each source again just before deleting it; those stats must not queue behind copies
+        ExecutorService checks = p.mode() == MigrationMode.MOVE && !p.dryRun()
+                ? Executors.newFixedThreadPool(p.concurrency(), threads("barge-check")) : null;
         ObjectTransfer transfer = new ObjectTransfer(transferSettings, parts);
         MigrationPlanner planner = new MigrationPlanner(p.filter(referenceTime), p.identityCheck(),
                 p.deleteExtraneous(), target, to.bucket(), targetPrefix);
@@ -150,6 +155,7 @@ public final class MigrateJob {
             MigrationItemWriter writer = new MigrationItemWriterBuilder()
                     .transfer(transfer)
                     .executor(objects)
+                    .checkExecutor(checks)
                     .source(source, from.bucket(), sourcePrefix)
                     .target(target, to.bucket(), targetPrefix)
                     .sameStore(stores.sameStore(from.remote(), to.remote()))
@@ -182,14 +188,19 @@ public final class MigrateJob {
                     .listener(writer)
                     .build();
         };
+        List<ExecutorService> pools = new ArrayList<>(List.of(objects, parts, listings));
+        if (checks != null) {
+            pools.add(checks);
+        }
         if (!partitioned) {
-            return new CopyStep(copyOf.apply(name, KeyRange.ALL), List.of(objects, parts, listings));
+            return new CopyStep(copyOf.apply(name, KeyRange.ALL), pools);
         }
         ExecutorService partitionThreads = Executors.newFixedThreadPool(p.partitions(), threads("barge-partition"));
         Step partitions = support.partitionedStep(name, p.partitions(),
                 new KeyRangePartitioner(new KeySampler(source, from.bucket(), sourcePrefix)), copyOf,
                 partitionThreads, listed);
-        return new CopyStep(partitions, List.of(objects, parts, listings, partitionThreads));
+        pools.add(partitionThreads);
+        return new CopyStep(partitions, pools);
     }
 
     private static <M> WorkAheadItemReader<ObjectPair, M, MigrationItemWriter.Started> workAhead(

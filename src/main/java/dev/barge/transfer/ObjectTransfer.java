@@ -28,6 +28,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -225,11 +226,13 @@ public final class ObjectTransfer {
         String key = source.key();
         for (int attempt = 1; ; attempt++) {
             try (ObjectContent content = r.source().get(r.sourceBucket(), source, ByteRange.of(first, last))) {
-                String etag = content.info().etag();
-                if (source.etag() != null && etag != null && !source.etag().equals(etag)) {
+                // every part from the version the upload started with, or none: a part read again
+                // after a change would mix two versions in one object
+                Optional<String> change = content.info().changesSince(source);
+                if (change.isPresent()) {
                     throw StorageException.builder(ErrorKind.TRANSIENT, Operation.GET).bucket(r.sourceBucket())
-                            .key(key).detail("the object changed while it was being copied (etag " + source.etag()
-                                    + ", now " + etag + "); it will be copied again").build();
+                            .key(key).detail("the object changed while it was being copied (" + change.get()
+                                    + "); it will be copied again from the start").build();
                 }
                 readExactly(r, content, buffer, length);
                 return;

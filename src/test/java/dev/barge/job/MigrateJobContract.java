@@ -432,6 +432,39 @@ abstract class MigrateJobContract {
     }
 
     @Test
+    void moveKeepsASourceRewrittenAfterItsCopyAndTheNextRunMovesTheNewVersion() throws Exception {
+        Map<String, byte[]> objects = fill("", 9);
+        String key = "a/file-003.bin";
+        byte[] newer = objects.get(key).clone();
+        newer[0] ^= 1; // the same size: a user's edit that the copy, made a moment before, does not hold
+        faults.afterWrite("dst", written -> {
+            if (written.equals(key)) {
+                src.put(PutRequest.builder(in, key).build(), Payload.ofBytes(newer));
+            }
+        });
+
+        JobExecution execution = migrate.run(migration("", "").mode(MigrationMode.MOVE).build());
+
+        assertThat(execution.getExitStatus().getExitCode()).isEqualTo(MigrateJob.COMPLETED_WITH_SKIPS);
+        assertThat(keys(src, in)).containsExactly(key);
+        assertThat(read(src, in, key)).isEqualTo(newer);
+        assertThat(read(dst, out, key)).isEqualTo(objects.get(key));
+        assertThat(totals(execution).get(Outcome.DELETED).objects()).isEqualTo(8);
+        assertThat(records.failures(execution.getId())).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo(key);
+            assertThat(f.kind()).isEqualTo(ErrorKind.PRECONDITION_FAILED.name());
+            assertThat(f.message()).contains("the source was kept: it changed after it was listed");
+        });
+
+        faults.clear();
+        JobExecution again = migrate.run(migration("", "").mode(MigrationMode.MOVE).build());
+
+        assertThat(again.getExitStatus().getExitCode()).isEqualTo("COMPLETED");
+        assertThat(keys(src, in)).isEmpty();
+        assertThat(read(dst, out, key)).isEqualTo(newer);
+    }
+
+    @Test
     void aTargetObjectIsNotDeletedWhenTheSourceHoldsItThoughItsListingMissedIt() throws Exception {
         Map<String, byte[]> objects = fill("", 6);
         migrate.run(migration("", "").build());
