@@ -241,8 +241,9 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
     private Done copy(PlannedObject item) {
         ObjectInfo s = item.pair().source();
         String targetKey = targetPrefix + item.pair().key();
+        // an object the target held when listed is overwritten only while it is still that version
         TransferRequest request = new TransferRequest(source, sourceBucket, s, target, targetBucket, targetKey,
-                sameStore, targetStorageClass);
+                sameStore, targetStorageClass, item.pair().target());
         RetryPolicy policy = RetryPolicy.builder().maxRetries(objectAttempts - 1L).delay(Duration.ofMillis(200))
                 .multiplier(2).maxDelay(Duration.ofSeconds(5))
                 .predicate(t -> t instanceof StorageException e && e.isRetryable()).build();
