@@ -144,7 +144,7 @@ class SoakTest {
             assertThat(arrived).hasSize(OBJECTS).isEqualTo(md5s);
             long faulted = reports.stream().mapToLong(StageReport::faulted).sum();
             assertThat(faulted).as("requests faulted").isPositive();
-            report(reports, arrived.size());
+            report(reports, arrived.size(), staging(dst));
         }
     }
 
@@ -242,14 +242,26 @@ class SoakTest {
         return md5s;
     }
 
+    /**
+     * The objects under a local root, as Barge lists them: without the staging files
+     * ({@code .barge.tmp.*}) that a write killed before its rename leaves behind; {@link #staging}
+     * counts those.
+     */
     private static Map<String, String> md5sOf(Path dir) throws IOException {
         Map<String, String> md5s = new TreeMap<>();
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
+            for (Path file : files.filter(Files::isRegularFile)
+                    .filter(f -> !f.getFileName().toString().startsWith(".barge.tmp.")).toList()) {
                 md5s.put(dir.relativize(file).toString(), md5(Files.readAllBytes(file)));
             }
         }
         return md5s;
+    }
+
+    private static long staging(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(".barge.tmp.")).count();
+        }
     }
 
     private static Map<String, String> md5sOf(Remote remote) {
@@ -290,7 +302,7 @@ class SoakTest {
     }
 
     /** Prints the figures, and writes them to {@code soak.report} when it is set (the long form's RELIABILITY.md). */
-    private static void report(List<StageReport> reports, int verified) throws IOException {
+    private static void report(List<StageReport> reports, int verified, long staging) throws IOException {
         StringBuilder out = new StringBuilder();
         out.append("| stage | processes | killed (kill -9) | requests | faulted | objects written again after a crash |\n");
         out.append("|---|---|---|---|---|---|\n");
@@ -301,7 +313,8 @@ class SoakTest {
         }
         out.append("\nobjects: ").append(OBJECTS).append(" (").append(LARGE).append(" multipart), fault rate ")
                 .append(FAULT_RATE).append(", seed ").append(SEED).append("; verified byte for byte at the end: ")
-                .append(verified).append("; lost: ").append(OBJECTS - verified).append('\n');
+                .append(verified).append("; lost: ").append(OBJECTS - verified)
+                .append("; staging files left in the local target by killed writes: ").append(staging).append('\n');
         System.out.println(out);
         String file = System.getProperty("soak.report");
         if (file != null) {
