@@ -665,7 +665,7 @@ final class LocalObjectStore implements ObjectStore {
     private Path createTemp(Operation op, String bucket, String key, Path bucketDir, Path file) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return Files.createFile(LocalPaths.tempNextTo(file));
+                return Files.createFile(StagingFiles.nextTo(file));
             } catch (FileSystemException e) {
                 // no such directory, or an ancestor that is a file ("Not a directory"): createParents says which
                 if (attempt == 3) {
