@@ -107,7 +107,7 @@ final class AzureObjectStore implements ObjectStore {
     AzureObjectStore(BlobServiceClient service, AzureSettings settings) {
         this.service = requireNonNull(service, "service is null");
         this.settings = requireNonNull(settings, "settings is null");
-        this.errors = new AzureErrors(host(service.getAccountUrl()));
+        this.errors = new AzureErrors(host(service.getAccountUrl()), settings.remote(), settings.entraId());
         this.capabilities = Capabilities.builder()
                 .copy(MAX_BLOB_SIZE)
                 .append(true)
@@ -654,7 +654,8 @@ final class AzureObjectStore implements ObjectStore {
     public URI presign(PresignRequest request) {
         if (!settings.sharedKey()) {
             throw StorageException.unsupported(Operation.PRESIGN, request.bucket(), request.key(),
-                    "signing a SAS needs the account key; this remote signs in with a SAS token");
+                    "signing a SAS needs the account key; this remote signs in with "
+                            + (settings.entraId() ? "Microsoft Entra ID" : "a SAS token"));
         }
         BlobSasPermission permission = request.method() == PresignRequest.Method.GET
                 ? new BlobSasPermission().setReadPermission(true)
