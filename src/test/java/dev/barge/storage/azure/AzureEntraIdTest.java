@@ -132,6 +132,12 @@ final class AzureEntraIdTest {
         assertThat(run.err()).doesNotContain("\tat ", "Exception");
         // a child JVM's start included; the IMDS probe gives up after 1 s, the chain's tools are not installed
         assertThat(took).as("the refusal came after %s", took).isLessThan(Duration.ofSeconds(30));
+
+        // a migration's preflight passes the driver's explanation on, before any job starts
+        Run migrate = barge(Map.of(), "migrate", "azid:photos", dir.resolve("out").toUri().toString());
+        assertThat(migrate.exitCode()).as(migrate.err()).isEqualTo(2);
+        assertThat(migrate.err()).contains("remote 'azid' has no account key, SAS token or connection string",
+                "found no identity", "nothing was started");
     }
 
     @Test
