@@ -166,15 +166,15 @@ final class AzureStoreTest {
         RemoteConfig azure = new RemoteConfig("entra", "azure", "https://acct.blob.core.windows.net", null, null,
                 false, null, null, 0, null, Map.of());
         try (ObjectStore entra = provider.open(azure)) {
-            assertThat(entra.capabilities().presign()).isFalse();
             assertThat(entra.capabilities().copy()).isTrue();
-            assertThat(assertKind(() -> entra.presign(new PresignRequest(PresignRequest.Method.GET, "c", "k",
-                    Duration.ofMinutes(1))), ErrorKind.UNSUPPORTED).getMessage()).contains("Microsoft Entra ID");
+            // user delegation SAS, whose key is valid for a week at most
+            assertThat(entra.capabilities().presign()).isTrue();
+            assertThat(entra.capabilities().presignMaxExpiry()).isEqualTo(Duration.ofDays(7));
         }
         try (ObjectStore entra = new AzureStoreProvider(Map.of("AZURE_STORAGE_ACCOUNT", "acct")::get)
                 .open(RemoteConfig.defaults("entra", "azure"))) {
             // opened (not refused for want of an endpoint): the default endpoint of that account
-            assertThat(entra.capabilities().presign()).isFalse();
+            assertThat(entra.capabilities().presignMaxExpiry()).isEqualTo(Duration.ofDays(7));
         }
     }
 
