@@ -82,7 +82,8 @@ public final class AzureStoreProvider implements StoreProvider {
     public ObjectStore open(RemoteConfig config) {
         AzureAccess access = access(config);
         String endpoint = endpoint(config, access);
-        if (access.key() == null && access.sasToken() == null && !endpoint.toLowerCase(Locale.ROOT).startsWith("https://")) {
+        boolean entraId = access.key() == null && access.sasToken() == null;
+        if (entraId && !endpoint.toLowerCase(Locale.ROOT).startsWith("https://")) {
             throw invalid(config, "endpoint '" + endpoint + "' is plain http, and a remote without credentials signs"
                     + " in with Microsoft Entra ID, whose bearer tokens are sent only over https: use an https"
                     + " endpoint, or give credentials: access-key-id (the storage account name) and secret-access-key"
