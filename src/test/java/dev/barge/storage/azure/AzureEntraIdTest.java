@@ -74,9 +74,10 @@ final class AzureEntraIdTest {
                 "-dname", "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1", "-storetype", "PKCS12",
                 "-keystore", truststore.toString(), "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
         azurite = AzuriteServer.startHttpsWithOAuth(truststore, STORE_PASSWORD);
-        token = jwt();
+        token = jwt("https://storage.azure.com");
         tokens = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        tokens.createContext("/msi/token", this::token);
+        tokens.createContext("/msi/token", exchange -> token(exchange, token));
+        tokens.createContext("/msi/other-audience", exchange -> token(exchange, jwt("https://management.azure.com")));
         tokens.start();
         imds = new Blackhole();
     }
@@ -159,6 +160,23 @@ final class AzureEntraIdTest {
                 "found no identity", "nothing was started");
     }
 
+    /** A token the service refuses (here: for another audience) is rejected credentials, as a wrong key is. */
+    @Test
+    void aTokenTheServiceRefusesIsReportedAsRejectedCredentials() throws Exception {
+        Map<String, String> identity = Map.of(
+                "IDENTITY_ENDPOINT", "http://127.0.0.1:" + tokens.getAddress().getPort() + "/msi/other-audience",
+                "IDENTITY_HEADER", IDENTITY_HEADER);
+
+        Run ls = barge(identity, "ls", "azid:photos");
+        assertThat(ls.exitCode()).as(ls.err()).isEqualTo(2);
+        assertThat(ls.err()).contains("remote 'azid' rejects its credentials", "AuthenticationFailed",
+                "signs in with Microsoft Entra ID");
+        Run migrate = barge(identity, "migrate", "azid:photos", dir.resolve("out").toUri().toString());
+        assertThat(migrate.exitCode()).as(migrate.err()).isEqualTo(2);
+        assertThat(migrate.err()).contains("remote 'azid' rejects the credentials its azure default chain found",
+                "AuthenticationFailed", "nothing was started");
+    }
+
     @Test
     void aPlainHttpEndpointWithoutAKeyIsRefusedBeforeAnyRequest() throws Exception {
         Run run = barge(Map.of("BARGE_REMOTE_AZID_ENDPOINT", "http://127.0.0.1:9/devstoreaccount1"),
@@ -213,7 +231,7 @@ final class AzureEntraIdTest {
     // ---- the identity -----------------------------------------------------------------------------
 
     /** App Service's token endpoint: GET ?resource=...&api-version=2019-08-01 with X-IDENTITY-HEADER. */
-    private void token(HttpExchange exchange) throws IOException {
+    private void token(HttpExchange exchange, String token) throws IOException {
         String header = exchange.getRequestHeaders().getFirst("X-IDENTITY-HEADER");
         boolean ok = IDENTITY_HEADER.equals(header);
         tokenRequests.add(exchange.getRequestURI().getQuery() + " header=" + (ok ? "ok" : "wrong"));
@@ -231,9 +249,9 @@ final class AzureEntraIdTest {
     }
 
     /** A token as Entra ID issues them for storage, unsigned: Azurite's basic OAuth reads only its claims. */
-    private static String jwt() {
+    private static String jwt(String audience) {
         long now = Instant.now().getEpochSecond();
-        String claims = "{\"aud\":\"https://storage.azure.com\",\"iss\":\"https://sts.windows.net/"
+        String claims = "{\"aud\":\"" + audience + "\",\"iss\":\"https://sts.windows.net/"
                 + "00000000-0000-0000-0000-000000000001/\",\"iat\":" + (now - 60) + ",\"nbf\":" + (now - 60)
                 + ",\"exp\":" + (now + 3600) + ",\"oid\":\"00000000-0000-0000-0000-000000000002\","
                 + "\"tid\":\"00000000-0000-0000-0000-000000000001\",\"ver\":\"1.0\"}";
