@@ -105,6 +105,7 @@ final class AzureEntraIdTest {
                 "AZURE_STORAGE_SAS_SERVICE_VERSION", "2025-11-05");
         Path file = Files.writeString(dir.resolve("hello.txt"), "hello from a managed identity");
         List<Run> runs = new ArrayList<>();
+        tokenRequests.clear(); // this test's own
 
         runs.add(barge(identity, "mb", "azid:photos").succeeds());
         runs.add(barge(identity, "cp", file.toString(), "azid:photos/a/hello.txt").succeeds());
