@@ -372,7 +372,7 @@ final class BadInputCatalogueTest {
                 .fails(ExitCode.USAGE, "--chunk-size must be a whole number from 1 to 1000 (objects per batch delete)",
                         "0 is not"));
         rows.add(row("migrate: --tps-limit 0", "migrate", "disk:{b}", "s3:{b}", "--tps-limit", "0")
-                .fails(ExitCode.USAGE, "--tps-limit must be above 0"));
+                .fails(ExitCode.USAGE, "--tps-limit must be above 0, not 0:", "e.g. --tps-limit 50"));
         rows.add(row("migrate: --bwlimit -1", "migrate", "disk:{b}", "s3:{b}", "--bwlimit", "-1")
                 .fails(ExitCode.USAGE, "option '--bwlimit': '-1' is not a size", "e.g. 100, 10KB, 10MB"));
         rows.add(row("restore: --days 0", "restore", "oss:{b}", "--days", "0")
