@@ -16,20 +16,21 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@link LocalMetadata} as extended attributes of the object's own file, in the {@code user.barge.}
- * namespace ({@code getfattr -d -m user.barge FILE} shows them):
+ * {@link LocalMetadata} as one extended attribute of the object's own file, {@code user.barge}
+ * ({@code getfattr -n user.barge FILE} shows it): form-encoded {@code name=value} pairs, UTF-8:
  * <ul>
- *   <li>{@code user.barge.stamp}: {@code <size>:<modification time in ns>} of the data described;
- *       attributes whose stamp no longer matches the file (another program changed it in place) are
- *       ignored, and without a stamp there is no metadata at all, so the stamp is written last;
- *   <li>{@code user.barge.md5}, and {@code user.barge.etag} when the etag is not the MD5 (multipart);
- *   <li>{@code user.barge.content-type};
- *   <li>{@code user.barge.storage-class}: the family, then {@code :} and the vendor's name if any;
+ *   <li>{@code stamp}: {@code <size>:<modification time in ns>} of the data described; metadata whose
+ *       stamp no longer matches the file (another program changed it in place) is ignored;
+ *   <li>{@code md5}, and {@code etag} when the etag is not the MD5 (multipart);
+ *   <li>{@code ct}: the content type;
+ *   <li>{@code sc}: the storage class, its family, then {@code :} and the vendor's name if any;
  *       absent for STANDARD;
- *   <li>{@code user.barge.meta}: the user metadata, form-encoded ({@code name=value&name=value}).
+ *   <li>{@code meta}: the user metadata, form-encoded in turn.
  * </ul>
- * Values are UTF-8. The user metadata is one attribute, not one per name, so that names never pass
- * through the platform's file name encoding and one write replaces them all.
+ * One attribute, written in one call, so that a write (or a change of class) replaces all of it
+ * at once, and a read is one call after the list. Files written by Barge before this form carry
+ * one attribute per field ({@code user.barge.stamp}, {@code user.barge.md5}, ...); those are
+ * read as they are, and replaced by the one attribute at the next change.
  */
 final class LocalXattrs {
     // Java's view names attributes without the "user." namespace.
@@ -41,6 +42,8 @@ final class LocalXattrs {
     private static final String STORAGE_CLASS = PREFIX + "storage-class";
     private static final String USER_METADATA = PREFIX + "meta";
     private static final int FIRST_READ = 256;
+    /** The one attribute of today's form. */
+    private static final String COMBINED = "barge";
 
     private LocalXattrs() {}
 
@@ -55,6 +58,9 @@ final class LocalXattrs {
     static LocalMetadata read(Path file, boolean withHeaders) throws IOException {
         UserDefinedFileAttributeView view = view(file);
         List<String> names = view.list();
+        if (names.contains(COMBINED)) {
+            return parse(read(view, COMBINED), withHeaders);
+        }
         if (!names.contains(STAMP)) {
             return null;
         }
@@ -74,10 +80,50 @@ final class LocalXattrs {
                 Long.parseLong(stamp.substring(colon + 1)), new LocalAttributes(contentType, userMetadata, storageClass));
     }
 
+    /** Metadata of the one-attribute form. */
+    private static LocalMetadata parse(String value, boolean withHeaders) {
+        Map<String, String> fields = decode(value);
+        String stamp = fields.get("stamp");
+        int colon = stamp == null ? -1 : stamp.indexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("no stamp in " + COMBINED + ": " + value);
+        }
+        String md5 = fields.get("md5");
+        String etag = fields.getOrDefault("etag", md5);
+        StorageClass storageClass = fields.containsKey("sc") ? parseStorageClass(fields.get("sc")) : StorageClass.STANDARD;
+        String contentType = withHeaders ? fields.get("ct") : null;
+        Map<String, String> userMetadata = withHeaders && fields.containsKey("meta") ? decode(fields.get("meta")) : Map.of();
+        return new LocalMetadata(etag, md5, Long.parseLong(stamp.substring(0, colon)),
+                Long.parseLong(stamp.substring(colon + 1)), new LocalAttributes(contentType, userMetadata, storageClass));
+    }
+
+    /** The one-attribute form of {@code meta}. */
+    private static String format(LocalMetadata meta) {
+        LocalAttributes attributes = meta.attributes();
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("stamp", meta.size() + ":" + meta.modifiedNanos());
+        if (meta.md5() != null) {
+            fields.put("md5", meta.md5());
+        }
+        if (meta.etag() != null && !meta.etag().equals(meta.md5())) {
+            fields.put("etag", meta.etag());
+        }
+        if (attributes.contentType() != null) {
+            fields.put("ct", attributes.contentType());
+        }
+        if (!attributes.storageClass().equals(StorageClass.STANDARD)) {
+            fields.put("sc", formatStorageClass(attributes.storageClass()));
+        }
+        if (!attributes.userMetadata().isEmpty()) {
+            fields.put("meta", encode(attributes.userMetadata()));
+        }
+        return encode(fields);
+    }
+
     /** Whether a file carries any of Barge's attributes, valid or not. */
     static boolean present(Path file) throws IOException {
         for (String name : view(file).list()) {
-            if (name.startsWith(PREFIX)) {
+            if (name.equals(COMBINED) || name.startsWith(PREFIX)) {
                 return true;
             }
         }
@@ -86,31 +132,13 @@ final class LocalXattrs {
 
     /**
      * Records metadata on a file that carries none of Barge's attributes (a new staging file, or a
-     * file that had none), the stamp last. On failure some attributes may have been written, but
-     * never the stamp, so none of them counts; {@link #removeAll} clears them.
+     * file that had none): one attribute, written in one call.
      *
-     * @throws IOException when the file system refuses, for instance because the values are larger
+     * @throws IOException when the file system refuses, for instance because the value is larger
      *     than it keeps (ext4: about 4 KiB per file in all)
      */
     static void write(Path file, LocalMetadata meta) throws IOException {
-        UserDefinedFileAttributeView view = view(file);
-        LocalAttributes attributes = meta.attributes();
-        if (meta.md5() != null) {
-            write(view, MD5, meta.md5());
-        }
-        if (meta.etag() != null && !meta.etag().equals(meta.md5())) {
-            write(view, ETAG, meta.etag());
-        }
-        if (attributes.contentType() != null) {
-            write(view, CONTENT_TYPE, attributes.contentType());
-        }
-        if (!attributes.storageClass().equals(StorageClass.STANDARD)) {
-            write(view, STORAGE_CLASS, formatStorageClass(attributes.storageClass()));
-        }
-        if (!attributes.userMetadata().isEmpty()) {
-            write(view, USER_METADATA, encode(attributes.userMetadata()));
-        }
-        write(view, STAMP, meta.size() + ":" + meta.modifiedNanos());
+        write(view(file), COMBINED, format(meta));
     }
 
     /**
@@ -119,6 +147,11 @@ final class LocalXattrs {
      */
     static void writeStorageClass(Path file, StorageClass storageClass) throws IOException {
         UserDefinedFileAttributeView view = view(file);
+        if (view.list().contains(COMBINED)) {
+            LocalMetadata current = parse(read(view, COMBINED), true);
+            write(view, COMBINED, format(current.withAttributes(current.attributes().withStorageClass(storageClass))));
+            return;
+        }
         if (storageClass.equals(StorageClass.STANDARD)) {
             if (view.list().contains(STORAGE_CLASS)) {
                 view.delete(STORAGE_CLASS);
@@ -132,6 +165,9 @@ final class LocalXattrs {
     static void removeAll(Path file) throws IOException {
         UserDefinedFileAttributeView view = view(file);
         List<String> names = view.list();
+        if (names.contains(COMBINED)) {
+            view.delete(COMBINED);
+        }
         if (names.contains(STAMP)) {
             view.delete(STAMP);
         }

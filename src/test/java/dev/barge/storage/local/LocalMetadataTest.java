@@ -59,10 +59,10 @@ class LocalMetadataTest {
                 Payload.ofBytes(hello()));
 
         Path file = root.resolve("b/dir/doc.json");
-        assertThat(xattrNames(file)).containsExactlyInAnyOrder("barge.md5", "barge.stamp", "barge.content-type",
-                "barge.storage-class", "barge.meta");
-        assertThat(xattr(file, "barge.md5")).isEqualTo(MD5_OF_HELLO);
-        assertThat(xattr(file, "barge.storage-class")).isEqualTo("ARCHIVE:GLACIER");
+        // one attribute, user.barge, written in one call: form-encoded fields
+        assertThat(xattrNames(file)).containsExactly("barge");
+        assertThat(xattr(file, "barge").split("&")).contains("md5=" + MD5_OF_HELLO, "sc=ARCHIVE%3AGLACIER",
+                "ct=application%2Fjson").anyMatch(f -> f.startsWith("stamp=5%3A")).anyMatch(f -> f.startsWith("meta="));
         ObjectInfo info = store.stat("b", "dir/doc.json");
         assertThat(info.contentType()).isEqualTo("application/json");
         assertThat(info.userMetadata()).containsOnly(Map.entry("owner", "ops team"), Map.entry("weird=&name", "a&b=c ✓"));
@@ -72,6 +72,32 @@ class LocalMetadataTest {
         assertThat(listed.etag()).isEqualTo(MD5_OF_HELLO);
         assertThat(listed.storageClass().family()).isEqualTo(StorageClass.Family.ARCHIVE);
         assertThat(pathsUnder(root)).noneMatch(p -> p.getFileName().toString().startsWith(".barge"));
+    }
+
+    @Test
+    void attributesOfTheFormerOnePerFieldFormAreStillReadAndAClassChangeKeepsThem() throws IOException {
+        assumeXattrs();
+        Path file = Files.createDirectories(root.resolve("b")).resolve("before.txt");
+        Files.write(file, hello());
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+        long nanos = Files.getLastModifiedTime(file).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        // as Barge wrote them until 2026-12-03: one attribute per field, the stamp last
+        view.write("barge.md5", StandardCharsets.UTF_8.encode(MD5_OF_HELLO));
+        view.write("barge.content-type", StandardCharsets.UTF_8.encode("text/plain"));
+        view.write("barge.meta", StandardCharsets.UTF_8.encode("k=v"));
+        view.write("barge.stamp", StandardCharsets.UTF_8.encode("5:" + nanos));
+        ObjectStore store = open("auto");
+
+        ObjectInfo info = store.stat("b", "before.txt");
+        assertThat(info.etag()).isEqualTo(MD5_OF_HELLO);
+        assertThat(info.contentType()).isEqualTo("text/plain");
+        assertThat(info.userMetadata()).containsOnly(Map.entry("k", "v"));
+
+        store.setStorageClass("b", "before.txt", StorageClass.of(StorageClass.Family.ARCHIVE));
+        ObjectInfo archived = store.stat("b", "before.txt");
+        assertThat(archived.storageClass().family()).isEqualTo(StorageClass.Family.ARCHIVE);
+        assertThat(archived.etag()).isEqualTo(MD5_OF_HELLO);
+        assertThat(archived.userMetadata()).containsOnly(Map.entry("k", "v"));
     }
 
     @Test
@@ -283,7 +309,7 @@ class LocalMetadataTest {
 
     private static List<String> xattrNames(Path file) throws IOException {
         return Files.getFileAttributeView(file, UserDefinedFileAttributeView.class).list().stream()
-                .filter(n -> n.startsWith("barge.")).toList();
+                .filter(n -> n.equals("barge") || n.startsWith("barge.")).toList();
     }
 
     private static String xattr(Path file, String name) throws IOException {
