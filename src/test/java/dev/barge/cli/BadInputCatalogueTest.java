@@ -14,16 +14,12 @@ import dev.barge.storage.PutRequest;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.azure.AzuriteServer;
 import dev.barge.storage.s3.S3ProxyServer;
+import dev.barge.test.Blackhole;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -686,41 +682,4 @@ final class BadInputCatalogueTest {
         }
     }
 
-    /**
-     * A port on 127.0.0.1 where connections hang until the client's connect timeout: a listener whose
-     * accept queue is kept full, so that the kernel drops further connection requests unanswered, as a
-     * firewall or a dead host does.
-     */
-    private static final class Blackhole implements AutoCloseable {
-        private final ServerSocket server;
-        private final List<Socket> fillers = new ArrayList<>();
-
-        Blackhole() throws IOException {
-            server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
-            for (int i = 0; i < 64; i++) {
-                Socket socket = new Socket();
-                try {
-                    socket.connect(address, 200);
-                    fillers.add(socket);
-                } catch (SocketTimeoutException full) {
-                    socket.close();
-                    return;
-                }
-            }
-            throw new IllegalStateException("the accept queue of port " + port() + " never filled up");
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            for (Socket socket : fillers) {
-                socket.close();
-            }
-            server.close();
-        }
-    }
 }

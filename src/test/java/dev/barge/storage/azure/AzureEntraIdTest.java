@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.barge.BargeApplication;
+import dev.barge.test.Blackhole;
 import dev.barge.test.TempDirs;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,9 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -284,37 +282,4 @@ final class AzureEntraIdTest {
         assertThat(process.exitValue()).as("keytool: %s", output).isZero();
     }
 
-    /** A port on 127.0.0.1 whose accept queue is full: connects to it hang until their timeout. */
-    private static final class Blackhole implements AutoCloseable {
-        private final ServerSocket server;
-        private final List<Socket> fillers = new ArrayList<>();
-
-        Blackhole() throws IOException {
-            server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
-            for (int i = 0; i < 64; i++) {
-                Socket socket = new Socket();
-                try {
-                    socket.connect(address, 200);
-                    fillers.add(socket);
-                } catch (SocketTimeoutException full) {
-                    socket.close();
-                    return;
-                }
-            }
-            throw new IllegalStateException("the accept queue of port " + port() + " never filled up");
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            for (Socket socket : fillers) {
-                socket.close();
-            }
-            server.close();
-        }
-    }
 }
