@@ -63,6 +63,13 @@ public final class DeleteJob {
 
     private Job job(JobParameters jobParameters, StopRequest stop, ListingProgress listed) {
         DeleteParameters p = DeleteParameters.from(jobParameters);
+        JobSupport.WorkStep delete = support.workStep(NAME, p.partitions(), rangeWork(jobParameters, listed), listed);
+        return support.job(NAME, p, delete.pools(), Set.of(), stop).start(delete.step()).build();
+    }
+
+    /** The delete of one key range at a time, as an execution's parameters say. */
+    private JobSupport.RangeWork rangeWork(JobParameters jobParameters, ListingProgress listed) {
+        DeleteParameters p = DeleteParameters.from(jobParameters);
         Instant referenceTime = Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME));
         Location where = Location.parse(p.location());
         ObjectStore store = stores.store(where);
@@ -79,13 +86,7 @@ public final class DeleteJob {
                     .listener(writer)
                     .build();
         };
-        if (p.partitions() == 1) {
-            return support.job(NAME, p, List.of(listing), Set.of(), stop).start(deleteIn.apply(NAME, KeyRange.ALL))
-                    .build();
-        }
-        ExecutorService partitionThreads = Executors.newFixedThreadPool(p.partitions(), MigrateJob.threads("barge-partition"));
-        Step partitions = support.partitionedStep(NAME, p.partitions(),
-                new KeyRangePartitioner(new KeySampler(store, where.bucket(), prefix)), deleteIn, partitionThreads, listed);
-        return support.job(NAME, p, List.of(listing, partitionThreads), Set.of(), stop).start(partitions).build();
+        return new JobSupport.RangeWork(deleteIn, new KeyRangePartitioner(new KeySampler(store, where.bucket(), prefix)),
+                List.of(listing));
     }
 }

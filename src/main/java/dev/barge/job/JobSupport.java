@@ -8,9 +8,11 @@ import dev.barge.batch.ListingProgress;
 import dev.barge.batch.Outcome;
 import dev.barge.storage.StoreRegistry;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.springframework.batch.core.job.Job;
@@ -89,16 +91,65 @@ public final class JobSupport {
     }
 
     /**
-     * A step partitioned into key ranges: {@code partitioner}'s ranges, each run as
-     * {@code stepOf(partitionStepName, range)} on {@code threads}, all of them before the step ends.
-     * A restart runs again only the partitions that did not complete, each from its own saved
+     * What a job does in one key range, as one execution's parameters define it: the step of a range,
+     * built afresh for each run of it (readers and writers hold state); the partitioner that splits the
+     * keyspace; the pools the range steps share, shut down by {@link #close}.
+     *
+     * @param stepOf the step named {@code stepName} that works on {@code range}
+     */
+    record RangeWork(BiFunction<String, KeyRange, Step> stepOf, KeyRangePartitioner partitioner,
+            List<ExecutorService> pools) implements AutoCloseable {
+        RangeWork {
+            requireNonNull(stepOf, "stepOf is null");
+            requireNonNull(partitioner, "partitioner is null");
+            pools = List.copyOf(pools);
+        }
+
+        /** Shuts the pools down once the steps in flight are done with them. */
+        @Override
+        public void close() {
+            pools.forEach(ExecutorService::shutdown);
+        }
+    }
+
+    /** A job's work step, and the pools it runs on, to be shut down when its job ends. */
+    record WorkStep(Step step, List<ExecutorService> pools) {
+        WorkStep {
+            requireNonNull(step, "step is null");
+            pools = List.copyOf(pools);
+        }
+    }
+
+    /**
+     * The work step named {@code name} over {@code partitions} key ranges. With one, the range step
+     * over every key. With more, a step partitioned into {@code work}'s key ranges, each run as
+     * {@code work}'s step for its range, up to {@code partitions} at once, all of them before the step
+     * ends. A restart runs again only the partitions that did not complete, each from its own saved
      * position. {@code listed} (or {@code null}) is complete when every partition run has listed to
      * its end.
      */
-    Step partitionedStep(String name, int partitions, KeyRangePartitioner partitioner,
-            BiFunction<String, KeyRange, Step> stepOf, ExecutorService threads, ListingProgress listed) {
-        Step range = new RangeStep(name + "-range", stepOf, this);
-        SimpleStepExecutionSplitter splitter = new SimpleStepExecutionSplitter(repository, range.getName(), partitioner);
+    WorkStep workStep(String name, int partitions, RangeWork work, ListingProgress listed) {
+        if (partitions == 1) {
+            return new WorkStep(work.stepOf().apply(name, KeyRange.ALL), work.pools());
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(partitions, MigrateJob.threads("barge-partition"));
+        List<ExecutorService> pools = new ArrayList<>(work.pools());
+        pools.add(threads);
+        return new WorkStep(partitionedStep(name, partitions, work, threads, listed), pools);
+    }
+
+    /** The name of the step that works on one key range of a job's work step {@code name}. */
+    static String rangeStepName(String name) {
+        return name + RANGE_SUFFIX;
+    }
+
+    private static final String RANGE_SUFFIX = "-range";
+
+    private Step partitionedStep(String name, int partitions, RangeWork work, ExecutorService threads,
+            ListingProgress listed) {
+        Step range = new RangeStep(rangeStepName(name), work.stepOf(), this);
+        SimpleStepExecutionSplitter splitter = new SimpleStepExecutionSplitter(repository, range.getName(),
+                work.partitioner());
         StepExecutionSplitter counting = new StepExecutionSplitter() {
             @Override
             public String getStepName() {
@@ -115,7 +166,7 @@ public final class JobSupport {
             }
         };
         return new StepBuilder(name, repository)
-                .partitioner(range.getName(), partitioner)
+                .partitioner(range.getName(), work.partitioner())
                 .splitter(counting)
                 .step(range)
                 .gridSize(partitions)
@@ -124,7 +175,7 @@ public final class JobSupport {
     }
 
     /** One partition: the step for its range, built afresh (readers and writers hold state), run in its execution. */
-    private static final class RangeStep implements Step {
+    static final class RangeStep implements Step {
         private final String name;
         private final BiFunction<String, KeyRange, Step> stepOf;
         private final JobSupport support;
