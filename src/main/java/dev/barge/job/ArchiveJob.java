@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
  * listing, a filter and an action ({@link ObjectActionWriter}); a run is continued by running it again.
  */
 @Component
-public final class ArchiveJob {
+public final class ArchiveJob implements PartitionedJob {
     public static final String NAME = "archive";
 
     private final JobSupport support;
@@ -70,6 +70,16 @@ public final class ArchiveJob {
         JobSupport.WorkStep archive = support.workStep(NAME, p.partitions(), rangeWork(jobParameters, progress),
                 progress);
         return support.job(NAME, p, archive.pools(), Set.of(), stop).start(archive.step()).build();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public JobSupport.RangeWork rangeWork(JobParameters jobParameters) {
+        return rangeWork(jobParameters, null);
     }
 
     /** The archive of one key range at a time, as an execution's parameters say. */

@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
  * the filter, the totals and the failure table; a run is continued by running it again.
  */
 @Component
-public final class DeleteJob {
+public final class DeleteJob implements PartitionedJob {
     public static final String NAME = "delete";
 
     private final JobSupport support;
@@ -65,6 +65,16 @@ public final class DeleteJob {
         DeleteParameters p = DeleteParameters.from(jobParameters);
         JobSupport.WorkStep delete = support.workStep(NAME, p.partitions(), rangeWork(jobParameters, listed), listed);
         return support.job(NAME, p, delete.pools(), Set.of(), stop).start(delete.step()).build();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public JobSupport.RangeWork rangeWork(JobParameters jobParameters) {
+        return rangeWork(jobParameters, null);
     }
 
     /** The delete of one key range at a time, as an execution's parameters say. */

@@ -27,8 +27,10 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
+import org.springframework.batch.core.step.builder.PartitionStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.task.support.TaskExecutorAdapter;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -46,15 +48,21 @@ public final class JobSupport {
     private final JobRecords records;
     private final ExecutionOwnership ownership;
     private final JobRunner runner;
+    private final ObjectProvider<RemotePartitions> remote;
 
+    /**
+     * @param remote where partitions go in a process started to send them to workers ({@code --remote});
+     *     none: they run on local threads
+     */
     public JobSupport(JobRepository repository, PlatformTransactionManager transactionManager, StoreRegistry stores,
-            JobRecords records, ExecutionOwnership ownership, JobRunner runner) {
+            JobRecords records, ExecutionOwnership ownership, JobRunner runner, ObjectProvider<RemotePartitions> remote) {
         this.repository = requireNonNull(repository, "repository is null");
         this.transactionManager = requireNonNull(transactionManager, "transactionManager is null");
         this.stores = requireNonNull(stores, "stores is null");
         this.records = requireNonNull(records, "records is null");
         this.ownership = requireNonNull(ownership, "ownership is null");
         this.runner = requireNonNull(runner, "runner is null");
+        this.remote = requireNonNull(remote, "remote is null");
     }
 
     public StoreRegistry stores() {
@@ -97,9 +105,9 @@ public final class JobSupport {
      *
      * @param stepOf the step named {@code stepName} that works on {@code range}
      */
-    record RangeWork(BiFunction<String, KeyRange, Step> stepOf, KeyRangePartitioner partitioner,
+    public record RangeWork(BiFunction<String, KeyRange, Step> stepOf, KeyRangePartitioner partitioner,
             List<ExecutorService> pools) implements AutoCloseable {
-        RangeWork {
+        public RangeWork {
             requireNonNull(stepOf, "stepOf is null");
             requireNonNull(partitioner, "partitioner is null");
             pools = List.copyOf(pools);
@@ -124,18 +132,31 @@ public final class JobSupport {
      * The work step named {@code name} over {@code partitions} key ranges. With one, the range step
      * over every key. With more, a step partitioned into {@code work}'s key ranges, each run as
      * {@code work}'s step for its range, up to {@code partitions} at once, all of them before the step
-     * ends. A restart runs again only the partitions that did not complete, each from its own saved
-     * position. {@code listed} (or {@code null}) is complete when every partition run has listed to
+     * ends: on this process's threads, or, in a process started to send them away
+     * ({@link RemotePartitions}), by the cluster's workers, which run the same range step
+     * ({@link PartitionWorker}). A restart runs again only the partitions that did not complete, each
+     * from its own saved position. {@code listed} (or {@code null}) is complete when every partition run has listed to
      * its end.
      */
     WorkStep workStep(String name, int partitions, RangeWork work, ListingProgress listed) {
         if (partitions == 1) {
             return new WorkStep(work.stepOf().apply(name, KeyRange.ALL), work.pools());
         }
+        RemotePartitions workers = remote.getIfAvailable();
+        if (workers != null) {
+            return new WorkStep(partitionedStep(name, work, listed)
+                    .partitionHandler(workers.handler(rangeStepName(name), partitions))
+                    .build(), work.pools());
+        }
         ExecutorService threads = Executors.newFixedThreadPool(partitions, MigrateJob.threads("barge-partition"));
         List<ExecutorService> pools = new ArrayList<>(work.pools());
         pools.add(threads);
-        return new WorkStep(partitionedStep(name, partitions, work, threads, listed), pools);
+        Step range = new RangeStep(rangeStepName(name), work.stepOf(), this);
+        return new WorkStep(partitionedStep(name, work, listed)
+                .step(range)
+                .gridSize(partitions)
+                .taskExecutor(new TaskExecutorAdapter(threads))
+                .build(), pools);
     }
 
     /** The name of the step that works on one key range of a job's work step {@code name}. */
@@ -145,10 +166,10 @@ public final class JobSupport {
 
     private static final String RANGE_SUFFIX = "-range";
 
-    private Step partitionedStep(String name, int partitions, RangeWork work, ExecutorService threads,
-            ListingProgress listed) {
-        Step range = new RangeStep(rangeStepName(name), work.stepOf(), this);
-        SimpleStepExecutionSplitter splitter = new SimpleStepExecutionSplitter(repository, range.getName(),
+    /** A partitioned step's builder: {@code work}'s partitions, counted into {@code listed} as they are split. */
+    private PartitionStepBuilder partitionedStep(String name, RangeWork work, ListingProgress listed) {
+        String rangeStep = rangeStepName(name);
+        SimpleStepExecutionSplitter splitter = new SimpleStepExecutionSplitter(repository, rangeStep,
                 work.partitioner());
         StepExecutionSplitter counting = new StepExecutionSplitter() {
             @Override
@@ -166,12 +187,8 @@ public final class JobSupport {
             }
         };
         return new StepBuilder(name, repository)
-                .partitioner(range.getName(), work.partitioner())
-                .splitter(counting)
-                .step(range)
-                .gridSize(partitions)
-                .taskExecutor(new TaskExecutorAdapter(threads))
-                .build();
+                .partitioner(rangeStep, work.partitioner())
+                .splitter(counting);
     }
 
     /** One partition: the step for its range, built afresh (readers and writers hold state), run in its execution. */

@@ -47,7 +47,7 @@ import org.springframework.stereotype.Component;
  * skipped for failures completes with exit code {@value #COMPLETED_WITH_SKIPS}.
  */
 @Component
-public final class MigrateJob {
+public final class MigrateJob implements PartitionedJob {
     public static final String NAME = "migrate";
     public static final String COMPLETED_WITH_SKIPS = JobTotals.COMPLETED_WITH_SKIPS;
     /** The job parameter of a retry: the execution whose failed objects it copies again. */
@@ -124,6 +124,17 @@ public final class MigrateJob {
             List<KeyListItemReader.Key> keys) {
         JobSupport.RangeWork work = rangeWork(p, referenceTime, listed, keys);
         return support.workStep(name, keys == null ? p.partitions() : 1, work, listed);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public JobSupport.RangeWork rangeWork(JobParameters jobParameters) {
+        return rangeWork(MigrateParameters.from(jobParameters),
+                Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME)), null, null);
     }
 
     /**

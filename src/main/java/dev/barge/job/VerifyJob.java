@@ -47,7 +47,7 @@ import org.springframework.stereotype.Component;
  * {@code COMPLETED}.
  */
 @Component
-public final class VerifyJob {
+public final class VerifyJob implements PartitionedJob {
     public static final String NAME = "verify";
     public static final String DIFFERENCES_FOUND = JobTotals.DIFFERENCES_FOUND;
     public static final String COMPLETED_WITH_SKIPS = JobTotals.COMPLETED_WITH_SKIPS;
@@ -85,6 +85,16 @@ public final class VerifyJob {
         JobSupport.WorkStep verify = support.workStep(NAME, p.partitions(), rangeWork(jobParameters, listed), listed);
         Set<Outcome> differences = EnumSet.of(Outcome.MISSING_AT_TARGET, Outcome.MISSING_AT_SOURCE, Outcome.DIFFERENT);
         return support.job(NAME, p, verify.pools(), differences, stop).start(verify.step()).build();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public JobSupport.RangeWork rangeWork(JobParameters jobParameters) {
+        return rangeWork(jobParameters, null);
     }
 
     /** The verification of one key range at a time, as an execution's parameters say. */
