@@ -65,8 +65,12 @@ class RemotePartitionsTest {
         schema = TestPostgres.freshSchema();
         queue = "barge.test." + UUID.randomUUID();
         Files.createDirectories(temp.resolve("dst/backup"));
+    }
+
+    /** The source: {@code objects} small objects under {@code src:photos}. */
+    private void generate(int objects) throws IOException {
         Path source = Files.createDirectories(temp.resolve("src/photos"));
-        for (int i = 0; i < OBJECTS; i++) {
+        for (int i = 0; i < objects; i++) {
             Path file = source.resolve(name(i));
             Files.createDirectories(file.getParent());
             Files.writeString(file, content(i));
@@ -91,20 +95,21 @@ class RemotePartitionsTest {
 
     @Test
     void twoWorkersCopyTwentyThousandObjectsInEightPartitionsAllIdentical() throws Exception {
+        generate(OBJECTS);
         Process a = worker("a", Map.of());
         Process b = worker("b", Map.of());
         awaitReady("a", a);
         awaitReady("b", b);
 
-        Process manager = manager("manager");
+        Process manager = manager("manager", PARTITIONS);
         assertThat(manager.waitFor(4, TimeUnit.MINUTES)).as("the manager finishes").isTrue();
         assertThat(manager.exitValue()).as(log("manager")).isZero();
         assertThat(log("manager")).contains("Completed").containsPattern("copied\\s+20,?000 objects");
 
         assertIdentical();
         // both workers took part, and every partition completed once
-        assertThat(workerLog("a")).contains("running partition migrate-range:");
-        assertThat(workerLog("b")).contains("running partition migrate-range:");
+        assertThat(homeLog("a")).contains("running partition migrate-range:");
+        assertThat(homeLog("b")).contains("running partition migrate-range:");
         assertThat(query("select count(*) from BATCH_STEP_EXECUTION where STEP_NAME like 'migrate-range:%'"
                 + " and STATUS = 'COMPLETED'")).isEqualTo(PARTITIONS);
         assertThat(query("select coalesce(sum(WRITE_COUNT), 0) from BATCH_STEP_EXECUTION"
@@ -121,6 +126,7 @@ class RemotePartitionsTest {
 
     @Test
     void aWorkerKilledMidRunLeavesItsPartitionsToTheOtherWorkerOnTheManagersRestart() throws Exception {
+        generate(OBJECTS);
         // worker a is slow, so that it is killed with partitions half done
         Process a = worker("a", Map.of("BARGE_REMOTE_DST_RATE_LIMIT_OPERATIONS_PER_SECOND", "150"));
         Process b = worker("b", Map.of());
@@ -128,11 +134,13 @@ class RemotePartitionsTest {
         awaitReady("b", b);
         long pidA = a.pid();
 
-        Process first = manager("first");
-        await("worker a has committed a chunk of a partition it runs", () -> query(
+        Process first = manager("first", PARTITIONS);
+        // killed once the chunks it committed outnumber what a resume may find done again (the chunk in
+        // flight and the read-ahead window): a restart of its partitions from their start would find more
+        await("worker a has committed five chunks of a partition it runs", () -> query(
                 "select count(*) from BATCH_STEP_EXECUTION s join BARGE_PARTITION_OWNER o"
                         + " on o.STEP_EXECUTION_ID = s.STEP_EXECUTION_ID where o.PID = " + pidA
-                        + " and s.STATUS = 'STARTED' and s.COMMIT_COUNT > 0") > 0, first);
+                        + " and s.STATUS = 'STARTED' and s.COMMIT_COUNT >= 5") > 0, first);
         List<String> killed = strings("select s.STEP_NAME from BATCH_STEP_EXECUTION s join BARGE_PARTITION_OWNER o"
                 + " on o.STEP_EXECUTION_ID = s.STEP_EXECUTION_ID where o.PID = " + pidA);
         a.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -145,34 +153,90 @@ class RemotePartitionsTest {
         assertThat(first.waitFor(4, TimeUnit.MINUTES)).as("the first manager ends").isTrue();
         assertThat(first.exitValue()).as(log("first")).isEqualTo(ExitCode.FAILED);
         for (String partition : killed) {
-            assertThat(workerLog("b")).as("b runs none of a's partitions before the restart")
+            assertThat(homeLog("b")).as("b runs none of a's partitions before the restart")
                     .doesNotContain("running partition " + partition + " ");
         }
 
         // the same command again: the other worker resumes them from their last committed chunk
-        Process second = manager("second");
+        Process second = manager("second", PARTITIONS);
         assertThat(second.waitFor(4, TimeUnit.MINUTES)).as("the restarted manager finishes").isTrue();
         assertThat(second.exitValue()).as(log("second")).isZero();
         assertThat(log("second")).contains("Completed");
         for (String partition : killed) {
-            assertThat(workerLog("b")).contains("running partition " + partition + " ");
+            assertThat(homeLog("b")).contains("running partition " + partition + " ");
         }
         assertIdentical();
         long rewritten = beforeRestart.entrySet().stream()
                 .filter(e -> !e.getValue().equals(inode(e.getKey())))
                 .count();
+        System.out.printf("RemotePartitionsTest: worker a killed with %s running, %d of %d objects copied;"
+                + " %d written again after the restart%n", killed, beforeRestart.size(), OBJECTS, rewritten);
+        System.out.println("RemotePartitionsTest: the first manager said: " + log("first"));
+        assertThat(homeLog("first")).contains("lost its worker");
         assertThat(rewritten).as("objects written again after the kill").isLessThanOrEqualTo(
                 (long) CHUNK * killed.size());
         assertThat(query("select count(*) from BATCH_STEP_EXECUTION where STEP_NAME like 'migrate-range:%'"
                 + " and STATUS = 'COMPLETED'")).isEqualTo(PARTITIONS);
+        // the lost partitions resumed from their last commit, not from their start: what the restart found
+        // already copied is at most the chunk being written and the read-ahead window of each (a restart
+        // from the start would find the five chunks or more committed before the kill)
+        long foundDone = query("select coalesce(sum(OBJECTS), 0) from BARGE_EXECUTION_TOTAL where OUTCOME ="
+                + " 'SKIPPED_IDENTICAL' and JOB_EXECUTION_ID = (select max(JOB_EXECUTION_ID) from BATCH_JOB_EXECUTION)");
+        System.out.printf("RemotePartitionsTest: the restart found %d objects already copied%n", foundDone);
+        assertThat(foundDone).isLessThanOrEqualTo(2L * CHUNK * killed.size());
         assertThat(b.isAlive()).isTrue();
     }
 
+    @Test
+    void sigtermStopsAWorkersPartitionsAfterTheirChunkInFlightAndTheRestartResumesThem() throws Exception {
+        // fewer objects: this is about the stop, not the size
+        int objects = 4000;
+        generate(objects);
+        Process a = worker("a", Map.of("BARGE_REMOTE_DST_RATE_LIMIT_OPERATIONS_PER_SECOND", "150"));
+        awaitReady("a", a);
+        Process first = manager("first", 4);
+        await("worker a has committed a chunk", () -> query("select count(*) from BATCH_STEP_EXECUTION s"
+                + " join BARGE_PARTITION_OWNER o on o.STEP_EXECUTION_ID = s.STEP_EXECUTION_ID"
+                + " where s.STATUS = 'STARTED' and s.COMMIT_COUNT > 0") > 0, first);
+        List<String> running = strings("select s.STEP_NAME from BATCH_STEP_EXECUTION s join BARGE_PARTITION_OWNER o"
+                + " on o.STEP_EXECUTION_ID = s.STEP_EXECUTION_ID");
+
+        a.destroy();
+        assertThat(a.waitFor(2, TimeUnit.MINUTES)).as("worker a stops").isTrue();
+        assertThat(a.exitValue()).as(output("a")).isZero();
+        assertThat(output("a")).contains("stop after their chunk in flight").contains("barge worker: stopped");
+        for (String partition : running) {
+            assertThat(strings("select STATUS || ' ' || COMMIT_COUNT from BATCH_STEP_EXECUTION where STEP_NAME = '"
+                    + partition + "'")).as(partition).singleElement().asString().startsWith("STOPPED ")
+                    .doesNotEndWith(" 0");
+        }
+        assertThat(query("select count(*) from BARGE_PARTITION_OWNER")).as("owner records after the stop").isZero();
+        assertThat(LocalObjects.count(temp.resolve("dst/backup"))).as("stopped half way").isLessThan(objects);
+
+        // another worker takes what a had not; the job then ends STOPPED, and the same command resumes it
+        Process b = worker("b", Map.of());
+        awaitReady("b", b);
+        assertThat(first.waitFor(4, TimeUnit.MINUTES)).as("the first manager ends").isTrue();
+        assertThat(first.exitValue()).as(output("first")).isEqualTo(ExitCode.FAILED);
+        assertThat(output("first")).contains("Stopped");
+        Process second = manager("second", 4);
+        assertThat(second.waitFor(4, TimeUnit.MINUTES)).as("the restarted manager finishes").isTrue();
+        assertThat(second.exitValue()).as(output("second")).isZero();
+        for (String partition : running) {
+            assertThat(homeLog("b")).contains("running partition " + partition + " ");
+        }
+        assertIdentical(objects);
+    }
+
     private void assertIdentical() throws IOException {
+        assertIdentical(OBJECTS);
+    }
+
+    private void assertIdentical(int objects) throws IOException {
         Path source = temp.resolve("src/photos");
         Path target = temp.resolve("dst/backup");
-        assertThat(LocalObjects.count(target)).isEqualTo(OBJECTS);
-        for (int i = 0; i < OBJECTS; i++) {
+        assertThat(LocalObjects.count(target)).isEqualTo(objects);
+        for (int i = 0; i < objects; i++) {
             Path copy = target.resolve(name(i));
             assertThat(copy).as("copy of %s", name(i)).exists();
             assertThat(Files.mismatch(source.resolve(name(i)), copy)).as("copy of %s", name(i)).isEqualTo(-1L);
@@ -189,9 +253,9 @@ class RemotePartitionsTest {
                 worker);
     }
 
-    private Process manager(String name) throws IOException {
+    private Process manager(String name, int partitions) throws IOException {
         return barge(name, Map.of(), "migrate", "src:photos", "dst:backup", "--partitions",
-                Integer.toString(PARTITIONS), "--remote", "--broker", BROKER, "--queue", queue,
+                Integer.toString(partitions), "--remote", "--broker", BROKER, "--queue", queue,
                 "--chunk-size", Integer.toString(CHUNK), "--db-url", schema.url() + "&user=" + schema.user());
     }
 
@@ -237,7 +301,7 @@ class RemotePartitionsTest {
         return output(name);
     }
 
-    private String workerLog(String name) throws IOException {
+    private String homeLog(String name) throws IOException {
         Path log = temp.resolve(name + "-home/barge.log");
         return Files.exists(log) ? Files.readString(log) : "";
     }
