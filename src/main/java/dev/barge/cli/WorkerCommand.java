@@ -94,6 +94,10 @@ final class WorkerCommand implements Callable<Integer> {
             RemoteCluster cluster = session.remoteCluster();
             PartitionsOption.refuseUnfit(cluster);
             Session.Worker worker = session.worker();
+            worker.partitions().reportTo(line -> {
+                terminal.out().println("barge worker: " + line);
+                terminal.out().flush();
+            });
             worker.requests().start();
             terminal.out().println("barge worker: running partitions of " + String.join(", ",
                     new TreeSet<>(worker.partitions().jobNames())) + " from queue " + cluster.queue() + " on "

@@ -10,6 +10,7 @@ import com.rabbitmq.client.Channel;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.AmqpTemplate;
 import org.springframework.amqp.core.Queue;
@@ -179,7 +180,13 @@ public class RemotePartitioningConfiguration {
                 throw new IllegalStateException("could not acknowledge partition request " + message.getPayload()
                         + ": " + e.getMessage(), e);
             }
-            worker.run((StepExecutionRequest) message.getPayload());
+            try {
+                worker.run((StepExecutionRequest) message.getPayload());
+            } catch (RuntimeException e) {
+                // taken already: there is nothing to give back, and the partition's own failure is recorded
+                LoggerFactory.getLogger(PartitionWorker.class).error("partition request {} failed: {}",
+                        message.getPayload(), e.toString(), e);
+            }
         }
     }
 }

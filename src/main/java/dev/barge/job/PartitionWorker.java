@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -53,6 +54,7 @@ public final class PartitionWorker implements StepLocator {
     private final Map<Long, Shared> shared = new HashMap<>();
     private final Set<StepExecution> running = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
+    private volatile Consumer<String> report = line -> { };
 
     public PartitionWorker(List<PartitionedJob> jobs, JobSupport support, ExecutionOwnership ownership) {
         this.jobs = jobs.stream().collect(Collectors.toUnmodifiableMap(PartitionedJob::name, Function.identity()));
@@ -61,6 +63,11 @@ public final class PartitionWorker implements StepLocator {
         this.ownership = requireNonNull(ownership, "ownership is null");
         handler.setJobRepository(repository);
         handler.setStepLocator(this);
+    }
+
+    /** Tells {@code report} a line as each partition starts and ends here (a worker's console, say). */
+    public void reportTo(Consumer<String> report) {
+        this.report = requireNonNull(report, "report is null");
     }
 
     /** The jobs whose partitions this worker runs, by name. */
@@ -162,9 +169,14 @@ public final class PartitionWorker implements StepLocator {
                 try {
                     log.info("running partition {} of {} execution {}", execution.getStepName(), jobName,
                             jobExecution.getId());
+                    report.accept("running partition " + execution.getStepName() + " of " + jobName + " execution "
+                            + jobExecution.getId());
                     new JobSupport.RangeStep(name, work.stepOf(), support).execute(execution);
                     log.info("partition {} of {} execution {} ended {}", execution.getStepName(), jobName,
                             jobExecution.getId(), execution.getStatus());
+                    report.accept("partition " + execution.getStepName() + " of " + jobName + " execution "
+                            + jobExecution.getId() + " ended " + execution.getStatus() + " (" + execution.getWriteCount()
+                            + " objects, " + execution.getCommitCount() + " chunks)");
                 } finally {
                     release(jobExecution.getId());
                 }
@@ -204,8 +216,8 @@ public final class PartitionWorker implements StepLocator {
 
     /** Ends a partition this worker could not run as FAILED, saying why, so that its manager stops waiting for it. */
     private void fail(StepExecution execution, Exception e) {
-        String why = "worker on " + ownershipHost() + " could not run partition " + execution.getStepName() + ": "
-                + e.getMessage();
+        String why = "worker process " + ProcessHandle.current().pid() + " could not run partition "
+                + execution.getStepName() + ": " + e.getMessage();
         log.error(why, e);
         if (execution.getStartTime() == null) {
             execution.setStartTime(LocalDateTime.now());
@@ -215,10 +227,7 @@ public final class PartitionWorker implements StepLocator {
         execution.addFailureException(e);
         execution.setEndTime(LocalDateTime.now());
         repository.update(execution);
-    }
-
-    private static String ownershipHost() {
-        return "process " + ProcessHandle.current().pid();
+        report.accept(why);
     }
 
     private static final class Shared {

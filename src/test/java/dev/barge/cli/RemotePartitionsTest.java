@@ -184,6 +184,10 @@ class RemotePartitionsTest {
                 + " 'SKIPPED_IDENTICAL' and JOB_EXECUTION_ID = (select max(JOB_EXECUTION_ID) from BATCH_JOB_EXECUTION)");
         System.out.printf("RemotePartitionsTest: the restart found %d objects already copied%n", foundDone);
         assertThat(foundDone).isLessThanOrEqualTo(2L * CHUNK * killed.size());
+        // and between them the partitions' committed chunks hold every object once, and at most that again
+        assertThat(query("select coalesce(sum(WRITE_COUNT), 0) from BATCH_STEP_EXECUTION"
+                + " where STEP_NAME like 'migrate-range:%'")).isBetween((long) OBJECTS,
+                (long) OBJECTS + 2L * CHUNK * killed.size());
         assertThat(b.isAlive()).isTrue();
     }
 
