@@ -17,6 +17,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -51,8 +52,10 @@ import org.springframework.core.retry.RetryTemplate;
  *       object is deleted ({@link PlannedObject.Action#DELETE_EXTRANEOUS}) the source is asked
  *       for its key, and it must be absent; before a source object is deleted in
  *       {@link MigrationMode#MOVE} the target is asked for its copy, and it must be identical by
- *       the job's {@link IdentityCheck}. One request per deletion; a check that does not pass
- *       keeps the object and records why.</li>
+ *       the job's {@link IdentityCheck}; then, once the chunk's copies are durable and just before
+ *       the delete, the source is asked again, and it must still be the version that was listed
+ *       ({@link ObjectInfo#changesSince}). A check that does not pass keeps the object and records
+ *       why.</li>
  *   <li>In a dry run nothing is written; totals count what would have been done, deletes
  *       included (a target-only object is still checked at the source, which writes nothing).</li>
  * </ul>
@@ -66,6 +69,7 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
 
     private final ObjectTransfer transfer;
     private final ExecutorService executor;
+    private final ExecutorService checks;
     private final ObjectStore source;
     private final String sourceBucket;
     private final String sourcePrefix;
@@ -88,6 +92,7 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
     MigrationItemWriter(MigrationItemWriterBuilder b) {
         this.transfer = b.transfer;
         this.executor = b.executor;
+        this.checks = b.checks;
         this.source = b.source;
         this.sourceBucket = b.sourceBucket;
         this.sourcePrefix = b.sourcePrefix;
@@ -196,10 +201,20 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
                 }
             }
         }
+        List<Done> finished = new ArrayList<>(work.size());
+        for (Future<Done> future : work) {
+            finished.add(await(future));
+        }
+        if (!dryRun) {
+            // the chunk's copies are durable before a move deletes their sources and before the chunk commits
+            target.sync();
+        }
+        if (mode == MigrationMode.MOVE && !dryRun) {
+            finished = recheckSources(finished);
+        }
         FatalFailures fatalFailures = new FatalFailures();
         FatalObjectFailure fatal = null;
-        for (Future<Done> future : work) {
-            Done done = await(future);
+        for (Done done : finished) {
             PlannedObject item = done.item();
             if (done.failure() != null) {
                 String key = fullKey(item);
@@ -218,10 +233,6 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
         if (fatal != null) {
             throw fatal;
         }
-        if (!dryRun) {
-            // the chunk's copies are durable before a move deletes their sources and before the chunk commits
-            target.sync();
-        }
         delete(target, targetBucket, targetDeletes, tally, fatalFailures);
         delete(source, sourceBucket, sourceDeletes, tally, fatalFailures);
         failures = tally.record(records, jobExecutionId, stepName, failures, skipLimit);
@@ -230,8 +241,9 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
     private Done copy(PlannedObject item) {
         ObjectInfo s = item.pair().source();
         String targetKey = targetPrefix + item.pair().key();
+        // an object the target held when listed is overwritten only while it is still that version
         TransferRequest request = new TransferRequest(source, sourceBucket, s, target, targetBucket, targetKey,
-                sameStore, targetStorageClass);
+                sameStore, targetStorageClass, item.pair().target());
         RetryPolicy policy = RetryPolicy.builder().maxRetries(objectAttempts - 1L).delay(Duration.ofMillis(200))
                 .multiplier(2).maxDelay(Duration.ofSeconds(5))
                 .predicate(t -> t instanceof StorageException e && e.isRetryable()).build();
@@ -275,6 +287,53 @@ public final class MigrationItemWriter implements ItemWriter<MigrationItemWriter
                     .build());
         }
         return new Done(item, copiedNow, true, null);
+    }
+
+    /**
+     * Last before a move deletes its sources: each source must still be the version that was listed
+     * and copied. One written since (a file rewritten while its copy ran, an object replaced after
+     * its copy was confirmed) is kept, and the next run copies it again; one gone already needs no
+     * delete. The stats run in parallel on {@link #checks}, or here without it; the chunk's copies
+     * are already durable, so the window left between the stat and the delete is one request.
+     */
+    private List<Done> recheckSources(List<Done> finished) {
+        List<Future<Done>> rechecked = new ArrayList<>(finished.size());
+        for (Done done : finished) {
+            boolean deletesSource = done.deletable() && done.item().action() != PlannedObject.Action.DELETE_EXTRANEOUS;
+            if (!deletesSource) {
+                rechecked.add(CompletableFuture.completedFuture(done));
+            } else if (checks != null) {
+                rechecked.add(checks.submit(() -> recheckSource(done)));
+            } else {
+                rechecked.add(CompletableFuture.completedFuture(recheckSource(done)));
+            }
+        }
+        List<Done> result = new ArrayList<>(finished.size());
+        for (Future<Done> future : rechecked) {
+            result.add(await(future));
+        }
+        return result;
+    }
+
+    private Done recheckSource(Done done) {
+        PlannedObject item = done.item();
+        ObjectInfo listed = item.pair().source();
+        ObjectInfo now;
+        try {
+            now = source.stat(sourceBucket, listed.key());
+        } catch (StorageException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                return new Done(item, done.copied(), false, null); // deleted by someone else: nothing to delete
+            }
+            return Done.failed(item, keptBecause(e, sourceBucket, listed.key(), "the source was kept: could not"
+                    + " confirm that it is still the version that was copied: " + e.getMessage()));
+        }
+        return now.changesSince(listed)
+                .map(change -> Done.failed(item, StorageException.builder(ErrorKind.PRECONDITION_FAILED,
+                                Operation.DELETE).bucket(sourceBucket).key(listed.key())
+                        .detail("the source was kept: it changed after it was listed (" + change + "), so its copy"
+                                + " may not hold what it holds now; the next run copies it again").build()))
+                .orElse(done);
     }
 
     /** Before a target-only object is deleted: the source must not hold its key. */

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 public final class MigrationItemWriterBuilder {
     ObjectTransfer transfer;
     ExecutorService executor;
+    ExecutorService checks;
     ObjectStore source;
     String sourceBucket;
     String sourcePrefix = "";
@@ -33,6 +34,16 @@ public final class MigrationItemWriterBuilder {
     /** Runs a chunk's copies; its size is the job's concurrency. Required. */
     public MigrationItemWriterBuilder executor(ExecutorService executor) {
         this.executor = executor;
+        return this;
+    }
+
+    /**
+     * Runs a move's last checks of its sources, in parallel, at the end of each chunk; not the
+     * {@link #executor}, whose queue may already hold the next chunk's copies. Optional: without
+     * it the checks run one after another.
+     */
+    public MigrationItemWriterBuilder checkExecutor(ExecutorService checks) {
+        this.checks = checks;
         return this;
     }
 

@@ -26,7 +26,9 @@ final class JobOutputOptions {
     /** The requests-per-second limit asked for, with {@code bytesPerSecond} (0 for none). */
     RateLimitSettings rateLimit(CommandSpec spec, long bytesPerSecond) {
         if (tpsLimit != null && tpsLimit <= 0) {
-            throw new ParameterException(spec.commandLine(), "--tps-limit must be above 0: " + tpsLimit);
+            throw new ParameterException(spec.commandLine(), "--tps-limit must be above 0, not "
+                    + java.math.BigDecimal.valueOf(tpsLimit).stripTrailingZeros().toPlainString()
+                    + ": give the most requests per second to send to each remote, e.g. --tps-limit 50");
         }
         if (tpsLimit == null && bytesPerSecond == 0) {
             return RateLimitSettings.NONE;

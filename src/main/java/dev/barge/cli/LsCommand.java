@@ -49,7 +49,7 @@ final class LsCommand implements Callable<Integer> {
             PrintStream out = terminal.out();
             if (!where.hasBucket()) {
                 for (BucketInfo bucket : store.listBuckets()) {
-                    out.println(bucket.name());
+                    out.println(Formats.oneLine(bucket.name()));
                 }
                 return ExitCode.OK;
             }
@@ -59,12 +59,14 @@ final class LsCommand implements Callable<Integer> {
                 request = request.withDelimiter("/");
             }
             store.listAll(request, page -> {
+                // a key's control characters are escaped: one line per entry, and nothing a terminal acts on
                 for (String directory : page.commonPrefixes()) {
+                    String name = Formats.oneLine(directory.substring(prefix.length()));
                     out.println(longFormat ? String.format("%12s  %-19s  %-12s  %-34s  %s", "-", "-", "-", "-",
-                            directory.substring(prefix.length())) : directory.substring(prefix.length()));
+                            name) : name);
                 }
                 for (ObjectInfo object : page.objects()) {
-                    String name = object.key().substring(prefix.length());
+                    String name = Formats.oneLine(object.key().substring(prefix.length()));
                     out.println(longFormat ? String.format("%12d  %-19s  %-12s  %-34s  %s", object.size(),
                             Formats.time(object.lastModified()), object.storageClass().displayName(),
                             object.etag() == null ? "-" : object.etag(), name) : name);

@@ -11,6 +11,7 @@ import dev.barge.batch.ListingProgress;
 import dev.barge.batch.MarkingItemReader;
 import dev.barge.batch.MigrationItemWriter;
 import dev.barge.batch.MigrationItemWriterBuilder;
+import dev.barge.batch.MigrationMode;
 import dev.barge.batch.MigrationPlanner;
 import dev.barge.batch.ObjectListingItemReaderBuilder;
 import dev.barge.batch.ObjectPair;
@@ -21,6 +22,7 @@ import dev.barge.storage.StoreRegistry;
 import dev.barge.transfer.ObjectTransfer;
 import dev.barge.transfer.TransferSettings;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -160,6 +162,9 @@ public final class MigrateJob implements PartitionedJob {
         // one request ahead on each listing, source and target at once, in every partition
         ExecutorService listings = Executors.newFixedThreadPool(2 * (partitioned ? p.partitions() : 1),
                 threads("barge-list"));
+        // a move asks each source again just before deleting it; those stats must not queue behind copies
+        ExecutorService checks = p.mode() == MigrationMode.MOVE && !p.dryRun()
+                ? Executors.newFixedThreadPool(p.concurrency(), threads("barge-check")) : null;
         ObjectTransfer transfer = new ObjectTransfer(transferSettings, parts);
         MigrationPlanner planner = new MigrationPlanner(p.filter(referenceTime), p.identityCheck(),
                 p.deleteExtraneous(), target, to.bucket(), targetPrefix);
@@ -167,6 +172,7 @@ public final class MigrateJob implements PartitionedJob {
             MigrationItemWriter writer = new MigrationItemWriterBuilder()
                     .transfer(transfer)
                     .executor(objects)
+                    .checkExecutor(checks)
                     .source(source, from.bucket(), sourcePrefix)
                     .target(target, to.bucket(), targetPrefix)
                     .sameStore(stores.sameStore(from.remote(), to.remote()))
@@ -199,9 +205,12 @@ public final class MigrateJob implements PartitionedJob {
                     .listener(writer)
                     .build();
         };
+        List<ExecutorService> pools = new ArrayList<>(List.of(objects, parts, listings));
+        if (checks != null) {
+            pools.add(checks);
+        }
         return new JobSupport.RangeWork(copyOf,
-                new KeyRangePartitioner(new KeySampler(source, from.bucket(), sourcePrefix)),
-                List.of(objects, parts, listings));
+                new KeyRangePartitioner(new KeySampler(source, from.bucket(), sourcePrefix)), pools);
     }
 
     private static <M> WorkAheadItemReader<ObjectPair, M, MigrationItemWriter.Started> workAhead(

@@ -217,7 +217,14 @@ public final class Preflight {
             case BUCKET_NOT_FOUND -> "bucket '" + bucket + "' does not exist on remote '" + name + "'"
                     + (remote.type().equals("local") ? " (a directory under " + remote.root() + ")" : "")
                     + ": create it, or check the name";
-            case INVALID_CREDENTIALS -> remote.credentials() == null
+            // a driver that explains its own default sign-in (azure: Entra ID) names the remote and what to set
+            case INVALID_CREDENTIALS -> remote.credentials() == null && e.detail() != null
+                    && e.detail().startsWith("remote '" + name + "' ") ? e.detail()
+                    // the store refused what the default chain found (it answered with its own code)
+                    : remote.credentials() == null && e.vendorCode() != null
+                    ? "remote '" + name + "' rejects the credentials its " + remote.type() + " default chain found: "
+                            + e.getMessage()
+                    : remote.credentials() == null
                     ? "remote '" + name + "' has no credentials: none were given, and the " + remote.type()
                             + " default chain found none" + (remote.type().equals("s3") ? " (AWS_ACCESS_KEY_ID and"
                             + " AWS_SECRET_ACCESS_KEY, ~/.aws/credentials, web identity, container or instance role)"

@@ -53,6 +53,36 @@ public record ObjectInfo(
         return checksums.stream().filter(c -> c.algorithm() == algorithm).findFirst();
     }
 
+    /**
+     * What tells this answer from an {@code earlier} one about the same object, or empty when
+     * nothing does: one object asked for twice, not two copies compared. Its size, its etag and
+     * each checksum where both answers carry one, and its modification time. The time is compared
+     * to the second when either answer is in whole seconds, as a listing and a HEAD of one S3 object
+     * may differ in precision, and exactly otherwise (a local file's nanoseconds, which an in-place
+     * rewrite of the same size moves).
+     */
+    public Optional<String> changesSince(ObjectInfo earlier) {
+        if (earlier.size != size) {
+            return Optional.of("its size went from " + earlier.size + " to " + size + " bytes");
+        }
+        if (earlier.etag != null && etag != null && !earlier.etag.equals(etag)) {
+            return Optional.of("its etag went from " + earlier.etag + " to " + etag);
+        }
+        for (Checksum before : earlier.checksums) {
+            Optional<Checksum> now = checksum(before.algorithm());
+            if (now.isPresent() && !now.get().equals(before)) {
+                return Optional.of("its " + before.algorithm() + " went from " + before.value() + " to "
+                        + now.get().value());
+            }
+        }
+        boolean wholeSeconds = earlier.lastModified.getNano() == 0 || lastModified.getNano() == 0;
+        boolean sameTime = wholeSeconds
+                ? earlier.lastModified.getEpochSecond() == lastModified.getEpochSecond()
+                : earlier.lastModified.equals(lastModified);
+        return sameTime ? Optional.empty()
+                : Optional.of("it was modified at " + lastModified + ", not " + earlier.lastModified);
+    }
+
     /** Whether the content can be read now, without first restoring it. */
     public boolean isReadable() {
         return !storageClass.requiresRestore() || restore.state() == RestoreStatus.State.RESTORED;

@@ -28,6 +28,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -91,6 +92,7 @@ public final class ObjectTransfer {
 
     private TransferResult serverSideCopy(TransferRequest r) {
         ObjectInfo source = r.sourceObject();
+        requireTargetAsListed(r);
         WriteResult written = r.target().copy(CopyRequest.of(r.sourceBucket(), source.key(), r.targetBucket(),
                 r.targetKey()).withStorageClass(r.targetStorageClass()).withListedSource(source));
         List<Checksum> verified = new ArrayList<>();
@@ -119,6 +121,7 @@ public final class ObjectTransfer {
             sums.update(data, 0, data.length);
             List<Checksum> computed = sums.finish();
             List<Checksum> verified = new ArrayList<>(compareWithSource(r, content.info(), computed));
+            requireTargetAsListed(r);
             WriteResult written = r.target().put(putRequest(r, content.info(), false)
                             .expectedChecksums(verifiableBy(r.target(), computed)).build(),
                     Payload.ofBytes(data));
@@ -135,6 +138,7 @@ public final class ObjectTransfer {
             StreamingChecksums sums = StreamingChecksums.of(algorithms(r, content.info()));
             ChecksummingInputStream in = new ChecksummingInputStream(content.body(), sums);
             List<Checksum> announced = verifiableBy(r.target(), content.info().checksums());
+            requireTargetAsListed(r);
             WriteResult written = r.target().put(putRequest(r, content.info(), false).expectedChecksums(announced).build(),
                     Payload.ofStream(in, content.length()));
             if (in.count() != content.length()) {
@@ -185,6 +189,7 @@ public final class ObjectTransfer {
             }
             List<Checksum> computed = sums.finish();
             List<Checksum> verified = new ArrayList<>(compareWithSource(r, source, computed));
+            requireTargetAsListed(r);
             WriteResult written = r.target().completeMultipart(upload, parts);
             verified.addAll(compareWithTarget(r, computed, written, verified));
             return new TransferResult(TransferResult.Method.MULTIPART, source.size(), verified);
@@ -225,11 +230,13 @@ public final class ObjectTransfer {
         String key = source.key();
         for (int attempt = 1; ; attempt++) {
             try (ObjectContent content = r.source().get(r.sourceBucket(), source, ByteRange.of(first, last))) {
-                String etag = content.info().etag();
-                if (source.etag() != null && etag != null && !source.etag().equals(etag)) {
+                // every part from the version the upload started with, or none: a part read again
+                // after a change would mix two versions in one object
+                Optional<String> change = content.info().changesSince(source);
+                if (change.isPresent()) {
                     throw StorageException.builder(ErrorKind.TRANSIENT, Operation.GET).bucket(r.sourceBucket())
-                            .key(key).detail("the object changed while it was being copied (etag " + source.etag()
-                                    + ", now " + etag + "); it will be copied again").build();
+                            .key(key).detail("the object changed while it was being copied (" + change.get()
+                                    + "); it will be copied again from the start").build();
                 }
                 readExactly(r, content, buffer, length);
                 return;
@@ -332,6 +339,36 @@ public final class ObjectTransfer {
         return verified;
     }
 
+    /**
+     * Last before the write that replaces what the target holds: that must still be the version the
+     * caller listed and compared ({@link TransferRequest#targetAsListed}). An object written there
+     * since by someone else is not overwritten on the strength of a comparison with what it was; the
+     * transfer fails with {@link ErrorKind#PRECONDITION_FAILED}, and nothing was written. One stat,
+     * for updates only; the window left is that one request.
+     */
+    private static void requireTargetAsListed(TransferRequest r) {
+        ObjectInfo listed = r.targetAsListed();
+        if (listed == null) {
+            return;
+        }
+        ObjectInfo now;
+        try {
+            now = r.target().stat(r.targetBucket(), r.targetKey());
+        } catch (StorageException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                return; // deleted since: nobody's object is overwritten
+            }
+            throw e;
+        }
+        Optional<String> change = now.changesSince(listed);
+        if (change.isPresent()) {
+            throw StorageException.builder(ErrorKind.PRECONDITION_FAILED, Operation.PUT).bucket(r.targetBucket())
+                    .key(r.targetKey()).detail("not overwritten: the target object changed after it was listed ("
+                            + change.get() + "), so it was not the version compared with the source; the next"
+                            + " run compares it again").build();
+        }
+    }
+
     private static StorageException mismatchAfterWrite(TransferRequest r, String detail) {
         return StorageException.builder(ErrorKind.CHECKSUM_MISMATCH, Operation.PUT).bucket(r.targetBucket())
                 .key(r.targetKey()).detail(detail + "; the copy was deleted").build();
@@ -360,7 +397,7 @@ public final class ObjectTransfer {
 
     private static TransferRequest withSource(TransferRequest r, ObjectInfo fresh) {
         return new TransferRequest(r.source(), r.sourceBucket(), fresh, r.target(), r.targetBucket(), r.targetKey(),
-                r.sameStore(), r.targetStorageClass());
+                r.sameStore(), r.targetStorageClass(), r.targetAsListed());
     }
 
     private static byte[] readExactly(TransferRequest r, ObjectContent content) throws IOException {

@@ -18,6 +18,9 @@ import dev.barge.storage.StorageClass;
  * @param sameStore whether source and target are one endpoint with one set of credentials, so that a
  *     server-side copy can read the source (the registry decides: two remote names may be one store)
  * @param targetStorageClass the storage class of the copy, or {@code null} for the target's default
+ * @param targetAsListed the object the target held at {@code targetKey} when it was listed and
+ *     compared, or {@code null} when it held none (or no comparison was made): an object there that
+ *     is no longer this version is not overwritten ({@link ObjectTransfer})
  */
 public record TransferRequest(
         ObjectStore source,
@@ -27,7 +30,14 @@ public record TransferRequest(
         String targetBucket,
         String targetKey,
         boolean sameStore,
-        StorageClass targetStorageClass) {
+        StorageClass targetStorageClass,
+        ObjectInfo targetAsListed) {
+
+    /** A transfer that overwrites whatever the target holds at the key. */
+    public TransferRequest(ObjectStore source, String sourceBucket, ObjectInfo sourceObject, ObjectStore target,
+            String targetBucket, String targetKey, boolean sameStore, StorageClass targetStorageClass) {
+        this(source, sourceBucket, sourceObject, target, targetBucket, targetKey, sameStore, targetStorageClass, null);
+    }
 
     public TransferRequest {
         requireNonNull(source, "source is null");

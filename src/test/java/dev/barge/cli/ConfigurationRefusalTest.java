@@ -183,10 +183,8 @@ class ConfigurationRefusalTest {
         assertThat(run.err()).contains("remotes file " + file + " is not valid YAML at line 4, column ",
                 "mapping values are not allowed here");
         assertThat(run.out() + run.err()).doesNotContain(SECRET, "oops");
-        Path log = dir.resolve("home").resolve("barge.log");
-        if (Files.exists(log)) {
-            assertThat(Files.readString(log)).doesNotContain(SECRET);
-        }
+        // In this JVM the tests' logging configuration holds, and no barge.log is written: the log file of
+        // real runs of every command is scanned for secrets by SecretScanTest.
     }
 
     @Test

@@ -382,6 +382,17 @@ class ObjectCommandsTest {
     }
 
     @Test
+    void lsWritesKeysWithControlCharactersEscapedOnOneLineEach() {
+        String bucket = bucket("s3t");
+        put("s3t", bucket, "line\nbreak.txt", "x");
+        put("s3t", bucket, "esc\u001b[31mred.txt", "x");
+        Result ls = barge("ls", "s3t:" + bucket);
+        assertThat(ls.exitCode()).as(ls.err()).isZero();
+        assertThat(ls.out().lines().toList()).containsExactly("esc\\u001b[31mred.txt", "line\\nbreak.txt");
+        assertThat(ls.out()).doesNotContain("\u001b");
+    }
+
+    @Test
     void rmListsTheKeysItCouldNotDeleteAndDeletesTheOthers() {
         String bucket = bucket("disk");
         put("disk", bucket, "x.txt", "x");

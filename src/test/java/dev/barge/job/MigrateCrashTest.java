@@ -146,7 +146,7 @@ class MigrateCrashTest {
         return "object " + i + " " + "x".repeat(i % 700);
     }
 
-    private static Process child(List<String> args, Path log) throws IOException {
+    static Process child(List<String> args, Path log) throws IOException {
         List<String> command = new ArrayList<>(Arrays.asList(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),

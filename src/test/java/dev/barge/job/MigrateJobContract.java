@@ -1,5 +1,6 @@
 package dev.barge.job;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -429,6 +430,73 @@ abstract class MigrateJobContract {
         assertThat(keys(dst, out)).hasSize(8).doesNotContain("a/file-006.bin");
         assertThat(records.failures(execution.getId())).singleElement()
                 .satisfies(f -> assertThat(f.kind()).isEqualTo(ErrorKind.CHECKSUM_MISMATCH.name()));
+    }
+
+    @Test
+    void moveKeepsASourceRewrittenAfterItsCopyAndTheNextRunMovesTheNewVersion() throws Exception {
+        Map<String, byte[]> objects = fill("", 9);
+        String key = "a/file-003.bin";
+        byte[] newer = objects.get(key).clone();
+        newer[0] ^= 1; // the same size: a user's edit that the copy, made a moment before, does not hold
+        faults.afterWrite("dst", written -> {
+            if (written.equals(key)) {
+                src.put(PutRequest.builder(in, key).build(), Payload.ofBytes(newer));
+            }
+        });
+
+        JobExecution execution = migrate.run(migration("", "").mode(MigrationMode.MOVE).build());
+
+        assertThat(execution.getExitStatus().getExitCode()).isEqualTo(MigrateJob.COMPLETED_WITH_SKIPS);
+        assertThat(keys(src, in)).containsExactly(key);
+        assertThat(read(src, in, key)).isEqualTo(newer);
+        assertThat(read(dst, out, key)).isEqualTo(objects.get(key));
+        assertThat(totals(execution).get(Outcome.DELETED).objects()).isEqualTo(8);
+        assertThat(records.failures(execution.getId())).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo(key);
+            assertThat(f.kind()).isEqualTo(ErrorKind.PRECONDITION_FAILED.name());
+            assertThat(f.message()).contains("the source was kept: it changed after it was listed");
+        });
+
+        faults.clear();
+        JobExecution again = migrate.run(migration("", "").mode(MigrationMode.MOVE).build());
+
+        assertThat(again.getExitStatus().getExitCode()).isEqualTo("COMPLETED");
+        assertThat(keys(src, in)).isEmpty();
+        assertThat(read(dst, out, key)).isEqualTo(newer);
+    }
+
+    @Test
+    void aSyncDoesNotOverwriteATargetObjectWrittenBySomeoneElseAfterItWasListed() throws Exception {
+        Map<String, byte[]> objects = fill("", 6);
+        String key = "b/c/file-004.bin";
+        dst.put(PutRequest.builder(out, key).build(), Payload.ofBytes("an older copy".getBytes(UTF_8)));
+        byte[] theirs = "written at the target by another client during the sync".getBytes(UTF_8);
+        faults.beforeRead("src", read -> {
+            if (read.equals(key)) { // planned already: the listing saw the older copy
+                dst.put(PutRequest.builder(out, key).build(), Payload.ofBytes(theirs));
+            }
+        });
+
+        JobExecution sync = migrate.run(migration("", "").mode(MigrationMode.SYNC).build());
+
+        assertThat(sync.getExitStatus().getExitCode()).isEqualTo(MigrateJob.COMPLETED_WITH_SKIPS);
+        assertThat(read(dst, out, key)).isEqualTo(theirs);
+        assertThat(records.failures(sync.getId())).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo(key);
+            assertThat(f.kind()).isEqualTo(ErrorKind.PRECONDITION_FAILED.name());
+            assertThat(f.message()).contains("not overwritten: the target object changed after it was listed");
+        });
+        for (String other : objects.keySet()) {
+            if (!other.equals(key)) {
+                assertThat(read(dst, out, other)).isEqualTo(objects.get(other));
+            }
+        }
+
+        faults.clear();
+        JobExecution again = migrate.run(migration("", "").mode(MigrationMode.SYNC).build());
+
+        assertThat(again.getExitStatus().getExitCode()).isEqualTo("COMPLETED");
+        assertThat(read(dst, out, key)).isEqualTo(objects.get(key)); // compared now, and the source's wins
     }
 
     @Test

@@ -61,6 +61,7 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
     private final Map<String, List<String>> deleted = new ConcurrentHashMap<>();
     private final Map<String, java.util.function.Consumer<String>> beforeWrite = new ConcurrentHashMap<>();
     private final Map<String, java.util.function.Consumer<String>> beforeRead = new ConcurrentHashMap<>();
+    private final Map<String, java.util.function.Consumer<String>> afterWrite = new ConcurrentHashMap<>();
 
     /** How a remote lists: in this order, this many objects a page at most. */
     private record Listing(Comparator<String> order, int pageSize) {}
@@ -87,6 +88,11 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
         beforeWrite.put(remote, action);
     }
 
+    /** Runs {@code action} with the key, in the writing thread, after each put to a remote has succeeded. */
+    void afterWrite(String remote, java.util.function.Consumer<String> action) {
+        afterWrite.put(remote, action);
+    }
+
     /** Runs {@code action} with the key, in the reading thread, before each get from a remote. */
     void beforeRead(String remote, java.util.function.Consumer<String> action) {
         beforeRead.put(remote, action);
@@ -95,6 +101,7 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
     void clear() {
         beforeWrite.clear();
         beforeRead.clear();
+        afterWrite.clear();
         armed.clear();
         listings.clear();
         written.clear();
@@ -162,6 +169,7 @@ final class StoreFaults implements StoreRegistry.StoreDecorator {
                 refuseWrite(Operation.PUT, request.bucket(), request.key());
                 WriteResult result = delegate.put(request, payload);
                 log(written, name, request.key());
+                afterWrite.getOrDefault(name, key -> { }).accept(request.key());
                 return result;
             }
 

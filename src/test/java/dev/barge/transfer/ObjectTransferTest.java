@@ -254,6 +254,45 @@ class ObjectTransferTest {
     }
 
     @Test
+    void aFileWithoutEtagRewrittenBetweenTwoPartsIsCaughtByItsTimeAndNothingIsWritten() throws IOException {
+        Path file = temp.resolve("src").resolve("in").resolve("raw.bin");
+        byte[] first = new byte[5 * MIB];
+        new Random(1).nextBytes(first);
+        Files.write(file, first); // written by another program: no etag, no MD5 to compare with
+        ObjectInfo object = source.stat("in", "raw.bin");
+        assertThat(object.etag()).isNull();
+        assertThat(object.checksums()).isEmpty();
+        ObjectStore rewritten = new ObjectStoreLayer(source) {
+            @Override
+            protected <T> T invoke(Call call, Supplier<T> action) {
+                return action.get();
+            }
+
+            @Override
+            public ObjectContent get(String bucket, String key, ByteRange range) {
+                if (range != null && range.first() == 3L * MIB) {
+                    byte[] second = first.clone();
+                    second[0] ^= 1; // the same size: only the file's time tells the versions apart
+                    try {
+                        Files.write(file, second);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return super.get(bucket, key, range);
+            }
+        };
+
+        StorageException e = catchThrowableOfType(StorageException.class,
+                () -> transfer.transfer(request(rewritten, object, target, false)));
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.TRANSIENT);
+        assertThat(e.getMessage()).contains("changed while it was being copied").contains("modified at");
+        assertThat(target.list(ListRequest.of("out", "")).objects()).isEmpty();
+        assertThat(leftoverUploads()).isEmpty();
+    }
+
+    @Test
     void theRequestedStorageClassIsApplied() {
         ObjectInfo object = put("cold.bin", 1000);
         transfer.transfer(new TransferRequest(source, "in", object, target, "out", "cold.bin", false,

@@ -29,6 +29,7 @@ import com.azure.storage.blob.models.CopyStatusType;
 import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.models.RehydratePriority;
+import com.azure.storage.blob.models.UserDelegationKey;
 import com.azure.storage.blob.options.AppendBlobCreateOptions;
 import com.azure.storage.blob.options.BlobBeginCopyOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
@@ -69,6 +70,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -83,7 +85,8 @@ import java.util.Map;
 /**
  * The Azure Blob Storage driver: block blobs for objects (one Put Blob, or Put Block + Put Block List),
  * append blobs for {@link #append}, Copy Blob for server-side copies, Set Blob Tier for storage classes
- * and rehydration, service SAS for presigned URLs. See {@link AzureStoreProvider} for the settings.
+ * and rehydration, service SAS (account key) or user delegation SAS (Entra ID) for presigned URLs. See
+ * {@link AzureStoreProvider} for the settings.
  */
 final class AzureObjectStore implements ObjectStore {
     /** Azure's largest single Put Blob (API 2019-12-12 and later). */
@@ -96,6 +99,9 @@ final class AzureObjectStore implements ObjectStore {
     /** The largest block blob: 50,000 blocks of 4000 MiB. */
     static final long MAX_BLOB_SIZE = MAX_PARTS * AzureStoreProvider.MAX_BLOCK_SIZE;
 
+    /** The longest a user delegation key, and so a SAS signed with it, is valid. */
+    static final Duration MAX_USER_DELEGATION = Duration.ofDays(7);
+
     private static final HexFormat HEX = HexFormat.of();
 
     private final BlobServiceClient service;
@@ -107,7 +113,7 @@ final class AzureObjectStore implements ObjectStore {
     AzureObjectStore(BlobServiceClient service, AzureSettings settings) {
         this.service = requireNonNull(service, "service is null");
         this.settings = requireNonNull(settings, "settings is null");
-        this.errors = new AzureErrors(host(service.getAccountUrl()));
+        this.errors = new AzureErrors(host(service.getAccountUrl()), settings.remote(), settings.entraId());
         this.capabilities = Capabilities.builder()
                 .copy(MAX_BLOB_SIZE)
                 .append(true)
@@ -116,7 +122,9 @@ final class AzureObjectStore implements ObjectStore {
                 .storageClasses(AzureTiers.FAMILIES)
                 .setStorageClass(true)
                 .restore(true)
-                .presign(settings.sharedKey())
+                .presign(settings.sharedKey() || settings.entraId())
+                // a user delegation key (Entra ID) is valid for 7 days at most, and so are SAS signed with it
+                .presignMaxExpiry(settings.entraId() ? MAX_USER_DELEGATION : null)
                 .listStartAfter(false)
                 .maxBatchDeleteSize(1)
                 .checksums(java.util.Set.of(Checksum.Algorithm.MD5))
@@ -647,22 +655,34 @@ final class AzureObjectStore implements ObjectStore {
     }
 
     /**
-     * A service SAS for the blob: read for GET; create and write for PUT, which must send
-     * {@code x-ms-blob-type: BlockBlob}, as every Put Blob does. Needs the account key.
+     * A SAS for the blob: read for GET; create and write for PUT, which must send
+     * {@code x-ms-blob-type: BlockBlob}, as every Put Blob does. A service SAS signed with the account
+     * key, or with Entra ID a user delegation SAS, signed with a user delegation key asked for each
+     * time (Get User Delegation Key: the identity needs a role that may generate one, as Storage
+     * Blob Data Contributor or Reader can).
      */
     @Override
     public URI presign(PresignRequest request) {
-        if (!settings.sharedKey()) {
+        if (!settings.sharedKey() && !settings.entraId()) {
             throw StorageException.unsupported(Operation.PRESIGN, request.bucket(), request.key(),
-                    "signing a SAS needs the account key; this remote signs in with a SAS token");
+                    "signing a SAS needs the account key or Entra ID sign-in; this remote signs in with a SAS token");
         }
         BlobSasPermission permission = request.method() == PresignRequest.Method.GET
                 ? new BlobSasPermission().setReadPermission(true)
                 : new BlobSasPermission().setCreatePermission(true).setWritePermission(true);
         try {
             BlobClient blob = blob(request.bucket(), request.key());
-            String sas = blob.generateSas(new BlobServiceSasSignatureValues(
-                    OffsetDateTime.now(ZoneOffset.UTC).plus(request.expiry()), permission));
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            BlobServiceSasSignatureValues values = new BlobServiceSasSignatureValues(now.plus(request.expiry()),
+                    permission);
+            String sas;
+            if (settings.sharedKey()) {
+                sas = blob.generateSas(values);
+            } else {
+                // valid from a little before now: the service's clock may be behind this machine's
+                UserDelegationKey key = service.getUserDelegationKey(now.minusMinutes(5), now.plus(request.expiry()));
+                sas = blob.generateUserDelegationSas(values.setStartTime(now.minusMinutes(5)), key);
+            }
             return URI.create(blob.getBlobUrl() + "?" + sas);
         } catch (RuntimeException e) {
             throw errors.map(Operation.PRESIGN, request.bucket(), request.key(), e);

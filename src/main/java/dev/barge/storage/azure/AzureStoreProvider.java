@@ -1,8 +1,10 @@
 package dev.barge.storage.azure;
 
 import com.azure.core.credential.AzureSasCredential;
+import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
@@ -17,6 +19,7 @@ import dev.barge.storage.StorageException;
 import dev.barge.storage.StoreProvider;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +34,11 @@ import java.util.function.Function;
  * or a whole connection string ({@code DefaultEndpointsProtocol=...;AccountName=...;AccountKey=...}).
  * Without them the variables the Azure CLI reads are used: {@code AZURE_STORAGE_CONNECTION_STRING},
  * else {@code AZURE_STORAGE_ACCOUNT} with {@code AZURE_STORAGE_KEY} or {@code AZURE_STORAGE_SAS_TOKEN}.
- * Microsoft Entra ID (DefaultAzureCredential) is not supported: it would need {@code azure-identity}.
+ * Without any of these the remote signs in with Microsoft Entra ID: {@code DefaultAzureCredential}
+ * (service principal or workload identity variables, a managed identity, {@code az login}...), whose
+ * bearer tokens need an {@code https} endpoint; the account is the endpoint's (or
+ * {@code AZURE_STORAGE_ACCOUNT}). A chain that finds no identity fails the first request, with
+ * {@code INVALID_CREDENTIALS} saying what to set ({@link AzureErrors}).
  *
  * <p>{@code endpoint} is the blob service URL, {@code https://<account>.blob.core.windows.net} when
  * absent; a sovereign cloud's (e.g. {@code https://acct.blob.core.chinacloudapi.cn}); for Azurite
@@ -52,6 +59,8 @@ public final class AzureStoreProvider implements StoreProvider {
     static final long MIB = 1L << 20;
     /** Azure's largest block (Put Block, API 2019-12-12 and later). */
     static final long MAX_BLOCK_SIZE = 4000 * MIB;
+    /** The longest wait for an answer from a token endpoint of the Entra ID chain. */
+    private static final Duration IDENTITY_TIMEOUT = Duration.ofMinutes(1);
 
     private final Function<String, String> environment;
 
@@ -73,6 +82,13 @@ public final class AzureStoreProvider implements StoreProvider {
     public ObjectStore open(RemoteConfig config) {
         AzureAccess access = access(config);
         String endpoint = endpoint(config, access);
+        boolean entraId = access.key() == null && access.sasToken() == null;
+        if (entraId && !endpoint.toLowerCase(Locale.ROOT).startsWith("https://")) {
+            throw invalid(config, "endpoint '" + endpoint + "' is plain http, and a remote without credentials signs"
+                    + " in with Microsoft Entra ID, whose bearer tokens are sent only over https: use an https"
+                    + " endpoint, or give credentials: access-key-id (the storage account name) and secret-access-key"
+                    + " (an account key, a SAS token or a connection string)");
+        }
         long blockSize = config.longOption("block-size", 8 * MIB);
         if (blockSize < MIB || blockSize > MAX_BLOCK_SIZE) {
             throw invalid(config, "option block-size=" + config.options().get("block-size")
@@ -101,8 +117,10 @@ public final class AzureStoreProvider implements StoreProvider {
                 .retryOptions(once);
         if (access.key() != null) {
             builder.credential(new StorageSharedKeyCredential(access.account(), access.key()));
-        } else {
+        } else if (access.sasToken() != null) {
             builder.credential(new AzureSasCredential(access.sasToken()));
+        } else {
+            builder.credential(entraId(config));
         }
         BlobServiceClient service;
         try {
@@ -110,11 +128,39 @@ public final class AzureStoreProvider implements StoreProvider {
         } catch (IllegalArgumentException e) {
             throw invalid(config, "the endpoint or credentials are not usable: " + e.getMessage());
         }
-        return new AzureObjectStore(service, new AzureSettings(config.name(), access.account(), access.sasToken(),
-                access.key() != null, blockSize, rehydrateTier, config.requestTimeout()));
+        String account = access.account() != null ? access.account() : accountOf(endpoint);
+        return new AzureObjectStore(service, new AzureSettings(config.name(), account == null ? "" : account,
+                access.sasToken(), access.key() != null, blockSize, rehydrateTier, config.requestTimeout()));
     }
 
-    /** The account and its key or SAS token, from the remote or the Azure CLI's variables. */
+    /**
+     * Microsoft Entra ID sign-in, for a remote with no key, SAS token or connection string: the SDK's
+     * default chain, reading the process environment (and the files of {@code az login}, IntelliJ...)
+     * as the SDK documents. Its token requests go through a client of their own, with the remote's
+     * connect timeout and at most a minute to answer.
+     */
+    private static TokenCredential entraId(RemoteConfig config) {
+        Duration answer = config.requestTimeout().compareTo(IDENTITY_TIMEOUT) < 0 ? config.requestTimeout()
+                : IDENTITY_TIMEOUT;
+        HttpClient http = new JdkHttpClientBuilder()
+                .connectionTimeout(config.connectTimeout())
+                .responseTimeout(answer)
+                .readTimeout(answer)
+                .writeTimeout(answer)
+                .build();
+        try {
+            return new DefaultAzureCredentialBuilder().httpClient(http).build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // e.g. AZURE_TOKEN_CREDENTIALS naming no credential of the chain
+            throw invalid(config, "Microsoft Entra ID sign-in (DefaultAzureCredential) cannot be set up: "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * The account and its key or SAS token, from the remote or the Azure CLI's variables; without
+     * them, for Entra ID sign-in, neither (and the account of {@code AZURE_STORAGE_ACCOUNT}, if set).
+     */
     AzureAccess access(RemoteConfig config) {
         Credentials credentials = config.credentials();
         if (credentials != null) {
@@ -146,10 +192,7 @@ public final class AzureStoreProvider implements StoreProvider {
                 return new AzureAccess(account.trim(), null, stripQuestionMark(sas.trim()), null);
             }
         }
-        throw invalid(config, "no credentials: set access-key-id to the storage account name and"
-                + " secret-access-key to an account key, a SAS token or a connection string (or the variables"
-                + " AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY or"
-                + " AZURE_STORAGE_SAS_TOKEN); Microsoft Entra ID sign-in is not supported");
+        return new AzureAccess(account == null || account.isBlank() ? null : account.trim(), null, null, null);
     }
 
     private static boolean isConnectionString(String secret) {
@@ -215,6 +258,13 @@ public final class AzureStoreProvider implements StoreProvider {
         String given = config.endpoint() != null && !config.endpoint().isBlank() ? config.endpoint().trim()
                 : access.endpoint();
         if (given == null) {
+            if (access.account() == null) {
+                throw invalid(config, "no credentials and no endpoint: set endpoint to the storage account's blob"
+                        + " service (https://<account>.blob.core.windows.net) to sign in with Microsoft Entra ID,"
+                        + " or set access-key-id to the storage account name and secret-access-key to an account key,"
+                        + " a SAS token or a connection string (or the variables AZURE_STORAGE_CONNECTION_STRING, or"
+                        + " AZURE_STORAGE_ACCOUNT with AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN)");
+            }
             return "https://" + access.account() + ".blob.core.windows.net";
         }
         URI uri;
@@ -233,6 +283,10 @@ public final class AzureStoreProvider implements StoreProvider {
             boolean local = host.equals("localhost") || host.chars().allMatch(c -> Character.isDigit(c) || c == '.')
                     || host.startsWith("[");
             if (local) {
+                if (access.account() == null) {
+                    throw invalid(config, "endpoint '" + given + "' names no account: add it as the path ("
+                            + given.replaceAll("/+$", "") + "/<account>), as Azurite addresses accounts");
+                }
                 // Azurite and other emulators address the account in the path
                 return given.replaceAll("/+$", "") + "/" + access.account();
             }

@@ -1,40 +1,70 @@
 package dev.barge.storage.local;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Yields at most {@code limit} bytes of the underlying stream, then end of stream. */
+/**
+ * Yields at most {@code limit} bytes of the underlying stream, then end of stream. When the last
+ * byte has been read (the limit reached, or the underlying stream ended first) it runs its check
+ * once, before that read returns: a check that fails fails the read, so a reader never takes a
+ * whole object for good without the check having passed, even one that stops reading at the
+ * length it was told and never asks for the end.
+ */
 final class LimitedInputStream extends FilterInputStream {
-    private long remaining;
+    /** Runs when the bytes are all read; its exception is the read's. */
+    @FunctionalInterface
+    interface EndCheck {
+        void check() throws IOException;
+    }
 
-    LimitedInputStream(InputStream in, long limit) {
+    private final EndCheck atEnd;
+    private long remaining;
+    private boolean checked;
+
+    LimitedInputStream(InputStream in, long limit, EndCheck atEnd) {
         super(in);
         this.remaining = limit;
+        this.atEnd = requireNonNull(atEnd, "atEnd is null");
     }
 
     @Override
     public int read() throws IOException {
         if (remaining <= 0) {
-            return -1;
+            return end(-1);
         }
         int b = super.read();
-        if (b >= 0) {
-            remaining--;
+        if (b < 0) {
+            return end(-1);
         }
-        return b;
+        remaining--;
+        return remaining == 0 ? end(b) : b;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
         if (remaining <= 0) {
-            return -1;
+            return end(-1);
         }
         int n = super.read(b, off, (int) Math.min(len, remaining));
-        if (n > 0) {
-            remaining -= n;
+        if (n < 0) {
+            return end(-1);
         }
-        return n;
+        remaining -= n;
+        return remaining == 0 ? end(n) : n;
+    }
+
+    private int end(int result) throws IOException {
+        if (!checked) {
+            checked = true;
+            atEnd.check();
+        }
+        return result;
     }
 
     @Override

@@ -181,6 +181,9 @@ final class LocalListing {
             for (Path path : stream) {
                 String name = path.getFileName().toString();
                 if (LocalPaths.isReserved(name)) {
+                    if (StagingFiles.isStaging(name)) {
+                        StagingFiles.removeIfStale(path); // what a writer killed before its rename left
+                    }
                     continue;
                 }
                 BasicFileAttributes attributes;

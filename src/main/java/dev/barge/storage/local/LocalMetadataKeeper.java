@@ -286,7 +286,7 @@ final class LocalMetadataKeeper {
             FileChannel channel = null;
             for (int attempt = 1; channel == null; attempt++) {
                 Files.createDirectories(sidecar.getParent());
-                temp = LocalPaths.tempNextTo(sidecar);
+                temp = StagingFiles.nextTo(sidecar);
                 try {
                     channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 } catch (NoSuchFileException e) {

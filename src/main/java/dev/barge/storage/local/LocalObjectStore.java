@@ -171,6 +171,7 @@ final class LocalObjectStore implements ObjectStore {
             try {
                 // Attributes after opening: if the file was replaced in between, they describe what we read.
                 BasicFileAttributes attributes = attributesOf(Operation.GET, bucket, key, file);
+                FileVersion version = FileVersion.of(file);
                 long size = channel.size();
                 long offset = 0;
                 long length = size;
@@ -187,7 +188,9 @@ final class LocalObjectStore implements ObjectStore {
                 channel.position(offset);
                 LocalMetadata meta = metadata.read(bucketDirOf(bucket), file, attributes, true);
                 ObjectInfo info = info(key, attributes, meta, true);
-                return new ObjectContent(info, offset, length, new LimitedInputStream(Channels.newInputStream(channel), length));
+                // a file written while it is read fails the read at its last byte: no torn object leaves here
+                return new ObjectContent(info, offset, length, new LimitedInputStream(Channels.newInputStream(channel),
+                        length, () -> version.checkUnchanged(file)));
             } catch (RuntimeException | IOException e) {
                 channel.close();
                 throw e;
@@ -242,7 +245,9 @@ final class LocalObjectStore implements ObjectStore {
         Path target = paths.object(Operation.COPY, request.targetBucket(), targetDir, request.targetKey());
         StorageClass storageClass =
                 storageClassOrDefault(Operation.COPY, request.targetBucket(), request.targetKey(), request.storageClass());
-        try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS)) {
+        try (InputStream opened = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS)) {
+            FileVersion version = FileVersion.of(source);
+            InputStream in = new LimitedInputStream(opened, Long.MAX_VALUE, () -> version.checkUnchanged(source));
             LocalAttributes attributes;
             if (request.replaceMetadata()) {
                 attributes = new LocalAttributes(request.contentType(), request.userMetadata(), storageClass);
@@ -660,7 +665,7 @@ final class LocalObjectStore implements ObjectStore {
     private Path createTemp(Operation op, String bucket, String key, Path bucketDir, Path file) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return Files.createFile(LocalPaths.tempNextTo(file));
+                return Files.createFile(StagingFiles.nextTo(file));
             } catch (FileSystemException e) {
                 // no such directory, or an ancestor that is a file ("Not a directory"): createParents says which
                 if (attempt == 3) {

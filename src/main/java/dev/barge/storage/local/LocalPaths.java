@@ -157,10 +157,6 @@ final class LocalPaths {
         return file.resolveSibling(METADATA_DIR).resolve(file.getFileName().toString());
     }
 
-    /** A fresh temporary file name next to {@code target}, invisible to listings. */
-    static Path tempNextTo(Path target) {
-        return target.resolveSibling(TEMP_PREFIX + java.util.UUID.randomUUID());
-    }
 
     /**
      * Whether {@code bucketDir} is a directory: asked only after a write or a read found no such file,

@@ -298,7 +298,7 @@ final class LocalUpload {
         p.setProperty("offset", Long.toString(part.offset()));
         p.setProperty("length", Long.toString(part.length()));
         p.setProperty("etag", part.etag());
-        Path temp = LocalPaths.tempNextTo(record);
+        Path temp = StagingFiles.nextTo(record);
         try {
             try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {

@@ -27,7 +27,26 @@ final class QiniuErrors {
             return StorageException.builder(ErrorKind.PERMANENT, op).bucket(bucket).key(key)
                     .detail("the Qiniu SDK refused the request: " + e.getMessage()).cause(e).build();
         }
+        if (e.code() >= 200 && e.code() < 300) {
+            // an answer that began as a success and broke off, or could not be read: damaged in transit
+            return unreadableAnswer(op, bucket, key, e, host);
+        }
         return status(op, bucket, key, e.code(), e.error(), e.response.reqId, e);
+    }
+
+    /**
+     * An answer from {@code host} that began as a success but could not be read whole (its body cut
+     * off, reset, or not the JSON it should be): damaged on the way, so worth sending again.
+     */
+    static StorageException unreadableAnswer(Operation op, String bucket, String key, Exception e,
+            QiniuHosts.Host host) {
+        String reqId = e instanceof QiniuException q && q.response != null ? q.response.reqId : null;
+        String what = e instanceof QiniuException q && q.response != null && q.response.error != null
+                ? q.response.error : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return StorageException.builder(ErrorKind.TRANSIENT, op).bucket(bucket).key(key).host(host.host())
+                .detail("Kodo at " + host.host() + " (" + host.role() + ") answered, but its answer could not be read"
+                        + " whole: " + what)
+                .requestId(reqId == null || reqId.isEmpty() ? null : reqId).cause(e).build();
     }
 
     /** An error answer: Kodo's status code, its {@code error} text and its request id. */

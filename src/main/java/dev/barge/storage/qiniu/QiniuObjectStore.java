@@ -2,6 +2,7 @@ package dev.barge.storage.qiniu;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.gson.JsonParseException;
 import com.qiniu.common.QiniuException;
 import com.qiniu.http.Response;
 import com.qiniu.storage.BucketManager;
@@ -184,6 +185,9 @@ final class QiniuObjectStore implements ObjectStore {
                     request.delimiter() == null ? "" : request.delimiter());
         } catch (QiniuException e) {
             throw QiniuErrors.of(Operation.LIST, request.bucket(), request.prefix(), e,
+                    hosts.of(QiniuHosts.Role.RSF, request.bucket()));
+        } catch (JsonParseException e) {
+            throw QiniuErrors.unreadableAnswer(Operation.LIST, request.bucket(), request.prefix(), e,
                     hosts.of(QiniuHosts.Role.RSF, request.bucket()));
         }
         List<ObjectInfo> objects = new ArrayList<>();
@@ -476,6 +480,8 @@ final class QiniuObjectStore implements ObjectStore {
             return new BatchAnswer(statuses == null ? new BatchStatus[0] : statuses, response.reqId);
         } catch (QiniuException e) {
             throw QiniuErrors.of(op, bucket, null, e, rs(bucket));
+        } catch (JsonParseException e) {
+            throw QiniuErrors.unreadableAnswer(op, bucket, null, e, rs(bucket));
         }
     }
 
@@ -613,6 +619,8 @@ final class QiniuObjectStore implements ObjectStore {
             manager.changeType(bucket, key, StorageType.values()[type]);
         } catch (QiniuException e) {
             throw QiniuErrors.of(op, bucket, key, e, rs(bucket));
+        } catch (JsonParseException e) {
+            throw QiniuErrors.unreadableAnswer(op, bucket, key, e, rs(bucket));
         }
     }
 
@@ -764,6 +772,8 @@ final class QiniuObjectStore implements ObjectStore {
             return info(key, manager.stat(bucket, key), true);
         } catch (QiniuException e) {
             throw QiniuErrors.of(op, bucket, key, e, rs(bucket));
+        } catch (JsonParseException e) {
+            throw QiniuErrors.unreadableAnswer(op, bucket, key, e, rs(bucket));
         }
     }
 

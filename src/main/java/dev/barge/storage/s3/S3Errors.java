@@ -206,8 +206,9 @@ final class S3Errors {
                     || t instanceof CertificateException) {
                 return ErrorKind.PERMANENT; // a certificate that does not verify will not start to
             }
-            if (t instanceof IOException || t instanceof UncheckedIOException) {
-                return ErrorKind.TRANSIENT;
+            if (t instanceof IOException || t instanceof UncheckedIOException
+                    || t instanceof javax.xml.stream.XMLStreamException) {
+                return ErrorKind.TRANSIENT; // a connection that broke, or an answer damaged on the way
             }
             if (t.getCause() == t) {
                 break;
@@ -217,6 +218,9 @@ final class S3Errors {
         if (failure instanceof SdkException) {
             if (message.contains("unable to load credentials") || message.contains("unable to load region")) {
                 return message.contains("credentials") ? ErrorKind.INVALID_CREDENTIALS : ErrorKind.INVALID_ARGUMENT;
+            }
+            if (message.contains("could not parse xml response") || message.contains("unable to unmarshall")) {
+                return ErrorKind.TRANSIENT; // an answer cut short or damaged on the way: sending again may help
             }
             if (message.contains("checksum")) {
                 return ErrorKind.CHECKSUM_MISMATCH; // the SDK's own response checksum validation

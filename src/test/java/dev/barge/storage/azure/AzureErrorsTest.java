@@ -71,4 +71,40 @@ final class AzureErrorsTest {
             assertThat(e.getMessage()).contains("127.0.0.1:" + port).contains("Connect").doesNotContain(AzuriteServer.KEY);
         }
     }
+
+    /** Entra ID sign-in failures, as the SDK raises them: no identity found, or an identity refused. */
+    @Test
+    void signInFailuresAreInvalidCredentialsNamingTheRemoteAndWhatToSet() {
+        AzureErrors errors = new AzureErrors("acct.blob.core.windows.net", "prod", true);
+        var none = new com.azure.identity.CredentialUnavailableException("DefaultAzureCredential failed to retrieve a"
+                + " token from the included credentials.\nAttempted credentials:\nEnvironmentCredential authentication"
+                + " unavailable. Environment variables are not fully configured.\nManagedIdentityCredential"
+                + " authentication unavailable. Connection to IMDS endpoint cannot be established.");
+        StorageException e = errors.map(Operation.LIST, "c", "", new RuntimeException("wrapped", none));
+        assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_CREDENTIALS);
+        assertThat(e.isRetryable()).isFalse();
+        assertThat(e.getMessage()).contains("remote 'prod' has no account key, SAS token or connection string",
+                "found no identity", "tried EnvironmentCredential, ManagedIdentityCredential", "secret-access-key",
+                "AZURE_CLIENT_SECRET", "managed identity", "az login").doesNotContain("\n");
+
+        String jwt = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJzdG9yYWdlIn0.c2ln";
+        var refused = new com.azure.core.exception.ClientAuthenticationException("AADSTS7000215: Invalid client"
+                + " secret provided; token " + jwt + "\nTrace ID: 1234", null);
+        StorageException r = errors.map(Operation.GET, "c", "k", refused);
+        assertThat(r.kind()).isEqualTo(ErrorKind.INVALID_CREDENTIALS);
+        assertThat(r.getMessage()).contains("remote 'prod'", "sign-in (DefaultAzureCredential) failed",
+                "AADSTS7000215: Invalid client secret provided").doesNotContain(jwt).doesNotContain("Trace ID");
+    }
+
+    /** The service's refusals of a bearer token say what Entra ID needs, not which key to check. */
+    @Test
+    void refusalsOfAnEntraIdRemoteNameItsRoleNotAKey() {
+        StorageException denied = AzureErrors.service(Operation.PUT, "c", "k", 403, "AuthorizationPermissionMismatch",
+                "This request is not authorized to perform this operation using this permission.", "r1", null, true);
+        assertThat(denied.kind()).isEqualTo(ErrorKind.ACCESS_DENIED);
+        assertThat(denied.getMessage()).contains("Storage Blob Data Contributor").doesNotContain("SAS token needs");
+        StorageException keyed = AzureErrors.service(Operation.PUT, "c", "k", 403, "AuthorizationPermissionMismatch",
+                null, "r1", null, false);
+        assertThat(keyed.getMessage()).contains("SAS token").doesNotContain("Storage Blob Data Contributor");
+    }
 }

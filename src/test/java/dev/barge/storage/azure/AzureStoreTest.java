@@ -139,9 +139,43 @@ final class AzureStoreTest {
             fromEnv.put(PutRequest.builder(bucket, "env").build(), Payload.ofBytes(new byte[] {3}));
             assertThat(read(store, "env")).containsExactly(3);
         }
+        // without them the remote would sign in with Entra ID, which sends bearer tokens over https only
         StorageException e = assertKind(() -> new AzureStoreProvider(name -> null).open(bare),
                 ErrorKind.INVALID_ARGUMENT);
-        assertThat(e.getMessage()).contains("'env'").contains("access-key-id").contains("AZURE_STORAGE_ACCOUNT");
+        assertThat(e.getMessage()).contains("'env'", "plain http", "https endpoint", "access-key-id",
+                "secret-access-key");
+    }
+
+    /**
+     * Where an Entra ID remote (no key, SAS token or connection string) finds its account, and what it
+     * can do; opened only: a request would start the credential chain (AzureEntraIdTest runs it).
+     */
+    @Test
+    void withoutCredentialsOrVariablesTheRemoteSignsInWithEntraIdOnAnHttpsEndpoint() {
+        AzureStoreProvider provider = new AzureStoreProvider(name -> null);
+        RemoteConfig noEndpoint = RemoteConfig.defaults("entra", "azure");
+        assertThat(assertKind(() -> provider.open(noEndpoint), ErrorKind.INVALID_ARGUMENT).getMessage())
+                .contains("'entra'", "no credentials and no endpoint", "https://<account>.blob.core.windows.net",
+                        "access-key-id", "AZURE_STORAGE_ACCOUNT");
+        RemoteConfig noAccount = new RemoteConfig("entra", "azure", "https://127.0.0.1:10000", null, null, false,
+                null, null, 0, null, Map.of());
+        assertThat(assertKind(() -> provider.open(noAccount), ErrorKind.INVALID_ARGUMENT).getMessage())
+                .contains("names no account", "https://127.0.0.1:10000/<account>");
+
+        // the account from the endpoint, or from AZURE_STORAGE_ACCOUNT alone
+        RemoteConfig azure = new RemoteConfig("entra", "azure", "https://acct.blob.core.windows.net", null, null,
+                false, null, null, 0, null, Map.of());
+        try (ObjectStore entra = provider.open(azure)) {
+            assertThat(entra.capabilities().copy()).isTrue();
+            // user delegation SAS, whose key is valid for a week at most
+            assertThat(entra.capabilities().presign()).isTrue();
+            assertThat(entra.capabilities().presignMaxExpiry()).isEqualTo(Duration.ofDays(7));
+        }
+        try (ObjectStore entra = new AzureStoreProvider(Map.of("AZURE_STORAGE_ACCOUNT", "acct")::get)
+                .open(RemoteConfig.defaults("entra", "azure"))) {
+            // opened (not refused for want of an endpoint): the default endpoint of that account
+            assertThat(entra.capabilities().presignMaxExpiry()).isEqualTo(Duration.ofDays(7));
+        }
     }
 
     @Test

@@ -37,19 +37,34 @@ public final class AzuriteServer implements AutoCloseable {
     public static final String KEY =
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private static final Pattern LISTENING = Pattern.compile("successfully listens on http://127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("successfully listens on (https?)://127\\.0\\.0\\.1:(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
+    private final String scheme;
     private final int port;
 
-    private AzuriteServer(Process process, int port) {
+    private AzuriteServer(Process process, String scheme, int port) {
         this.process = process;
+        this.scheme = scheme;
         this.port = port;
     }
 
     /** Starts Azurite, or fails saying why and how to install it. */
     public static AzuriteServer start() {
+        return start(List.of());
+    }
+
+    /**
+     * Starts Azurite over https with the certificate and key of a PKCS#12 file, taking OAuth bearer
+     * tokens ({@code --oauth basic}: it checks a token's issuer, audience and lifetime, not its signature)
+     * as well as the account key.
+     */
+    public static AzuriteServer startHttpsWithOAuth(Path pkcs12, String password) {
+        return start(List.of("--oauth", "basic", "--cert", pkcs12.toString(), "--pwd", password));
+    }
+
+    private static AzuriteServer start(List<String> extra) {
         Path script = script();
         if (!Files.isExecutable(script)) {
             throw new IllegalStateException("Azurite is not installed at " + script + ": run .ci/run, or\n  npm install"
@@ -58,6 +73,7 @@ public final class AzuriteServer implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(script.toString(), "--inMemoryPersistence",
                 "--extentMemoryLimit", "1024", "--blobHost", "127.0.0.1", "--blobPort", "0", "--skipApiVersionCheck",
                 "--silent", "--disableTelemetry"));
+        command.addAll(extra);
         Process process;
         try {
             // its working directory, deleted when the test JVM ends: runs leave nothing in the temporary directory
@@ -89,10 +105,10 @@ public final class AzuriteServer implements AutoCloseable {
                 }
                 Matcher m = LISTENING.matcher(line);
                 if (m.find()) {
-                    int port = Integer.parseInt(m.group(1));
+                    int port = Integer.parseInt(m.group(2));
                     daemon("azurite-output", () -> drain(out));
                     watchdog.interrupt();
-                    return new AzuriteServer(process, port);
+                    return new AzuriteServer(process, m.group(1), port);
                 }
             }
         } catch (IOException e) {
@@ -139,7 +155,7 @@ public final class AzuriteServer implements AutoCloseable {
 
     /** The blob service URL of the development account, as a remote's endpoint. */
     public String endpoint() {
-        return "http://127.0.0.1:" + port + "/" + ACCOUNT;
+        return scheme + "://127.0.0.1:" + port + "/" + ACCOUNT;
     }
 
     /** An {@code azure} remote on this server with the account key. */

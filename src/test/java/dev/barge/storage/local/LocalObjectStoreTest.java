@@ -73,6 +73,27 @@ class LocalObjectStoreTest {
     }
 
     @Test
+    void aFileRewrittenInPlaceWhileItIsReadFailsTheReadAtItsLastByte() throws IOException {
+        Path file = root.resolve("b").resolve("growing.log");
+        byte[] first = new byte[200_000];
+        java.util.Arrays.fill(first, (byte) 'a');
+        Files.write(file, first);
+
+        try (ObjectContent content = store.get("b", "growing.log")) {
+            InputStream body = content.body();
+            byte[] half = body.readNBytes(100_000);
+            assertThat(half).containsOnly((byte) 'a');
+            byte[] second = new byte[200_000];
+            java.util.Arrays.fill(second, (byte) 'b');
+            Files.write(file, second); // same size, new bytes: another program rewrote the file meanwhile
+
+            // a reader that stops at the announced length, never asking for the end, is stopped too
+            IOException e = catchThrowableOfType(IOException.class, () -> body.readNBytes(100_000));
+            assertThat(e).hasMessageContaining("growing.log").hasMessageContaining("changed while it was being read");
+        }
+    }
+
+    @Test
     void aSymbolicLinkInsideABucketIsNeitherFollowedNorListed() throws IOException {
         Files.writeString(outside.resolve("secret"), "do not read");
         Files.createSymbolicLink(root.resolve("b").resolve("link"), outside);
