@@ -192,7 +192,7 @@ class RemotePartitionsTest {
     }
 
     @Test
-    void sigtermStopsAWorkersPartitionsAfterTheirChunkInFlightAndTheRestartResumesThem() throws Exception {
+    void sigtermStopsAWorkersPartitionsAfterTheirChunkInFlightAndJobsRestartResumesThem() throws Exception {
         // fewer objects: this is about the stop, not the size
         int objects = 4000;
         generate(objects);
@@ -223,7 +223,10 @@ class RemotePartitionsTest {
         assertThat(first.waitFor(4, TimeUnit.MINUTES)).as("the first manager ends").isTrue();
         assertThat(first.exitValue()).as(output("first")).isEqualTo(ExitCode.FAILED);
         assertThat(output("first")).contains("Stopped");
-        Process second = manager("second", 4);
+        // resumed this time by barge jobs restart, sending the partitions to the workers again
+        long execution = query("select max(JOB_EXECUTION_ID) from BATCH_JOB_EXECUTION");
+        Process second = barge("second", Map.of(), "jobs", "restart", Long.toString(execution), "--remote",
+                "--broker", BROKER, "--queue", queue, "--db-url", schema.url() + "&user=" + schema.user());
         assertThat(second.waitFor(4, TimeUnit.MINUTES)).as("the restarted manager finishes").isTrue();
         assertThat(second.exitValue()).as(output("second")).isZero();
         for (String partition : running) {
