@@ -14,8 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
  * What {@code barge worker} and {@code --remote} refuse before anything is sent or taken: exit 2, a
@@ -67,8 +70,20 @@ class RemotePartitionsRefusalTest {
 
     @Test
     void remoteOnTheEmbeddedDatabaseIsRefusedNamingThePostgresOption() throws IOException {
-        Result run = barge(migrate("--partitions", "4", "--remote", "--broker", "amqp://guest:guest@127.0.0.1:5672")
-                .toArray(String[]::new));
+        // the broker answers: the check's connection declares the queue, a fresh one deleted after
+        String queue = "barge.test." + UUID.randomUUID();
+        Result run;
+        try {
+            run = barge(migrate("--partitions", "4", "--remote", "--broker", "amqp://guest:guest@127.0.0.1:5672",
+                    "--queue", queue).toArray(String[]::new));
+        } finally {
+            CachingConnectionFactory connections = new CachingConnectionFactory("127.0.0.1", 5672);
+            try {
+                new RabbitAdmin(connections).deleteQueue(queue);
+            } finally {
+                connections.destroy();
+            }
+        }
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).contains("remote partitions need the job repository the manager and every worker"
