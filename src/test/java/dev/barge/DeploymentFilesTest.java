@@ -79,6 +79,24 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void composeRunsWorkersOnTheSameRepositoryWithRabbitMq() throws IOException {
+        Map<String, Object> services = map(compose().get("services"));
+        assertThat(services).containsKeys("rabbitmq", "worker");
+        Map<String, Object> worker = map(services.get("worker"));
+        Map<String, Object> env = map(worker.get("environment"));
+        assertThat(env).isEqualTo(map(map(services.get("barge")).get("environment")));
+        assertThat(list(worker.get("command"))).startsWith("worker");
+        assertThat(map(worker.get("depends_on"))).containsKeys("postgres", "rabbitmq");
+        assertThat(map(map(worker.get("depends_on")).get("rabbitmq"))).containsEntry("condition", "service_healthy");
+        assertThat(map(services.get("rabbitmq"))).containsKey("healthcheck");
+        Map<String, Object> rabbitEnv = map(map(services.get("rabbitmq")).get("environment"));
+        assertThat(String.valueOf(env.get("BARGE_BROKER_URL")))
+                .startsWith("amqp://" + rabbitEnv.get("RABBITMQ_DEFAULT_USER") + ":")
+                .endsWith("@rabbitmq:5672");
+        assertThat(String.valueOf(env.get("BARGE_DB_URL"))).startsWith("jdbc:postgresql://postgres:5432/");
+    }
+
+    @Test
     void everySecretComesFromTheEnvironment() throws IOException {
         Map<String, Object> services = map(compose().get("services"));
         for (Map.Entry<String, Object> service : services.entrySet()) {

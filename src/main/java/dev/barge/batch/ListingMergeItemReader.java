@@ -13,13 +13,18 @@ import org.springframework.batch.infrastructure.item.ItemStreamException;
  * request per object. Keys are compared relative to each listing's prefix.
  *
  * <p>Restart: each side saves its own position; an object only looked at (the next one on one
- * side while the other side catches up) is not saved as read, so nothing is lost on a restart.
+ * side while the other side catches up) is not saved as read, so nothing is lost on a restart. A
+ * side's position is at least the last key handed out ({@link ObjectListingItemReader#markPast}):
+ * every key of both sides up to it has been taken, so a side that had none (a target still empty
+ * when the run began) does not list again, as keys of its own only, what was copied before.
  */
 public final class ListingMergeItemReader implements MarkingItemReader<ObjectPair, ListingMergeItemReader.Mark> {
     private final ObjectListingItemReader source;
     private final String sourcePrefix;
     private final ObjectListingItemReader target;
     private final String targetPrefix;
+    /** The key of the last pair handed out, relative to the prefixes; {@code null} before the first. */
+    private String lastPair;
 
     /**
      * @param source the source listing, named differently from the target's
@@ -40,6 +45,7 @@ public final class ListingMergeItemReader implements MarkingItemReader<ObjectPai
 
     @Override
     public void open(ExecutionContext context) throws ItemStreamException {
+        lastPair = null;
         source.open(context);
         target.open(context);
     }
@@ -55,11 +61,14 @@ public final class ListingMergeItemReader implements MarkingItemReader<ObjectPai
         String targetKey = t == null ? null : relative(t.key(), targetPrefix);
         int order = s == null ? 1 : t == null ? -1 : KeyOrder.UTF8.compare(sourceKey, targetKey);
         if (order < 0) {
+            lastPair = sourceKey;
             return new ObjectPair(sourceKey, source.read(), null);
         }
         if (order > 0) {
+            lastPair = targetKey;
             return new ObjectPair(targetKey, null, target.read());
         }
+        lastPair = sourceKey;
         return new ObjectPair(sourceKey, source.read(), target.read());
     }
 
@@ -68,7 +77,10 @@ public final class ListingMergeItemReader implements MarkingItemReader<ObjectPai
 
     @Override
     public Mark mark() {
-        return new Mark(source.mark(), target.mark());
+        if (lastPair == null) {
+            return new Mark(source.mark(), target.mark());
+        }
+        return new Mark(source.markPast(sourcePrefix + lastPair), target.markPast(targetPrefix + lastPair));
     }
 
     @Override

@@ -170,6 +170,21 @@ public final class ObjectListingItemReader extends ItemStreamSupport
         return new Position(lastKey, pageToken, offset);
     }
 
+    /**
+     * {@link #mark()}, or, for a listing from a key that has handed out nothing at or past
+     * {@code key}, the position just past {@code key}: what a merge of two sorted listings that has
+     * handed out {@code key} saves, having taken every key of both up to it. A side that had nothing
+     * to hand out (an empty target) then resumes past what was done, rather than from its start,
+     * where it would meet the objects copied before the restart as keys of its own.
+     */
+    public Position markPast(String key) {
+        Position own = mark();
+        if (!byKey || key == null || own.lastKey() != null && !KeyOrder.before(own.lastKey(), key)) {
+            return own;
+        }
+        return new Position(key, own.pageToken(), own.offset());
+    }
+
     @Override
     public void update(ExecutionContext context) throws ItemStreamException {
         save(context, mark());

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.barge.storage.layer.RateLimitSettings;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
         subcommands = {MigrateCommand.class, VerifyCommand.class, ArchiveCommand.class, RestoreCommand.class,
                 DeleteCommand.class, LsCommand.class, CatCommand.class, StatCommand.class,
                 CpCommand.class, AppendCommand.class, RmCommand.class, MbCommand.class, RbCommand.class, LinkCommand.class,
-                JobsCommand.class, RemotesCommand.class, ServeCommand.class},
+                JobsCommand.class, RemotesCommand.class, ServeCommand.class, WorkerCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  barge migrate file:///data/photos s3-backup:photos --mode sync",
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
                 "  barge delete s3-backup:tmp/2023/ --dry-run",
                 "  barge jobs list --status FAILED",
                 "  barge serve --bind 0.0.0.0 --port 8080",
+                "  barge worker --db-url jdbc:postgresql://db/barge --broker amqp://user:pw@mq:5672",
                 "",
                 "Locations: remote:bucket/prefix (a configured remote), s3://bucket/prefix,",
                 "oss://bucket/prefix, qiniu://bucket/prefix, file:///absolute/path",
@@ -72,7 +74,7 @@ public final class BargeCommand implements Callable<Integer> {
      * configured by the global options; no job repository.
      */
     Session openStores() {
-        return open(Launch.Needs.STORES, RateLimitSettings.NONE, Set.of());
+        return open(Launch.Needs.STORES, RateLimitSettings.NONE, Set.of(), Map.of());
     }
 
     /** The context of a command that works with jobs, configured by the global options. */
@@ -82,7 +84,15 @@ public final class BargeCommand implements Callable<Integer> {
 
     /** The context for a job whose remotes are limited by {@code --tps-limit}/{@code --bwlimit}. */
     Session openJobs(RateLimitSettings limit, Set<String> limitedRemotes) {
-        return open(Launch.Needs.JOBS, limit, limitedRemotes);
+        return open(Launch.Needs.JOBS, limit, limitedRemotes, Map.of());
+    }
+
+    /**
+     * The context for a job, with {@code properties} of the command line above every other source
+     * ({@link PartitionsOption#properties}: remote partitions).
+     */
+    Session openJobs(RateLimitSettings limit, Set<String> limitedRemotes, Map<String, String> properties) {
+        return open(Launch.Needs.JOBS, limit, limitedRemotes, properties);
     }
 
     /**
@@ -93,9 +103,10 @@ public final class BargeCommand implements Callable<Integer> {
         return starter.serve(new Launch(Launch.Needs.JOBS, config, dbUrl, RateLimitSettings.NONE, Set.of()), options);
     }
 
-    private Session open(Launch.Needs needs, RateLimitSettings limit, Set<String> limitedRemotes) {
+    private Session open(Launch.Needs needs, RateLimitSettings limit, Set<String> limitedRemotes,
+            Map<String, String> properties) {
         try {
-            return starter.start(new Launch(needs, config, dbUrl, limit, limitedRemotes));
+            return starter.start(new Launch(needs, config, dbUrl, limit, limitedRemotes, properties));
         } catch (CliError e) {
             throw e;
         } catch (RuntimeException e) {

@@ -14,6 +14,7 @@ import dev.barge.job.JobRecords;
 import dev.barge.job.JobRequest;
 import dev.barge.job.MigrateJob;
 import dev.barge.job.MigrateParameters;
+import dev.barge.storage.layer.RateLimitSettings;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -174,7 +176,8 @@ final class JobsCommand implements Callable<Integer> {
     @Command(name = "restart", mixinStandardHelpOptions = true,
             description = {"Continues a failed or stopped migration where its last chunk committed.",
                     "It does what running its migrate command again would."},
-            footerHeading = "%nExamples:%n", footer = {"  barge jobs restart 42"})
+            footerHeading = "%nExamples:%n", footer = {"  barge jobs restart 42",
+                    "  barge jobs restart 42 --remote --db-url jdbc:postgresql://db/barge --broker amqp://u:p@mq:5672"})
     static final class Restart implements Callable<Integer> {
         private final Terminal terminal;
 
@@ -187,13 +190,33 @@ final class JobsCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print one JSON object at the end instead of progress and a summary.")
         boolean json;
 
+        @Option(names = "--remote", description = "Send the partitions of a run with --partitions N to the workers"
+                + " (barge worker), as its command's --remote does; without it they run in this process.")
+        boolean remote;
+
+        @Option(names = "--broker", paramLabel = "URL",
+                description = "With --remote: the RabbitMQ broker (default: $BARGE_BROKER_URL).")
+        String broker;
+
+        @Option(names = "--queue", paramLabel = "NAME",
+                description = "With --remote: the queue of partition requests, the workers' --queue.")
+        String queue;
+
         Restart(Terminal terminal) {
             this.terminal = requireNonNull(terminal, "terminal is null");
         }
 
         @Override
         public Integer call() {
-            try (Session session = BargeCommand.root(spec).openJobs()) {
+            if ((broker != null || queue != null) && !remote) {
+                throw CliError.usage("--broker and --queue are for --remote; add --remote to send the partitions to"
+                        + " the workers, or leave them out");
+            }
+            Map<String, String> properties = remote ? PartitionsOption.contextProperties(broker, queue) : Map.of();
+            try (Session session = BargeCommand.root(spec).openJobs(RateLimitSettings.NONE, Set.of(), properties)) {
+                if (remote) {
+                    PartitionsOption.refuseUnfit(session.remoteCluster());
+                }
                 Session.Jobs jobs = session.jobs();
                 JobRequest request;
                 try {

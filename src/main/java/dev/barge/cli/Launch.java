@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.barge.storage.layer.RateLimitSettings;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,16 +17,25 @@ import java.util.Set;
  *     {@code BARGE_DB_URL} or the embedded default
  * @param rateLimit limits from {@code --tps-limit} and {@code --bwlimit}
  * @param limitedRemotes the remotes the limits apply to (a job's source and target)
+ * @param properties what else the command line says, as properties above every other source
+ *     ({@code --remote} and {@code --broker}, say)
  */
-public record Launch(Needs needs, Path config, String dbUrl, RateLimitSettings rateLimit, Set<String> limitedRemotes) {
+public record Launch(Needs needs, Path config, String dbUrl, RateLimitSettings rateLimit, Set<String> limitedRemotes,
+        Map<String, String> properties) {
     public Launch {
         requireNonNull(needs, "needs is null");
         requireNonNull(rateLimit, "rateLimit is null");
         limitedRemotes = Set.copyOf(requireNonNull(limitedRemotes, "limitedRemotes is null"));
+        properties = Map.copyOf(requireNonNull(properties, "properties is null"));
+    }
+
+    /** A launch with no further properties. */
+    public Launch(Needs needs, Path config, String dbUrl, RateLimitSettings rateLimit, Set<String> limitedRemotes) {
+        this(needs, config, dbUrl, rateLimit, limitedRemotes, Map.of());
     }
 
     public Launch withRateLimit(RateLimitSettings limit, Set<String> remotes) {
-        return new Launch(needs, config, dbUrl, limit, remotes);
+        return new Launch(needs, config, dbUrl, limit, remotes, properties);
     }
 
     /** What a command's context must hold. */

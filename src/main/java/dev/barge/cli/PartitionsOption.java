@@ -1,17 +1,43 @@
 package dev.barge.cli;
 
+import dev.barge.config.RemoteCluster;
+import dev.barge.config.RemoteOnlyAutoConfigurations;
+import dev.barge.config.RemotePartitioningConfiguration;
 import dev.barge.job.MigrateParameters;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** {@code --partitions N} of the jobs that walk a listing: key ranges run in parallel, each resumed on its own. */
+/**
+ * {@code --partitions N} of the jobs that walk a listing: key ranges run in parallel, each resumed on
+ * its own; with {@code --remote}, run by the cluster's workers ({@code barge worker}) instead of
+ * this process's threads.
+ */
 final class PartitionsOption {
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "1",
             description = "Split the source's keys into N ranges, listed and worked on in parallel, each resumed on"
                     + " its own (from 1 to " + MigrateParameters.MAX_PARTITIONS + "; default: ${DEFAULT-VALUE})."
                     + " The same command with the same N resumes a run.")
     int partitions = 1;
+
+    @Option(names = "--remote",
+            description = "Send the N ranges to the workers (barge worker) over RabbitMQ and wait for them,"
+                    + " instead of running them here. Needs --partitions above 1, the job repository the workers"
+                    + " share (PostgreSQL, --db-url) and the broker (--broker).")
+    boolean remote;
+
+    @Option(names = "--broker", paramLabel = "URL",
+            description = "With --remote: the RabbitMQ broker, e.g. amqp://USER:PASSWORD@HOST:5672"
+                    + " (default: $BARGE_BROKER_URL).")
+    String broker;
+
+    @Option(names = "--queue", paramLabel = "NAME",
+            description = "With --remote: the queue of partition requests, the workers' --queue (default: "
+                    + RemotePartitioningConfiguration.DEFAULT_QUEUE + ").")
+    String queue;
 
     /** The count asked for, or a usage error naming the range. */
     int partitions(CommandSpec spec) {
@@ -20,6 +46,57 @@ final class PartitionsOption {
                     + MigrateParameters.MAX_PARTITIONS + " (key ranges worked on in parallel), e.g. --partitions 4; "
                     + partitions + " is not");
         }
+        if (remote && partitions == 1) {
+            throw new ParameterException(spec.commandLine(), "--remote sends the key ranges to the workers, and there"
+                    + " is one: give --partitions N above 1 with it, e.g. --partitions 8 --remote");
+        }
+        if ((broker != null || queue != null) && !remote) {
+            throw new ParameterException(spec.commandLine(), "--broker and --queue are for --remote; add --remote to"
+                    + " send the key ranges to the workers, or leave them out");
+        }
         return partitions;
+    }
+
+    /** The properties the job's context is started with: remote partitioning on, with {@code --remote}. */
+    Map<String, String> properties(CommandSpec spec) {
+        partitions(spec);
+        if (!remote) {
+            return Map.of();
+        }
+        return contextProperties(broker, queue);
+    }
+
+    /**
+     * The properties of a context that takes part in remote partitions, on {@code broker} and
+     * {@code queue} when given (else their defaults).
+     */
+    static Map<String, String> contextProperties(String broker, String queue) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put(RemoteOnlyAutoConfigurations.ENABLED, "true");
+        if (broker != null) {
+            properties.put("spring.rabbitmq.addresses", broker);
+        }
+        if (queue != null) {
+            properties.put("barge.remote.queue", queue);
+        }
+        return properties;
+    }
+
+    /**
+     * With {@code --remote}, refuses a start that cannot reach the workers (the embedded job
+     * repository, no broker or one that does not answer): a usage error naming what to give.
+     */
+    void checkCluster(Session session) {
+        if (remote) {
+            refuseUnfit(session.remoteCluster());
+        }
+    }
+
+    /** A usage error, exit 2, with every problem {@code cluster} has. */
+    static void refuseUnfit(RemoteCluster cluster) {
+        List<String> problems = cluster.problems();
+        if (!problems.isEmpty()) {
+            throw CliError.usage(String.join("; and ", problems) + "; nothing was started");
+        }
     }
 }

@@ -2,15 +2,19 @@ package dev.barge.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.config.RemoteCluster;
+import dev.barge.config.RemotePartitioningConfiguration;
 import dev.barge.job.ExecutionControl;
 import dev.barge.job.ExecutionOwnership;
 import dev.barge.job.JobCatalog;
 import dev.barge.job.JobRecords;
+import dev.barge.job.PartitionWorker;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.local.LocalStoreProvider;
 import dev.barge.transfer.TransferSettings;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.Lifecycle;
 
 /**
  * What one command works with, from the Spring context started for it once its command line was
@@ -54,6 +58,41 @@ public final class Session implements AutoCloseable {
         return new Jobs(context.getBean(JobCatalog.class), context.getBean(ExecutionControl.class),
                 context.getBean(JobRepository.class), context.getBean(JobRecords.class),
                 context.getBean(ExecutionOwnership.class));
+    }
+
+    /**
+     * What remote partitions need, and whether this process has it.
+     *
+     * @throws IllegalStateException in a session not opened for remote partitions
+     */
+    public RemoteCluster remoteCluster() {
+        if (!has(RemoteCluster.class)) {
+            throw new IllegalStateException("this session takes no part in remote partitions: open it with"
+                    + " barge.remote.enabled=true");
+        }
+        return context.getBean(RemoteCluster.class);
+    }
+
+    /**
+     * The worker of a {@code barge worker} session, and the inbound adapter that hands it requests
+     * (started and stopped by the command).
+     *
+     * @throws IllegalStateException in a session opened for something else
+     */
+    public Worker worker() {
+        if (!has(PartitionWorker.class)) {
+            throw new IllegalStateException("this session is no worker's: open it with barge.worker.enabled=true");
+        }
+        return new Worker(context.getBean(PartitionWorker.class),
+                context.getBean(RemotePartitioningConfiguration.WORKER_INBOUND, Lifecycle.class));
+    }
+
+    /** A worker's two parts: what runs partitions, and what takes their requests from the broker. */
+    public record Worker(PartitionWorker partitions, Lifecycle requests) {
+        public Worker {
+            requireNonNull(partitions, "partitions is null");
+            requireNonNull(requests, "requests is null");
+        }
     }
 
     /**

@@ -101,6 +101,12 @@ public final class SpringContextStarter implements ContextStarter {
         PropertySource<?> remotesFile = remotesFile(launch.config());
         PropertySource<?> fromEnvironment = RemoteEnvironment.propertySource(environment);
         Map<String, Object> commandLine = new LinkedHashMap<>(strongest);
+        commandLine.putAll(launch.properties());
+        String broker = environment.get("BARGE_BROKER_URL");
+        if (!commandLine.containsKey("spring.rabbitmq.addresses") && broker != null && !broker.isBlank()) {
+            // --broker wins; else the variable, which Spring would not map to the property by itself
+            commandLine.put("spring.rabbitmq.addresses", broker);
+        }
         if (launch.dbUrl() != null) {
             commandLine.put("spring.datasource.url", launch.dbUrl());
         }

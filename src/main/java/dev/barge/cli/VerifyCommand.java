@@ -105,7 +105,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
         RateLimitSettings limit = output.rateLimit(spec, 0);
         try (Session session = BargeCommand.root(spec).openJobs(limit, new HashSet<>(List.of(
-                Location.parse(source).remote(), Location.parse(target).remote())))) {
+                Location.parse(source).remote(), Location.parse(target).remote())), partitions.properties(spec))) {
+            partitions.checkCluster(session);
             Terminal shown = output.shown(terminal);
             Session.Jobs jobs = session.jobs();
             JobRun.Plan plan = JobRun.Plan.of(jobs, parameters);

@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
  * listing, a filter and an action ({@link ObjectActionWriter}); a run is continued by running it again.
  */
 @Component
-public final class ArchiveJob {
+public final class ArchiveJob implements PartitionedJob {
     public static final String NAME = "archive";
 
     private final JobSupport support;
@@ -66,6 +66,25 @@ public final class ArchiveJob {
 
     private Job job(JobParameters jobParameters, StopRequest stop, ListingProgress listed) {
         ArchiveParameters p = ArchiveParameters.from(jobParameters);
+        ListingProgress progress = listed != null ? listed : new ListingProgress();
+        JobSupport.WorkStep archive = support.workStep(NAME, p.partitions(), rangeWork(jobParameters, progress),
+                progress);
+        return support.job(NAME, p, archive.pools(), Set.of(), stop).start(archive.step()).build();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public JobSupport.RangeWork rangeWork(JobParameters jobParameters) {
+        return rangeWork(jobParameters, null);
+    }
+
+    /** The archive of one key range at a time, as an execution's parameters say. */
+    private JobSupport.RangeWork rangeWork(JobParameters jobParameters, ListingProgress listed) {
+        ArchiveParameters p = ArchiveParameters.from(jobParameters);
         Instant referenceTime = Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME));
         Location where = Location.parse(p.location());
         ObjectStore store = stores.store(where);
@@ -85,17 +104,8 @@ public final class ArchiveJob {
                     .listener(writer)
                     .build();
         };
-        if (p.partitions() == 1) {
-            return support.job(NAME, p, List.of(listing, actions), Set.of(), stop)
-                    .start(archiveIn.apply(NAME, KeyRange.ALL)).build();
-        }
-        ExecutorService partitionThreads = Executors.newFixedThreadPool(p.partitions(),
-                MigrateJob.threads("barge-partition"));
-        Step partitions = support.partitionedStep(NAME, p.partitions(),
-                new KeyRangePartitioner(new KeySampler(store, where.bucket(), prefix)), archiveIn, partitionThreads,
-                progress);
-        return support.job(NAME, p, List.of(listing, actions, partitionThreads), Set.of(), stop).start(partitions)
-                .build();
+        return new JobSupport.RangeWork(archiveIn,
+                new KeyRangePartitioner(new KeySampler(store, where.bucket(), prefix)), List.of(listing, actions));
     }
 
     /** Gives an object the class, unless its listing shows it has it. */

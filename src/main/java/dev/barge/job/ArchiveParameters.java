@@ -50,10 +50,7 @@ public record ArchiveParameters(String location, StorageClass.Family storageClas
         if (skipLimit < 0) {
             throw new IllegalArgumentException("skip limit must not be negative: " + skipLimit);
         }
-        if (partitions < 1 || partitions > MigrateParameters.MAX_PARTITIONS) {
-            throw new IllegalArgumentException("partitions must be from 1 to " + MigrateParameters.MAX_PARTITIONS
-                    + ": " + partitions);
-        }
+        MigrateParameters.requirePartitions(partitions);
     }
 
     @Override
@@ -82,9 +79,7 @@ public record ArchiveParameters(String location, StorageClass.Family storageClas
                 .addLong("chunk-size", (long) chunkSize, false)
                 .addLong("concurrency", (long) concurrency, false)
                 .addLong("skip-limit", skipLimit, false);
-        if (partitions > 1) {
-            b.addLong("partitions", (long) partitions);
-        }
+        MigrateParameters.addPartitions(b, partitions);
         return selection.addTo(b).toJobParameters();
     }
 
@@ -93,7 +88,7 @@ public record ArchiveParameters(String location, StorageClass.Family storageClas
         return new ArchiveParameters(p.getString("location"), StorageClass.Family.valueOf(p.getString("storage-class")),
                 Selection.from(p), Boolean.parseBoolean(p.getString("dry-run")),
                 Math.toIntExact(p.getLong("chunk-size")), Math.toIntExact(p.getLong("concurrency")),
-                p.getLong("skip-limit"), p.getLong("partitions") == null ? 1 : Math.toIntExact(p.getLong("partitions")));
+                p.getLong("skip-limit"), MigrateParameters.partitions(p));
     }
 
     @Override

@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
  * the filter, the totals and the failure table; a run is continued by running it again.
  */
 @Component
-public final class DeleteJob {
+public final class DeleteJob implements PartitionedJob {
     public static final String NAME = "delete";
 
     private final JobSupport support;
@@ -63,6 +63,23 @@ public final class DeleteJob {
 
     private Job job(JobParameters jobParameters, StopRequest stop, ListingProgress listed) {
         DeleteParameters p = DeleteParameters.from(jobParameters);
+        JobSupport.WorkStep delete = support.workStep(NAME, p.partitions(), rangeWork(jobParameters, listed), listed);
+        return support.job(NAME, p, delete.pools(), Set.of(), stop).start(delete.step()).build();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public JobSupport.RangeWork rangeWork(JobParameters jobParameters) {
+        return rangeWork(jobParameters, null);
+    }
+
+    /** The delete of one key range at a time, as an execution's parameters say. */
+    private JobSupport.RangeWork rangeWork(JobParameters jobParameters, ListingProgress listed) {
+        DeleteParameters p = DeleteParameters.from(jobParameters);
         Instant referenceTime = Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME));
         Location where = Location.parse(p.location());
         ObjectStore store = stores.store(where);
@@ -79,13 +96,7 @@ public final class DeleteJob {
                     .listener(writer)
                     .build();
         };
-        if (p.partitions() == 1) {
-            return support.job(NAME, p, List.of(listing), Set.of(), stop).start(deleteIn.apply(NAME, KeyRange.ALL))
-                    .build();
-        }
-        ExecutorService partitionThreads = Executors.newFixedThreadPool(p.partitions(), MigrateJob.threads("barge-partition"));
-        Step partitions = support.partitionedStep(NAME, p.partitions(),
-                new KeyRangePartitioner(new KeySampler(store, where.bucket(), prefix)), deleteIn, partitionThreads, listed);
-        return support.job(NAME, p, List.of(listing, partitionThreads), Set.of(), stop).start(partitions).build();
+        return new JobSupport.RangeWork(deleteIn, new KeyRangePartitioner(new KeySampler(store, where.bucket(), prefix)),
+                List.of(listing));
     }
 }

@@ -50,10 +50,7 @@ public record DeleteParameters(String location, boolean wholeBucket, Selection s
         if (skipLimit < 0) {
             throw new IllegalArgumentException("skip limit must not be negative: " + skipLimit);
         }
-        if (partitions < 1 || partitions > MigrateParameters.MAX_PARTITIONS) {
-            throw new IllegalArgumentException("partitions must be from 1 to " + MigrateParameters.MAX_PARTITIONS
-                    + ": " + partitions);
-        }
+        MigrateParameters.requirePartitions(partitions);
     }
 
     /** These parameters in {@code partitions} partitions. */
@@ -86,9 +83,7 @@ public record DeleteParameters(String location, boolean wholeBucket, Selection s
                 .addString(JobRunner.REFERENCE_TIME, referenceTime.toString(), false)
                 .addLong("chunk-size", (long) chunkSize, false)
                 .addLong("skip-limit", skipLimit, false);
-        if (partitions > 1) {
-            b.addLong("partitions", (long) partitions);
-        }
+        MigrateParameters.addPartitions(b, partitions);
         return selection.addTo(b).toJobParameters();
     }
 
@@ -97,7 +92,7 @@ public record DeleteParameters(String location, boolean wholeBucket, Selection s
         return new DeleteParameters(p.getString("location"), Boolean.parseBoolean(p.getString("whole-bucket")),
                 Selection.from(p), Boolean.parseBoolean(p.getString("dry-run")),
                 Math.toIntExact(p.getLong("chunk-size")), p.getLong("skip-limit"),
-                p.getLong("partitions") == null ? 1 : Math.toIntExact(p.getLong("partitions")));
+                MigrateParameters.partitions(p));
     }
 
     @Override

@@ -25,7 +25,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Records which process runs each execution, and keeps saying it is alive, so that an execution
  * left STARTED by a process that is gone (kill -9, a lost machine) can be told apart from one
  * still running. On the same host the process decides: its id, and a start before the record was
- * written (ids are reused); across hosts, a heartbeat older than {@code 3 x interval} does.
+ * written (ids are reused); across hosts, a heartbeat older than {@code 3 x interval} does. The
+ * same for the partitions a worker runs for a job run with {@code --remote} ({@link #ownPartition}),
+ * one record per partition's step execution.
  */
 public final class ExecutionOwnership implements JobExecutionListener, AutoCloseable {
     private final JdbcTemplate jdbc;
@@ -93,7 +95,54 @@ public final class ExecutionOwnership implements JobExecutionListener, AutoClose
      * record died before it recorded one.
      */
     public boolean isAlive(long jobExecutionId) {
-        Owner owner = owner(jobExecutionId);
+        return isAlive(owner(jobExecutionId));
+    }
+
+    /**
+     * Records this process as the runner of a remote partition (its step execution), and says so
+     * every interval until the returned handle is closed, which forgets the record.
+     */
+    public AutoCloseable ownPartition(long stepExecutionId) {
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.update("delete from BARGE_PARTITION_OWNER where STEP_EXECUTION_ID = ?", stepExecutionId);
+        jdbc.update("insert into BARGE_PARTITION_OWNER (STEP_EXECUTION_ID, HOST, PID, STARTED_AT, HEARTBEAT_AT)"
+                + " values (?, ?, ?, ?, ?)", stepExecutionId, host, pid, now, now);
+        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> jdbc.update(
+                        "update BARGE_PARTITION_OWNER set HEARTBEAT_AT = ? where STEP_EXECUTION_ID = ?",
+                        Timestamp.from(clock.instant()), stepExecutionId),
+                interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        return () -> {
+            heartbeat.cancel(false);
+            forgetPartition(stepExecutionId);
+        };
+    }
+
+    /** The recorded runner of a remote partition, or {@code null} (none took it yet, or it ended). */
+    public Owner partitionOwner(long stepExecutionId) {
+        List<Owner> owners = jdbc.query("select HOST, PID, STARTED_AT, HEARTBEAT_AT from BARGE_PARTITION_OWNER"
+                        + " where STEP_EXECUTION_ID = ?",
+                (rs, row) -> new Owner(rs.getString(1), rs.getLong(2), rs.getTimestamp(3).toInstant(),
+                        rs.getTimestamp(4).toInstant()),
+                stepExecutionId);
+        return owners.isEmpty() ? null : owners.get(0);
+    }
+
+    /**
+     * Whether a remote partition was taken by a process that is gone: it has an owner record, and
+     * that owner is dead (same host) or silent for {@code 3 x interval} (another host). A partition
+     * no worker took yet has no record, and is not lost: its request waits in the queue.
+     */
+    public boolean isPartitionLost(long stepExecutionId) {
+        Owner owner = partitionOwner(stepExecutionId);
+        return owner != null && !isAlive(owner);
+    }
+
+    /** Forgets the owner record of a remote partition. */
+    public void forgetPartition(long stepExecutionId) {
+        jdbc.update("delete from BARGE_PARTITION_OWNER where STEP_EXECUTION_ID = ?", stepExecutionId);
+    }
+
+    private boolean isAlive(Owner owner) {
         if (owner == null) {
             return false;
         }

@@ -8,9 +8,11 @@ import dev.barge.batch.ListingProgress;
 import dev.barge.batch.Outcome;
 import dev.barge.storage.StoreRegistry;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.springframework.batch.core.job.Job;
@@ -25,8 +27,10 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
+import org.springframework.batch.core.step.builder.PartitionStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.task.support.TaskExecutorAdapter;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -44,15 +48,21 @@ public final class JobSupport {
     private final JobRecords records;
     private final ExecutionOwnership ownership;
     private final JobRunner runner;
+    private final ObjectProvider<RemotePartitions> remote;
 
+    /**
+     * @param remote where partitions go in a process started to send them to workers ({@code --remote});
+     *     none: they run on local threads
+     */
     public JobSupport(JobRepository repository, PlatformTransactionManager transactionManager, StoreRegistry stores,
-            JobRecords records, ExecutionOwnership ownership, JobRunner runner) {
+            JobRecords records, ExecutionOwnership ownership, JobRunner runner, ObjectProvider<RemotePartitions> remote) {
         this.repository = requireNonNull(repository, "repository is null");
         this.transactionManager = requireNonNull(transactionManager, "transactionManager is null");
         this.stores = requireNonNull(stores, "stores is null");
         this.records = requireNonNull(records, "records is null");
         this.ownership = requireNonNull(ownership, "ownership is null");
         this.runner = requireNonNull(runner, "runner is null");
+        this.remote = requireNonNull(remote, "remote is null");
     }
 
     public StoreRegistry stores() {
@@ -89,16 +99,78 @@ public final class JobSupport {
     }
 
     /**
-     * A step partitioned into key ranges: {@code partitioner}'s ranges, each run as
-     * {@code stepOf(partitionStepName, range)} on {@code threads}, all of them before the step ends.
-     * A restart runs again only the partitions that did not complete, each from its own saved
-     * position. {@code listed} (or {@code null}) is complete when every partition run has listed to
+     * What a job does in one key range, as one execution's parameters define it: the step of a range,
+     * built afresh for each run of it (readers and writers hold state); the partitioner that splits the
+     * keyspace; the pools the range steps share, shut down by {@link #close}.
+     *
+     * @param stepOf the step named {@code stepName} that works on {@code range}
+     */
+    public record RangeWork(BiFunction<String, KeyRange, Step> stepOf, KeyRangePartitioner partitioner,
+            List<ExecutorService> pools) implements AutoCloseable {
+        public RangeWork {
+            requireNonNull(stepOf, "stepOf is null");
+            requireNonNull(partitioner, "partitioner is null");
+            pools = List.copyOf(pools);
+        }
+
+        /** Shuts the pools down once the steps in flight are done with them. */
+        @Override
+        public void close() {
+            pools.forEach(ExecutorService::shutdown);
+        }
+    }
+
+    /** A job's work step, and the pools it runs on, to be shut down when its job ends. */
+    record WorkStep(Step step, List<ExecutorService> pools) {
+        WorkStep {
+            requireNonNull(step, "step is null");
+            pools = List.copyOf(pools);
+        }
+    }
+
+    /**
+     * The work step named {@code name} over {@code partitions} key ranges. With one, the range step
+     * over every key. With more, a step partitioned into {@code work}'s key ranges, each run as
+     * {@code work}'s step for its range, up to {@code partitions} at once, all of them before the step
+     * ends: on this process's threads, or, in a process started to send them away
+     * ({@link RemotePartitions}), by the cluster's workers, which run the same range step
+     * ({@link PartitionWorker}). A restart runs again only the partitions that did not complete, each
+     * from its own saved position. {@code listed} (or {@code null}) is complete when every partition run has listed to
      * its end.
      */
-    Step partitionedStep(String name, int partitions, KeyRangePartitioner partitioner,
-            BiFunction<String, KeyRange, Step> stepOf, ExecutorService threads, ListingProgress listed) {
-        Step range = new RangeStep(name + "-range", stepOf, this);
-        SimpleStepExecutionSplitter splitter = new SimpleStepExecutionSplitter(repository, range.getName(), partitioner);
+    WorkStep workStep(String name, int partitions, RangeWork work, ListingProgress listed) {
+        if (partitions == 1) {
+            return new WorkStep(work.stepOf().apply(name, KeyRange.ALL), work.pools());
+        }
+        RemotePartitions workers = remote.getIfAvailable();
+        if (workers != null) {
+            return new WorkStep(partitionedStep(name, work, listed)
+                    .partitionHandler(workers.handler(rangeStepName(name), partitions))
+                    .build(), work.pools());
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(partitions, MigrateJob.threads("barge-partition"));
+        List<ExecutorService> pools = new ArrayList<>(work.pools());
+        pools.add(threads);
+        Step range = new RangeStep(rangeStepName(name), work.stepOf(), this);
+        return new WorkStep(partitionedStep(name, work, listed)
+                .step(range)
+                .gridSize(partitions)
+                .taskExecutor(new TaskExecutorAdapter(threads))
+                .build(), pools);
+    }
+
+    /** The name of the step that works on one key range of a job's work step {@code name}. */
+    static String rangeStepName(String name) {
+        return name + RANGE_SUFFIX;
+    }
+
+    private static final String RANGE_SUFFIX = "-range";
+
+    /** A partitioned step's builder: {@code work}'s partitions, counted into {@code listed} as they are split. */
+    private PartitionStepBuilder partitionedStep(String name, RangeWork work, ListingProgress listed) {
+        String rangeStep = rangeStepName(name);
+        SimpleStepExecutionSplitter splitter = new SimpleStepExecutionSplitter(repository, rangeStep,
+                work.partitioner());
         StepExecutionSplitter counting = new StepExecutionSplitter() {
             @Override
             public String getStepName() {
@@ -115,16 +187,12 @@ public final class JobSupport {
             }
         };
         return new StepBuilder(name, repository)
-                .partitioner(range.getName(), partitioner)
-                .splitter(counting)
-                .step(range)
-                .gridSize(partitions)
-                .taskExecutor(new TaskExecutorAdapter(threads))
-                .build();
+                .partitioner(rangeStep, work.partitioner())
+                .splitter(counting);
     }
 
     /** One partition: the step for its range, built afresh (readers and writers hold state), run in its execution. */
-    private static final class RangeStep implements Step {
+    static final class RangeStep implements Step {
         private final String name;
         private final BiFunction<String, KeyRange, Step> stepOf;
         private final JobSupport support;

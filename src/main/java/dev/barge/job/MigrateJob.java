@@ -49,7 +49,7 @@ import org.springframework.stereotype.Component;
  * skipped for failures completes with exit code {@value #COMPLETED_WITH_SKIPS}.
  */
 @Component
-public final class MigrateJob {
+public final class MigrateJob implements PartitionedJob {
     public static final String NAME = "migrate";
     public static final String COMPLETED_WITH_SKIPS = JobTotals.COMPLETED_WITH_SKIPS;
     /** The job parameter of a retry: the execution whose failed objects it copies again. */
@@ -104,29 +104,46 @@ public final class MigrateJob {
     private Job job(JobParameters jobParameters, StopRequest stop, ListingProgress listed) {
         MigrateParameters p = MigrateParameters.from(jobParameters);
         Instant referenceTime = Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME));
-        CopyStep copy = step(NAME, p, referenceTime, listed);
+        JobSupport.WorkStep copy = step(NAME, p, referenceTime, listed);
         JobBuilder job = support.job(NAME, p, copy.pools(), Set.of(), stop);
         return job.start(copy.step()).build();
     }
 
     /**
-     * A migration as one step and the pools it runs on (to be shut down when its job ends), for jobs
-     * that copy as one of their steps: {@code restore --then-copy-to}.
-     */
-    record CopyStep(Step step, List<ExecutorService> pools) {}
-
-    /**
-     * The step that migrates as {@code p} says, named {@code name}.
+     * The step that migrates as {@code p} says, named {@code name}, and the pools it runs on (to be
+     * shut down when its job ends); for jobs that copy as one of their steps too:
+     * {@code restore --then-copy-to}.
      *
      * @param referenceTime when the job first started: ages in the filter are relative to it
      * @param listed counts what the source listing has listed, or {@code null}
      */
-    CopyStep step(String name, MigrateParameters p, Instant referenceTime, ListingProgress listed) {
+    JobSupport.WorkStep step(String name, MigrateParameters p, Instant referenceTime, ListingProgress listed) {
         return step(name, p, referenceTime, listed, null);
     }
 
     /** {@link #step}, over {@code keys} looked up one by one instead of the two listings when not {@code null}. */
-    private CopyStep step(String name, MigrateParameters p, Instant referenceTime, ListingProgress listed,
+    private JobSupport.WorkStep step(String name, MigrateParameters p, Instant referenceTime, ListingProgress listed,
+            List<KeyListItemReader.Key> keys) {
+        JobSupport.RangeWork work = rangeWork(p, referenceTime, listed, keys);
+        return support.workStep(name, keys == null ? p.partitions() : 1, work, listed);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public JobSupport.RangeWork rangeWork(JobParameters jobParameters) {
+        return rangeWork(MigrateParameters.from(jobParameters),
+                Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME)), null, null);
+    }
+
+    /**
+     * The migration {@code p} of one key range at a time: its source and target listed from the
+     * range's start to its end, or {@code keys} looked up one by one when not {@code null}.
+     */
+    private JobSupport.RangeWork rangeWork(MigrateParameters p, Instant referenceTime, ListingProgress listed,
             List<KeyListItemReader.Key> keys) {
         Location from = Location.parse(p.source());
         Location to = Location.parse(p.target());
@@ -192,15 +209,8 @@ public final class MigrateJob {
         if (checks != null) {
             pools.add(checks);
         }
-        if (!partitioned) {
-            return new CopyStep(copyOf.apply(name, KeyRange.ALL), pools);
-        }
-        ExecutorService partitionThreads = Executors.newFixedThreadPool(p.partitions(), threads("barge-partition"));
-        Step partitions = support.partitionedStep(name, p.partitions(),
-                new KeyRangePartitioner(new KeySampler(source, from.bucket(), sourcePrefix)), copyOf,
-                partitionThreads, listed);
-        pools.add(partitionThreads);
-        return new CopyStep(partitions, pools);
+        return new JobSupport.RangeWork(copyOf,
+                new KeyRangePartitioner(new KeySampler(source, from.bucket(), sourcePrefix)), pools);
     }
 
     private static <M> WorkAheadItemReader<ObjectPair, M, MigrationItemWriter.Started> workAhead(
@@ -244,7 +254,7 @@ public final class MigrateJob {
         List<KeyListItemReader.Key> retried = List.copyOf(keys.values());
         return support.run(NAME, (run, now) -> new JobParametersBuilder(p.toJobParameters(run, referenceTime))
                 .addLong(RETRY_OF, failedExecutionId).toJobParameters(), jobParameters -> {
-                    CopyStep copy = step(NAME, p, referenceTime, listed, retried);
+                    JobSupport.WorkStep copy = step(NAME, p, referenceTime, listed, retried);
                     return support.job(NAME, "retry of the " + retried.size() + " failed objects of execution "
                             + failedExecutionId + ": " + p, copy.pools(), Set.of(), stop).start(copy.step()).build();
                 });

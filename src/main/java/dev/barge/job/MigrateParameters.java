@@ -82,9 +82,7 @@ public record MigrateParameters(
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
         }
-        if (partitions < 1 || partitions > MAX_PARTITIONS) {
-            throw new IllegalArgumentException("partitions must be from 1 to " + MAX_PARTITIONS + ": " + partitions);
-        }
+        requirePartitions(partitions);
         if (skipLimit < 0) {
             throw new IllegalArgumentException("skip limit must not be negative: " + skipLimit);
         }
@@ -95,6 +93,33 @@ public record MigrateParameters(
 
     /** The most partitions a run may have. */
     public static final int MAX_PARTITIONS = 256;
+
+    /** The parameter that holds a run's partition count, present only above one. */
+    static final String PARTITIONS = "partitions";
+
+    /**
+     * Refuses a partition count outside 1 to {@link #MAX_PARTITIONS}: the check of every job's
+     * parameters that have one.
+     */
+    static void requirePartitions(int partitions) {
+        if (partitions < 1 || partitions > MAX_PARTITIONS) {
+            throw new IllegalArgumentException("partitions must be from 1 to " + MAX_PARTITIONS + ": " + partitions);
+        }
+    }
+
+    /** A run's partition count as its job parameters hold it: 1 when absent (one listing). */
+    static int partitions(JobParameters p) {
+        Long partitions = p.getLong(PARTITIONS);
+        return partitions == null ? 1 : Math.toIntExact(partitions);
+    }
+
+    /** Adds a partition count to job parameters, identifying, when above one (so a count of 1 changes no older run). */
+    static JobParametersBuilder addPartitions(JobParametersBuilder b, int partitions) {
+        if (partitions > 1) {
+            b.addLong(PARTITIONS, (long) partitions);
+        }
+        return b;
+    }
 
     public static Builder builder(String source, String target) {
         return new Builder(source, target);
@@ -140,9 +165,7 @@ public record MigrateParameters(
                 .addLong("concurrency", (long) concurrency, false)
                 .addLong("skip-limit", skipLimit, false);
         selection().addTo(b);
-        if (partitions > 1) {
-            b.addLong("partitions", (long) partitions);
-        }
+        addPartitions(b, partitions);
         if (targetStorageClass != null) {
             b.addString("target-storage-class", targetStorageClass.family().name()
                     + (targetStorageClass.vendorName() == null ? "" : ":" + targetStorageClass.vendorName()));
@@ -168,7 +191,7 @@ public record MigrateParameters(
                 target, IdentityCheck.valueOf(p.getString("identity-check")),
                 Boolean.parseBoolean(p.getString("dry-run")), Math.toIntExact(p.getLong("chunk-size")),
                 Math.toIntExact(p.getLong("concurrency")), p.getLong("skip-limit"),
-                p.getLong("partitions") == null ? 1 : Math.toIntExact(p.getLong("partitions")));
+                partitions(p));
     }
 
     public static final class Builder {

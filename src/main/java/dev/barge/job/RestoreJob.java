@@ -131,7 +131,7 @@ public final class RestoreJob {
                     .skipLimit(p.skipLimit())
                     .build();
             new LocationOverlap(stores).check(copy.source(), copy.target(), copy.excludes());
-            MigrateJob.CopyStep step = migrate.step(COPY, copy, referenceTime, null);
+            JobSupport.WorkStep step = migrate.step(COPY, copy, referenceTime, null);
             pools.addAll(step.pools());
             then.add(step.step());
         }

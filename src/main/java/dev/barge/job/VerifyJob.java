@@ -47,7 +47,7 @@ import org.springframework.stereotype.Component;
  * {@code COMPLETED}.
  */
 @Component
-public final class VerifyJob {
+public final class VerifyJob implements PartitionedJob {
     public static final String NAME = "verify";
     public static final String DIFFERENCES_FOUND = JobTotals.DIFFERENCES_FOUND;
     public static final String COMPLETED_WITH_SKIPS = JobTotals.COMPLETED_WITH_SKIPS;
@@ -81,6 +81,24 @@ public final class VerifyJob {
     }
 
     private Job job(JobParameters jobParameters, StopRequest stop, ListingProgress listed) {
+        VerifyParameters p = VerifyParameters.from(jobParameters);
+        JobSupport.WorkStep verify = support.workStep(NAME, p.partitions(), rangeWork(jobParameters, listed), listed);
+        Set<Outcome> differences = EnumSet.of(Outcome.MISSING_AT_TARGET, Outcome.MISSING_AT_SOURCE, Outcome.DIFFERENT);
+        return support.job(NAME, p, verify.pools(), differences, stop).start(verify.step()).build();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public JobSupport.RangeWork rangeWork(JobParameters jobParameters) {
+        return rangeWork(jobParameters, null);
+    }
+
+    /** The verification of one key range at a time, as an execution's parameters say. */
+    private JobSupport.RangeWork rangeWork(JobParameters jobParameters, ListingProgress listed) {
         VerifyParameters p = VerifyParameters.from(jobParameters);
         Instant referenceTime = Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME));
         Location from = Location.parse(p.source());
@@ -122,17 +140,7 @@ public final class VerifyJob {
                     .listener(writer)
                     .build();
         };
-        Set<Outcome> differences = EnumSet.of(Outcome.MISSING_AT_TARGET, Outcome.MISSING_AT_SOURCE, Outcome.DIFFERENT);
-        if (p.partitions() == 1) {
-            return support.job(NAME, p, List.of(downloads, listings), differences, stop)
-                    .start(verifyIn.apply(NAME, KeyRange.ALL)).build();
-        }
-        ExecutorService partitionThreads = Executors.newFixedThreadPool(p.partitions(),
-                MigrateJob.threads("barge-partition"));
-        Step partitions = support.partitionedStep(NAME, p.partitions(),
-                new KeyRangePartitioner(new KeySampler(source, from.bucket(), sourcePrefix)), verifyIn,
-                partitionThreads, listed);
-        return support.job(NAME, p, List.of(downloads, listings, partitionThreads), differences, stop)
-                .start(partitions).build();
+        return new JobSupport.RangeWork(verifyIn,
+                new KeyRangePartitioner(new KeySampler(source, from.bucket(), sourcePrefix)), List.of(downloads, listings));
     }
 }

@@ -60,10 +60,7 @@ public record VerifyParameters(String source, String target, Selection selection
         if (skipLimit < 0) {
             throw new IllegalArgumentException("skip limit must not be negative: " + skipLimit);
         }
-        if (partitions < 1 || partitions > MigrateParameters.MAX_PARTITIONS) {
-            throw new IllegalArgumentException("partitions must be from 1 to " + MigrateParameters.MAX_PARTITIONS
-                    + ": " + partitions);
-        }
+        MigrateParameters.requirePartitions(partitions);
     }
 
     /** These parameters in {@code partitions} partitions. */
@@ -115,9 +112,7 @@ public record VerifyParameters(String source, String target, Selection selection
                 .addLong("concurrency", (long) concurrency, false)
                 .addLong("chunk-size", (long) chunkSize, false)
                 .addLong("skip-limit", skipLimit, false);
-        if (partitions > 1) {
-            b.addLong("partitions", (long) partitions);
-        }
+        MigrateParameters.addPartitions(b, partitions);
         return selection.addTo(b).toJobParameters();
     }
 
@@ -126,7 +121,7 @@ public record VerifyParameters(String source, String target, Selection selection
         return new VerifyParameters(p.getString("source"), p.getString("target"), Selection.from(p),
                 IdentityCheck.valueOf(p.getString("identity-check")), Boolean.parseBoolean(p.getString("download")),
                 Math.toIntExact(p.getLong("concurrency")), Math.toIntExact(p.getLong("chunk-size")),
-                p.getLong("skip-limit"), p.getLong("partitions") == null ? 1 : Math.toIntExact(p.getLong("partitions")));
+                p.getLong("skip-limit"), MigrateParameters.partitions(p));
     }
 
     /** {@code verify SOURCE -> TARGET (options)}, e.g. {@code verify s3:a -> oss:b (--download, include '*.jpg')}. */
