@@ -59,10 +59,11 @@ public record NodeClient(String packageName, String version, Path script) {
     public Outcome run(String... arguments) {
         Path modules = home().resolve("node_modules");
         String install = "run .ci/run, or: npm install --prefix " + home() + " ali-oss@" + ALI_OSS.version
-                + " qiniu@" + QINIU.version + " (Node.js 18+ and npm: apt-get install nodejs npm)";
+                + " qiniu@" + QINIU.version;
         Path packageJson = modules.resolve(packageName).resolve("package.json");
         if (!Files.isRegularFile(packageJson)) {
-            throw new AssertionError(packageName + " is not installed in " + modules + ": " + install);
+            throw new AssertionError(packageName + " is not installed in " + modules + ": " + install
+                    + " (npm comes with Node.js 18+: apt-get install nodejs npm)");
         }
         if (!readString(packageJson).contains("\"version\": \"" + version + "\"")) {
             throw new AssertionError(packageName + " in " + modules + " is not version " + version + ": " + install);
@@ -79,7 +80,7 @@ public record NodeClient(String packageName, String version, Path script) {
             process = builder.start();
         } catch (IOException e) {
             throw new AssertionError("cannot start " + command.get(0) + " (" + e.getMessage() + "): install Node.js 18+"
-                    + " (apt-get install nodejs npm) or set BARGE_NODE, then " + install, e);
+                    + " and npm (apt-get install nodejs npm) or set BARGE_NODE to a node binary", e);
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         Thread reader = new Thread(() -> copy(process.getInputStream(), output), "node " + script.getFileName());
