@@ -20,8 +20,9 @@ import java.util.TreeSet;
 
 /**
  * Checks OSS request signatures the way OSS does: V1 ({@code Authorization: OSS ak:signature},
- * HMAC-SHA1, the request time in {@code Date} or, as ali-oss sends it, in {@code x-oss-date}), V4 ({@code Authorization: OSS4-HMAC-SHA256 Credential=...}, HMAC-SHA256 chain),
- * and the query-string forms of both used by presigned URLs.
+ * HMAC-SHA1, the request time in {@code Date} or, as ali-oss sends it, in {@code x-oss-date}), V4
+ * ({@code Authorization: OSS4-HMAC-SHA256 Credential=...}, HMAC-SHA256 chain), and the
+ * query-string forms of both used by presigned URLs.
  *
  * <p>Failures are OSS's: unknown key → 403 {@code InvalidAccessKeyId}; wrong signature →
  * 403 {@code SignatureDoesNotMatch} (with the {@code StringToSign} the emulator computed, to help
@@ -105,14 +106,9 @@ final class OssSignatureVerifier {
                     + "RFC 1123 form, e.g. Tue, 20 Dec 2022 08:48:18 GMT." : "Missing or invalid Date header.");
         }
         checkSkew(requestTime);
-        // the Date line of the string to sign holds the header that carries the time; with both headers
-        // present, a signer may have put either one there (x-oss-date is signed again as an x-oss-* header)
-        String stringToSign = v1StringToSign(request, date);
-        if (ossDate != null && httpDate != null && !httpDate.equals(ossDate)
-                && matchesV1(secret, v1StringToSign(request, httpDate), signature)) {
-            return accessKeyId;
-        }
-        compareV1(secret, stringToSign, signature, accessKeyId);
+        // the Date line of the string to sign holds the header that carries the time (x-oss-date is
+        // signed a second time among the x-oss-* headers)
+        compareV1(secret, v1StringToSign(request, date), signature, accessKeyId);
         return accessKeyId;
     }
 
@@ -142,14 +138,10 @@ final class OssSignatureVerifier {
     }
 
     private static void compareV1(String secret, String stringToSign, String provided, String accessKeyId) {
-        if (!matchesV1(secret, stringToSign, provided)) {
+        String expected = OssCodecs.base64(OssCodecs.hmac("HmacSHA1", secret.getBytes(UTF_8), stringToSign));
+        if (!MessageDigest.isEqual(expected.getBytes(UTF_8), provided.getBytes(UTF_8))) {
             throw signatureDoesNotMatch(stringToSign, provided, accessKeyId);
         }
-    }
-
-    private static boolean matchesV1(String secret, String stringToSign, String provided) {
-        String expected = OssCodecs.base64(OssCodecs.hmac("HmacSHA1", secret.getBytes(UTF_8), stringToSign));
-        return MessageDigest.isEqual(expected.getBytes(UTF_8), provided.getBytes(UTF_8));
     }
 
     /** VERB, Content-MD5, Content-Type, Date, canonicalized x-oss-* headers, canonicalized resource. */
