@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * An Aliyun OSS protocol emulator: a real HTTP server on 127.0.0.1 that answers the OSS REST
  * API from memory, checks V1 and V4 signatures (headers and presigned URLs), returns OSS's XML
  * bodies, headers and error codes, and injects faults on request. Built for tests that drive the
- * real {@code aliyun-sdk-oss} client over HTTP.
+ * real {@code aliyun-sdk-oss} client over HTTP, and checked with a second official client, Aliyun's
+ * Node.js SDK {@code ali-oss} ({@code OssSecondClientTest}: V1 signatures with the time in
+ * {@code x-oss-date}, V4, and the {@code bucket.oss-<region>.aliyuncs.com} Host it sends to an IP).
  *
  * <pre>{@code
  * try (OssEmulator oss = OssEmulator.start("AKID", "SECRET")) {

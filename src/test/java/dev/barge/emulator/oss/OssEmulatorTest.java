@@ -666,6 +666,82 @@ class OssEmulatorTest {
         assertThat(anonymous.headers().firstValue("x-oss-request-id")).isPresent();
     }
 
+    /** A V1 request as ali-oss signs it: the time in x-oss-date (no Date header), signed in both places. */
+    private static HttpResponse<String> getSignedWithOssDate(String bucket, String keyAndQuery, String resource,
+            java.time.Instant time, String secret) throws Exception {
+        return signedWithOssDate("GET", bucket, keyAndQuery, resource, time, secret);
+    }
+
+    private static HttpResponse<String> signedWithOssDate(String method, String bucket, String keyAndQuery,
+            String resource, java.time.Instant time, String secret) throws Exception {
+        String date = OssCodecs.formatRfc1123(time);
+        String stringToSign = method + "\n\n\n" + date + "\nx-oss-date:" + date + "\n/" + bucket + "/" + resource;
+        String signature = OssCodecs.base64(OssCodecs.hmac("HmacSHA1", secret.getBytes(UTF_8), stringToSign));
+        return HTTP.send(HttpRequest.newBuilder(URI.create(emulator.endpoint() + "/" + bucket + "/" + keyAndQuery))
+                        .header("x-oss-date", date)
+                        .header("Authorization", "OSS " + AK + ":" + signature)
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void v1SignaturesWithTheTimeInXOssDateAreCheckedLikeDate() throws Exception {
+        String bucket = newBucket();
+        put(bucket, "k", "v".getBytes(UTF_8));
+        java.time.Instant now = java.time.Instant.now();
+
+        HttpResponse<String> ok = getSignedWithOssDate(bucket, "k", "k", now, SK);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("v");
+        // "?objectMeta=" with an empty value is signed as the bare sub-resource, as ali-oss does
+        HttpResponse<String> meta = signedWithOssDate("HEAD", bucket, "k?objectMeta=", "k?objectMeta", now, SK);
+        assertThat(meta.statusCode()).isEqualTo(200);
+        assertThat(meta.headers().firstValue("Content-Length")).hasValue("1");
+        HttpResponse<String> metaAsSignedWithEquals =
+                signedWithOssDate("HEAD", bucket, "k?objectMeta=", "k?objectMeta=", now, SK);
+        assertThat(metaAsSignedWithEquals.statusCode()).isEqualTo(403);
+
+        HttpResponse<String> wrongSecret = getSignedWithOssDate(bucket, "k", "k", now, "not-the-secret");
+        assertThat(wrongSecret.statusCode()).isEqualTo(403);
+        assertThat(wrongSecret.body()).contains("<Code>SignatureDoesNotMatch</Code>")
+                .contains("<StringToSign>GET\n\n\n" + OssCodecs.formatRfc1123(now) + "\nx-oss-date:");
+        HttpResponse<String> otherResource = getSignedWithOssDate(bucket, "k?acl", "k", now, SK);
+        assertThat(otherResource.body()).contains("<Code>SignatureDoesNotMatch</Code>");
+        HttpResponse<String> stale = getSignedWithOssDate(bucket, "k", "k", now.minus(Duration.ofMinutes(20)), SK);
+        assertThat(stale.statusCode()).isEqualTo(403);
+        assertThat(stale.body()).contains("<Code>RequestTimeTooSkewed</Code>");
+
+        // a fresh Date does not rescue a stale x-oss-date: x-oss-date is the request time when both are sent
+        String staleDate = OssCodecs.formatRfc1123(now.minus(Duration.ofMinutes(20)));
+        String signature = OssCodecs.base64(OssCodecs.hmac("HmacSHA1", SK.getBytes(UTF_8),
+                "GET\n\n\n" + staleDate + "\nx-oss-date:" + staleDate + "\n/" + bucket + "/k"));
+        try (Socket socket = new Socket("127.0.0.1", emulator.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /" + bucket + "/k HTTP/1.1\r\nHost: 127.0.0.1:" + emulator.port() + "\r\nDate: "
+                    + OssCodecs.formatRfc1123(now) + "\r\nx-oss-date: " + staleDate + "\r\nAuthorization: OSS " + AK
+                    + ":" + signature + "\r\nConnection: close\r\n\r\n").getBytes(UTF_8));
+            out.flush();
+            assertThat(new String(socket.getInputStream().readAllBytes(), UTF_8)).startsWith("HTTP/1.1 403")
+                    .contains("<Code>RequestTimeTooSkewed</Code>");
+        }
+    }
+
+    @Test
+    void ossDomainHostHeaderAddressesTheBucketAsAliOssSendsIt() throws Exception {
+        String bucket = newBucket();
+        put(bucket, "vh.txt", "virtual".getBytes(UTF_8));
+        URL signed = oss.generatePresignedUrl(bucket, "vh.txt", new Date(System.currentTimeMillis() + 600_000));
+        try (Socket socket = new Socket("127.0.0.1", emulator.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /vh.txt?" + signed.getQuery() + " HTTP/1.1\r\nHost: " + bucket
+                    + ".oss-cn-hangzhou.aliyuncs.com\r\nConnection: close\r\n\r\n").getBytes(UTF_8));
+            out.flush();
+            String response = new String(socket.getInputStream().readAllBytes(), UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 200").endsWith("\r\n\r\nvirtual");
+        }
+    }
+
     @Test
     void presignedUrlsWorkUntilTheyExpire() throws Exception {
         String bucket = newBucket();

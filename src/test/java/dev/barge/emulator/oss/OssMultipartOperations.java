@@ -91,7 +91,10 @@ final class OssMultipartOperations {
                 .element("LastModified", OssCodecs.ISO_8601.format(part.lastModified()))
                 .element("ETag", OssHeaders.quoted(part.etag()))
                 .close("CopyPartResult").toBytes();
-        return OssResponse.xml(200, xml).header("x-oss-hash-crc64ecma", Crc64Ecma.format(part.crc64()));
+        // the ETag header too, as for UploadPart: ali-oss reads the part's etag from it, not from the body
+        return OssResponse.xml(200, xml)
+                .header("ETag", OssHeaders.quoted(part.etag()))
+                .header("x-oss-hash-crc64ecma", Crc64Ecma.format(part.crc64()));
     }
 
     /**

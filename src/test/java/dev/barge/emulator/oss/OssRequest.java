@@ -41,8 +41,9 @@ record OssRequest(
     }
 
     /**
-     * Parses the request target. A Host of the form {@code bucket.127.0.0.1:port} or
-     * {@code bucket.localhost:port} selects virtual-host addressing; otherwise the first path
+     * Parses the request target. A Host of the form {@code bucket.127.0.0.1:port},
+     * {@code bucket.localhost:port} or {@code bucket.oss-<region>.aliyuncs.com} (what ali-oss sends
+     * to an IP endpoint) selects virtual-host addressing; otherwise the first path
      * segment is the bucket.
      */
     static OssRequest parse(String requestId, String method, String uri, HttpHeaders headers, byte[] body) {
@@ -91,6 +92,11 @@ record OssRequest(
             if (name.endsWith(base) && name.length() > base.length()) {
                 return name.substring(0, name.length() - base.length());
             }
+        }
+        // OSS's own domain, bucket.oss-cn-hangzhou.aliyuncs.com: ali-oss sends it as Host to an IP endpoint
+        int dot = name.indexOf('.');
+        if (dot > 0 && name.endsWith(".aliyuncs.com") && name.startsWith("oss-", dot + 1)) {
+            return name.substring(0, dot);
         }
         return null;
     }

@@ -96,7 +96,8 @@ final class OssRouter {
             case "GET", "HEAD" -> {
                 if (request.hasParam("uploadId")) {
                     yield request.isHead() ? null : multipart.listParts(request);
-                } else if (request.hasParam("objectMeta")) {
+                } else if (request.hasParam("objectMeta") && request.isHead()) {
+                    // GetObjectMeta is HEAD only: a GET reads the object rather than promise a body it lacks
                     yield objects.objectMeta(request);
                 } else if (request.hasParam("acl")) {
                     yield null;

@@ -20,8 +20,9 @@ import java.util.TreeSet;
 
 /**
  * Checks OSS request signatures the way OSS does: V1 ({@code Authorization: OSS ak:signature},
- * HMAC-SHA1), V4 ({@code Authorization: OSS4-HMAC-SHA256 Credential=...}, HMAC-SHA256 chain),
- * and the query-string forms of both used by presigned URLs.
+ * HMAC-SHA1, the request time in {@code Date} or, as ali-oss sends it, in {@code x-oss-date}), V4
+ * ({@code Authorization: OSS4-HMAC-SHA256 Credential=...}, HMAC-SHA256 chain), and the
+ * query-string forms of both used by presigned URLs.
  *
  * <p>Failures are OSS's: unknown key → 403 {@code InvalidAccessKeyId}; wrong signature →
  * 403 {@code SignatureDoesNotMatch} (with the {@code StringToSign} the emulator computed, to help
@@ -95,14 +96,19 @@ final class OssSignatureVerifier {
         String accessKeyId = credentials.substring(0, colon).trim();
         String signature = credentials.substring(colon + 1).trim();
         String secret = secret(accessKeyId);
-        String date = request.header("Date");
+        // the request time: x-oss-date when sent (ali-oss sends it instead of Date), else Date
+        String ossDate = request.header("x-oss-date");
+        String httpDate = request.header("Date");
+        String date = ossDate != null ? ossDate : httpDate;
         Instant requestTime = OssCodecs.parseRfc1123(date);
         if (requestTime == null) {
-            throw OssError.accessDenied("Missing or invalid Date header.");
+            throw OssError.accessDenied(ossDate != null ? "Invalid x-oss-date header: a V1 signature needs the "
+                    + "RFC 1123 form, e.g. Tue, 20 Dec 2022 08:48:18 GMT." : "Missing or invalid Date header.");
         }
         checkSkew(requestTime);
-        String stringToSign = v1StringToSign(request, date);
-        compareV1(secret, stringToSign, signature, accessKeyId);
+        // the Date line of the string to sign holds the header that carries the time (x-oss-date is
+        // signed a second time among the x-oss-* headers)
+        compareV1(secret, v1StringToSign(request, date), signature, accessKeyId);
         return accessKeyId;
     }
 
@@ -160,7 +166,8 @@ final class OssSignatureVerifier {
             }
             out.append(separator).append(name);
             String value = request.param(name);
-            if (value != null) {
+            // "?objectMeta=" (ali-oss) signs as "?objectMeta", like a bare "?acl"
+            if (value != null && !value.isEmpty()) {
                 out.append('=').append(value);
             }
             separator = '&';

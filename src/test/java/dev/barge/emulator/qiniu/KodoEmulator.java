@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * plays every host role (up, rs, rsf, api, uc, io); see {@link KodoRouter} for how requests are told
  * apart. Signatures are checked (upload tokens, {@code Qiniu}/{@code QBox} management signatures,
  * private download URLs), errors come with Kodo's status codes and {@code {"error": "..."}} bodies, and
- * every response carries an {@code X-Reqid}.
+ * every response carries an {@code X-Reqid}. Besides the Java SDK, Qiniu's Node.js SDK {@code qiniu} checks it
+ * ({@code KodoSecondClientTest}).
  *
  * <p>Point the SDK at it with an explicit Region, every host being {@link #hostAndPort()}:
  * <pre>{@code

@@ -466,6 +466,37 @@ class KodoEmulatorTest {
         assertThat(kodo.keys("qbox")).containsExactly("k");
     }
 
+    /** A GET signed by hand with a "Qiniu" token over {@code signedHost}, or a "QBox" token when null. */
+    private static HttpResponse<String> signedGet(String path, String signedHost, String secret) throws Exception {
+        String form = "application/x-www-form-urlencoded";
+        String authorization = signedHost == null
+                ? "QBox " + AK + ":" + Codec.sign(secret, (path + "\n").getBytes(StandardCharsets.UTF_8))
+                : "Qiniu " + AK + ":" + Codec.sign(secret, ("GET " + path + "\nHost: " + signedHost + "\nContent-Type: "
+                        + form + "\nX-Qiniu-Date: 20261203T120000Z\n\n").getBytes(StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + kodo.hostAndPort() + path))
+                .header("Authorization", authorization).header("Content-Type", form)
+                .header("X-Qiniu-Date", "20261203T120000Z").GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void getsSignedWithEitherTokenFormAndTheNodeSdksHostAreCheckedToo() throws Exception {
+        kodo.createBucket("forms");
+        uploads.put(new byte[] {7}, "k", auth.uploadToken("forms"));
+        String stat = "/stat/" + BucketManager.encodedEntry("forms", "k");
+        String host = kodo.hostAndPort();
+        String port = String.valueOf(kodo.port());
+
+        assertThat(signedGet(stat, host, SK).statusCode()).isEqualTo(200);
+        // the qiniu Node.js SDK signs url.host + ":" + url.port: the port twice
+        assertThat(signedGet(stat, host + ":" + port, SK).statusCode()).isEqualTo(200);
+        assertThat(signedGet(stat, null, SK).statusCode()).isEqualTo(200);
+
+        assertThat(signedGet(stat, host + ":1", SK).statusCode()).isEqualTo(401);
+        assertThat(signedGet(stat, "127.0.0.2:" + port, SK).statusCode()).isEqualTo(401);
+        assertThat(signedGet(stat, host + ":" + port, "wrong-secret").statusCode()).isEqualTo(401);
+        assertThat(signedGet(stat, null, "wrong-secret").statusCode()).isEqualTo(401);
+    }
+
     @Test
     void expiredUploadTokenIsRefused() {
         kodo.createBucket("expired-up");

@@ -46,15 +46,17 @@ record KodoRequest(String reqId, String method, String uri, String rawPath, Stri
 
     /**
      * The hosts a client may have signed: the Host header, and the Host header with the port when it
-     * lacks one (the SDK's Api requests send {@code Host: 127.0.0.1} while signing the URL's
-     * {@code 127.0.0.1:PORT}; against real Kodo, on default ports, the two agree).
+     * lacks one (the Java SDK's Api requests send {@code Host: 127.0.0.1} while signing the URL's
+     * {@code 127.0.0.1:PORT}), or with its port twice when it has one (the Node.js SDK signs
+     * {@code url.host + ":" + url.port}, {@code 127.0.0.1:PORT:PORT}). Against real Kodo, on default
+     * ports, the forms agree; here, on a random port, each SDK's form is accepted.
      */
     List<String> signedHosts() {
         String host = host() == null ? "" : host();
         if (host.isEmpty() || host.endsWith("]") || host.indexOf(':') < 0) {
             return List.of(host, host + ":" + localPort);
         }
-        return List.of(host);
+        return List.of(host, host + host.substring(host.lastIndexOf(':')));
     }
 
     String contentType() {
