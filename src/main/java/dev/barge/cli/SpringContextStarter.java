@@ -80,6 +80,8 @@ public final class SpringContextStarter implements ContextStarter {
         serve.put(ServeOnlyAutoConfigurations.ENABLED, "true");
         serve.put("server.port", Integer.toString(options.port()));
         serve.put("server.address", options.bind());
+        // Tomcat's work directory in Barge's home, not a tomcat.* directory left in the system's temp
+        serve.put("server.tomcat.basedir", "${barge.home}/tomcat");
         if (options.jobsDir() != null) {
             serve.put("barge.jobs-dir", options.jobsDir().toString());
         }

@@ -51,7 +51,9 @@ class DashboardBrowserTest {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--window-size=1400,1100");
+                "--window-size=1400,1100",
+                // its profile in a directory of ours, not an org.chromium.Chromium.* left in the temp directory
+                "--user-data-dir=" + dev.barge.test.TempDirs.create("barge-chromium-"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
