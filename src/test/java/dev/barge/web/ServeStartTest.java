@@ -26,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -38,8 +37,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 class ServeStartTest {
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
-    @TempDir
-    Path dir;
+    // not a @TempDir: the log file of a start that failed stays open in the logging system after the
+    // test, and would make the directory again when JUnit has deleted it; this one goes when the JVM ends
+    private final Path dir = dev.barge.test.TempDirs.create("barge-serve-start-");
 
     record Result(int exitCode, String out, String err) {}
 
