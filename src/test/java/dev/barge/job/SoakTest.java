@@ -243,24 +243,28 @@ class SoakTest {
     }
 
     /**
-     * The objects under a local root, as Barge lists them: without the staging files
-     * ({@code .barge.tmp.*}) that a write killed before its rename leaves behind; {@link #staging}
-     * counts those.
+     * The objects under a local root, as Barge lists them: without Barge's reserved entries
+     * ({@code .barge*}), among them the staging files ({@code .barge.tmp.*}) and the multipart
+     * uploads ({@code .barge.uploads/}) of writes a kill -9 cut off; {@link #staging} counts those.
      */
     private static Map<String, String> md5sOf(Path dir) throws IOException {
         Map<String, String> md5s = new TreeMap<>();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path file : files.filter(Files::isRegularFile)
-                    .filter(f -> !f.getFileName().toString().startsWith(".barge.tmp.")).toList()) {
+                    .filter(f -> java.util.stream.StreamSupport.stream(dir.relativize(f).spliterator(), false)
+                            .noneMatch(part -> part.toString().startsWith(".barge")))
+                    .toList()) {
                 md5s.put(dir.relativize(file).toString(), md5(Files.readAllBytes(file)));
             }
         }
         return md5s;
     }
 
+    /** Files of writes a kill cut off: staging files, and the parts of local multipart uploads never completed. */
     private static long staging(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith(".barge.tmp.")).count();
+            return files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().startsWith(".barge.tmp.")
+                    || dir.relativize(f).toString().contains(".barge.uploads/")).count();
         }
     }
 
@@ -314,7 +318,8 @@ class SoakTest {
         out.append("\nobjects: ").append(OBJECTS).append(" (").append(LARGE).append(" multipart), fault rate ")
                 .append(FAULT_RATE).append(", seed ").append(SEED).append("; verified byte for byte at the end: ")
                 .append(verified).append("; lost: ").append(OBJECTS - verified)
-                .append("; staging files left in the local target by killed writes: ").append(staging).append('\n');
+                .append("; files of cut-off writes left in the local target (staging files, parts of multipart")
+                .append(" uploads never completed): ").append(staging).append('\n');
         System.out.println(out);
         String file = System.getProperty("soak.report");
         if (file != null) {
