@@ -43,6 +43,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -74,6 +75,8 @@ final class LocalObjectStore implements ObjectStore {
     private final Durability durability;
     /** With {@link #sync}: directories whose entries changed since the last {@link #sync()}. */
     private final Set<Path> unsyncedDirectories = ConcurrentHashMap.newKeySet();
+    /** When each bucket's {@code .barge.uploads/} was last swept of abandoned uploads, in nanoTime. */
+    private final Map<Path, Long> uploadSweeps = new ConcurrentHashMap<>();
     private final LocalMetadataKeeper metadata;
     private final Capabilities capabilities;
     private final ReentrantLock[] appendLocks = new ReentrantLock[64];
@@ -421,9 +424,28 @@ final class LocalObjectStore implements ObjectStore {
         paths.object(Operation.MULTIPART_INITIATE, request.bucket(), bucketDir, request.key());
         StorageClass storageClass = storageClassOrDefault(Operation.MULTIPART_INITIATE, request.bucket(), request.key(),
                 request.storageClass());
+        sweepAbandonedUploads(bucketDir);
         LocalUpload upload = LocalUpload.create(bucketDir, request.key(),
                 new LocalAttributes(request.contentType(), request.userMetadata(), storageClass), Math.max(0, partSize));
         return new MultipartUpload(request.bucket(), request.key(), upload.id());
+    }
+
+    /**
+     * Removes the uploads a killed process left in this bucket ({@link LocalUpload#removeAbandoned}):
+     * on the first upload to each bucket, then at most once per {@link StagingFiles#DEAD_WRITER_AGE},
+     * the age before which a dead writer's upload is left alone anyway. A listing of one small
+     * directory; uploads are large objects, each of many requests.
+     */
+    private void sweepAbandonedUploads(Path bucketDir) {
+        long now = System.nanoTime();
+        long interval = StagingFiles.DEAD_WRITER_AGE.toNanos();
+        Long last = uploadSweeps.get(bucketDir);
+        if (last != null && now - last < interval) {
+            return;
+        }
+        if (last == null ? uploadSweeps.putIfAbsent(bucketDir, now) == null : uploadSweeps.replace(bucketDir, last, now)) {
+            LocalUpload.removeAbandoned(bucketDir, Instant.now());
+        }
     }
 
     @Override

@@ -16,11 +16,13 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -55,6 +57,7 @@ final class LocalUpload {
     private static final Pattern UPLOAD_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final String DESCRIPTOR = "upload.properties";
     private static final String DATA = "data";
+    private static final String WRITER = "writer";
     private static final Pattern PART_FILE = Pattern.compile("data|bytes\\." + UPLOAD_ID.pattern());
 
     private final String bucket;
@@ -92,6 +95,7 @@ final class LocalUpload {
         Properties p = new Properties();
         p.setProperty("key", key);
         p.setProperty("part-size", Long.toString(partSize));
+        p.setProperty(WRITER, StagingFiles.writer());
         attributes.writeTo(p);
         for (int attempt = 1; ; attempt++) {
             try {
@@ -273,20 +277,91 @@ final class LocalUpload {
 
     /** Removes the upload's staging directory, and {@code .barge.uploads} when no other upload is left in it. */
     void delete() {
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            throw LocalErrors.io(Operation.MULTIPART_ABORT, bucket, key, e);
+        }
+        try {
+            Files.deleteIfExists(dir.getParent());
+        } catch (IOException e) {
+            // other uploads are staged there (or it cannot go): it is never listed
+        }
+    }
+
+    /**
+     * Removes the uploads in {@code bucketDir} that no writer will finish: those of a process
+     * killed mid-upload (kill -9, a power cut), by {@link StagingFiles#isAbandoned}'s rules on the
+     * writer the descriptor names and the newest modification in the upload's directory. Barge never
+     * resumes another process's upload (a rerun writes the object anew), so nothing of value goes;
+     * an upload whose writer still runs, or may still run, is never touched. Quiet: a sweep that
+     * cannot read or remove something leaves it for the next one.
+     *
+     * @return how many uploads were removed
+     */
+    static int removeAbandoned(Path bucketDir, Instant now) {
+        Path uploads = bucketDir.resolve(LocalPaths.UPLOADS_DIR);
+        List<Path> dirs;
+        try (Stream<Path> list = Files.list(uploads)) {
+            dirs = list.filter(d -> UPLOAD_ID.matcher(d.getFileName().toString()).matches()).toList();
+        } catch (IOException | UncheckedIOException e) {
+            return 0; // no uploads staged in this bucket
+        }
+        int removed = 0;
+        for (Path upload : dirs) {
+            try {
+                if (StagingFiles.isAbandoned(writerOf(upload), lastModified(upload), now)) {
+                    deleteTree(upload);
+                    removed++;
+                }
+            } catch (IOException | RuntimeException e) {
+                // finished or aborted meanwhile, or not ours to remove: the next sweep sees it again
+            }
+        }
+        return removed;
+    }
+
+    /** The writer tag the descriptor of {@code upload} names; {@code null} for none (older Barge, or not written yet). */
+    private static String writerOf(Path upload) throws IOException {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(upload.resolve(DESCRIPTOR), StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        return p.getProperty(WRITER);
+    }
+
+    /**
+     * The newest modification time in an upload's directory: the directory's own (a part recorded,
+     * which renames its record in) or any file's (a part written in place into {@code data}).
+     */
+    private static Instant lastModified(Path upload) throws IOException {
+        Instant newest = Files.getLastModifiedTime(upload, LinkOption.NOFOLLOW_LINKS).toInstant();
+        try (Stream<Path> files = Files.list(upload)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Instant modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
+                if (modified.isAfter(newest)) {
+                    newest = modified;
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return newest;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
         } catch (NoSuchFileException e) {
             // already gone
-        } catch (IOException | UncheckedIOException e) {
-            throw LocalErrors.io(Operation.MULTIPART_ABORT, bucket, key,
-                    e instanceof UncheckedIOException u ? u.getCause() : (IOException) e);
-        }
-        try {
-            Files.deleteIfExists(dir.getParent());
-        } catch (IOException e) {
-            // other uploads are staged there (or it cannot go): it is never listed
+        } catch (UncheckedIOException e) {
+            if (!(e.getCause() instanceof NoSuchFileException)) {
+                throw e.getCause();
+            }
         }
     }
 

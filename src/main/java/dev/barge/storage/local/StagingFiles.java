@@ -26,13 +26,16 @@ import java.util.regex.Pattern;
  *       a writer (written by an older Barge): stale once unmodified for {@link #UNKNOWN_WRITER_AGE}.</li>
  * </ul>
  *
- * Only files with the reserved prefix are ever removed: keys cannot start with it.
+ * Only files with the reserved prefix are ever removed: keys cannot start with it. The same
+ * rules, through {@link #isAbandoned}, tell a multipart upload a killed process left in
+ * {@code .barge.uploads/} ({@link LocalUpload#removeAbandoned}).
  */
 final class StagingFiles {
     static final Duration DEAD_WRITER_AGE = Duration.ofMinutes(10);
     static final Duration UNKNOWN_WRITER_AGE = Duration.ofDays(1);
 
-    private static final Pattern WRITER = Pattern.compile("([0-9a-f]{8})-([0-9]+)\\..*");
+    private static final Pattern WRITER = Pattern.compile("([0-9a-f]{8})-([0-9]+)");
+    private static final Pattern NAMED_WRITER = Pattern.compile("(" + WRITER.pattern() + ")\\..*");
     private static final String BOOT = bootId();
     private static final String THIS_WRITER = BOOT + "-" + ProcessHandle.current().pid();
 
@@ -48,11 +51,25 @@ final class StagingFiles {
         return name.startsWith(LocalPaths.TEMP_PREFIX);
     }
 
+    /** This process's writer tag, {@code <boot>-<pid>}: what staging names and upload descriptors carry. */
+    static String writer() {
+        return THIS_WRITER;
+    }
+
     /** Whether the staging file {@code name}, last modified at {@code modified}, is one no writer will finish. */
     static boolean isStale(String name, Instant modified, Instant now) {
+        Matcher m = NAMED_WRITER.matcher(name.substring(LocalPaths.TEMP_PREFIX.length()));
+        return isAbandoned(m.matches() ? m.group(1) : null, modified, now);
+    }
+
+    /**
+     * Whether work tagged with {@code writer} (a {@link #writer()} tag, or {@code null} when it has
+     * none), last modified at {@code modified}, is work no writer will finish, by the rules above.
+     */
+    static boolean isAbandoned(String writer, Instant modified, Instant now) {
         Duration age = Duration.between(modified, now);
-        Matcher m = WRITER.matcher(name.substring(LocalPaths.TEMP_PREFIX.length()));
-        if (m.matches() && m.group(1).equals(BOOT)) {
+        Matcher m = writer == null ? null : WRITER.matcher(writer);
+        if (m != null && m.matches() && m.group(1).equals(BOOT)) {
             long pid = Long.parseLong(m.group(2));
             boolean running = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
             return !running && age.compareTo(DEAD_WRITER_AGE) >= 0;
