@@ -12,7 +12,7 @@ import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
- * Partitions a listing into key ranges from a {@link KeySampler}'s sample: each partition's
+ * Partitions a listing into key ranges from a {@link KeySample}: each partition's
  * execution context holds its {@link KeyRange} ({@link #range}).
  *
  * <p>Always exactly {@code gridSize} partitions, named the same for a grid size: a sample with fewer
@@ -26,9 +26,9 @@ public final class KeyRangePartitioner implements Partitioner, PartitionNameProv
     static final String LAST = "range.last";
     static final String EMPTY = "range.empty";
 
-    private final KeySampler sampler;
+    private final KeySample sampler;
 
-    public KeyRangePartitioner(KeySampler sampler) {
+    public KeyRangePartitioner(KeySample sampler) {
         this.sampler = requireNonNull(sampler, "sampler is null");
     }
 

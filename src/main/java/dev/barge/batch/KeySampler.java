@@ -33,12 +33,12 @@ import java.util.TreeMap;
  * cluster of keys that share a long prefix, in a keyspace that otherwise spreads wide (a giant
  * {@code logs/2024/} among a few keys from {@code a} to {@code z}), is not reached within the budget:
  * the ranges then fall around the cluster and one of them holds most of the keys. A delimiter
- * listing of the top-level prefixes would find it; that is the prefix partitioner's work.
+ * listing of the top-level prefixes finds it: {@link PrefixSampler}.
  *
  * <p>A sample only steers where the ranges fall: whatever it is, {@link KeyRange#split} covers every
  * key, so a bad sample makes unequal partitions, never a missed key.
  */
-public final class KeySampler {
+public final class KeySampler implements KeySample {
     /** Keys asked for per probe listing. */
     static final int PROBE_PAGE = 100;
     /** Code points after the first difference that a midpoint carries. */
@@ -66,6 +66,7 @@ public final class KeySampler {
      * do (one partition asked for, or a store that cannot list from a key: each range would list
      * from the start).
      */
+    @Override
     public SortedMap<String, Long> sample(int partitions) {
         SortedMap<String, Long> sample = new TreeMap<>(KeyOrder.UTF8);
         if (partitions < 2 || !store.capabilities().listStartAfter()) {

@@ -120,7 +120,7 @@ final class ArchiveCommand implements Callable<Integer> {
             try {
                 request = to == null
                         ? new ArchiveParameters(location, family, selection.selection(), dryRun, chunk, concurrency,
-                                Long.MAX_VALUE, ranges)
+                                Long.MAX_VALUE, ranges, partitions.split(spec))
                         : MigrateParameters.builder(location, to)
                                 .mode(deleteSource ? MigrationMode.MOVE : MigrationMode.COPY)
                                 .selection(selection.selection())
@@ -130,6 +130,7 @@ final class ArchiveCommand implements Callable<Integer> {
                                 .chunkSize(chunk)
                                 .concurrency(concurrency)
                                 .partitions(ranges)
+                                .partitionBy(partitions.split(spec))
                                 .build();
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -137,7 +137,7 @@ final class DeleteCommand implements Callable<Integer> {
         }
         try {
             return new DeleteParameters(location, all, selection.selection(), dryRun, chunkSize,
-                    Long.MAX_VALUE, partitions.partitions(spec));
+                    Long.MAX_VALUE, partitions.partitions(spec), partitions.split(spec));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -157,6 +157,7 @@ final class MigrateCommand implements Callable<Integer> {
                     .chunkSize(chunkSize != null ? chunkSize : MigrateParameters.defaultChunkSize(concurrency))
                     .concurrency(concurrency)
                     .partitions(ranges)
+                    .partitionBy(partitions.split(spec))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

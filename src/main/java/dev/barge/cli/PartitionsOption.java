@@ -4,6 +4,7 @@ import dev.barge.config.RemoteCluster;
 import dev.barge.config.RemoteOnlyAutoConfigurations;
 import dev.barge.config.RemotePartitioningConfiguration;
 import dev.barge.job.MigrateParameters;
+import dev.barge.job.PartitionSplit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,13 @@ final class PartitionsOption {
                     + " its own (from 1 to " + MigrateParameters.MAX_PARTITIONS + "; default: ${DEFAULT-VALUE})."
                     + " The same command with the same N resumes a run.")
     int partitions = 1;
+
+    @Option(names = "--partition-by", paramLabel = "range|prefix", defaultValue = "range",
+            description = "Where the N ranges fall: range samples the keyspace with a few listings and splits it"
+                    + " into ranges of about equal size (any keyspace); prefix lists the top level and splits between"
+                    + " its prefixes, about as many in each range (keys laid out in prefixes of similar size: dates,"
+                    + " tenants). Counts for a run's first start only (default: ${DEFAULT-VALUE}).")
+    String partitionBy = "range";
 
     @Option(names = "--remote",
             description = "Send the N ranges to the workers (barge worker) over RabbitMQ and wait for them,"
@@ -50,11 +58,26 @@ final class PartitionsOption {
             throw new ParameterException(spec.commandLine(), "--remote sends the key ranges to the workers, and there"
                     + " is one: give --partitions N above 1 with it, e.g. --partitions 8 --remote");
         }
+        if (partitions == 1 && !"range".equals(partitionBy)) {
+            split(spec);
+            throw new ParameterException(spec.commandLine(), "--partition-by says where the key ranges fall, and there"
+                    + " is one: give --partitions N above 1 with it, e.g. --partitions 8 --partition-by "
+                    + partitionBy);
+        }
         if ((broker != null || queue != null) && !remote) {
             throw new ParameterException(spec.commandLine(), "--broker and --queue are for --remote; add --remote to"
                     + " send the key ranges to the workers, or leave them out");
         }
         return partitions;
+    }
+
+    /** How the ranges are split, or a usage error naming the choices. */
+    PartitionSplit split(CommandSpec spec) {
+        try {
+            return PartitionSplit.ofOption(partitionBy);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** The properties the job's context is started with: remote partitioning on, with {@code --remote}. */

@@ -138,7 +138,7 @@ final class VerifyCommand implements Callable<Integer> {
             return new VerifyParameters(source, target, selection.selection(),
                     identity != null && identity.sizeOnly ? IdentityCheck.SIZE_ONLY : IdentityCheck.CHECKSUM, download,
                     concurrency, chunkSize != null ? chunkSize : MigrateParameters.defaultChunkSize(concurrency),
-                    Long.MAX_VALUE, partitions.partitions(spec));
+                    Long.MAX_VALUE, partitions.partitions(spec), partitions.split(spec));
         } catch (StorageException e) {
             throw new ParameterException(spec.commandLine(), Errors.message(e));
         } catch (IllegalArgumentException e) {

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.KeyRange;
 import dev.barge.batch.KeyRangePartitioner;
-import dev.barge.batch.KeySampler;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.ObjectActionWriter;
 import dev.barge.batch.ObjectListingItemReaderBuilder;
@@ -105,7 +104,7 @@ public final class ArchiveJob implements PartitionedJob {
                     .build();
         };
         return new JobSupport.RangeWork(archiveIn,
-                new KeyRangePartitioner(new KeySampler(store, where.bucket(), prefix)), List.of(listing, actions));
+                new KeyRangePartitioner(p.partitionBy().sampler(store, where.bucket(), prefix)), List.of(listing, actions));
     }
 
     /** Gives an object the class, unless its listing shows it has it. */

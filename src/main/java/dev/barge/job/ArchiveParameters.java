@@ -24,9 +24,18 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  * @param skipLimit objects that may fail before the job fails
  * @param partitions key ranges listed and archived in parallel, each restartable on its own (see
  *     {@link MigrateParameters#partitions()}); 1 for one listing
+ * @param partitionBy where the ranges fall ({@code --partition-by}); counts for a run's first start only
  */
 public record ArchiveParameters(String location, StorageClass.Family storageClass, Selection selection,
-        boolean dryRun, int chunkSize, int concurrency, long skipLimit, int partitions) implements JobRequest {
+        boolean dryRun, int chunkSize, int concurrency, long skipLimit, int partitions, PartitionSplit partitionBy)
+        implements JobRequest {
+
+    /** In key ranges sampled from the keyspace. */
+    public ArchiveParameters(String location, StorageClass.Family storageClass, Selection selection, boolean dryRun,
+            int chunkSize, int concurrency, long skipLimit, int partitions) {
+        this(location, storageClass, selection, dryRun, chunkSize, concurrency, skipLimit, partitions,
+                PartitionSplit.RANGE);
+    }
 
     /** In one partition. */
     public ArchiveParameters(String location, StorageClass.Family storageClass, Selection selection, boolean dryRun,
@@ -38,6 +47,7 @@ public record ArchiveParameters(String location, StorageClass.Family storageClas
         requireNonNull(location, "location is null");
         requireNonNull(storageClass, "storageClass is null");
         requireNonNull(selection, "selection is null");
+        requireNonNull(partitionBy, "partitionBy is null");
         if (!Location.parse(location).hasBucket()) {
             throw new IllegalArgumentException("'" + location + "' names no bucket; use remote:bucket/prefix");
         }
@@ -80,6 +90,7 @@ public record ArchiveParameters(String location, StorageClass.Family storageClas
                 .addLong("concurrency", (long) concurrency, false)
                 .addLong("skip-limit", skipLimit, false);
         MigrateParameters.addPartitions(b, partitions);
+        partitionBy.addTo(b);
         return selection.addTo(b).toJobParameters();
     }
 
@@ -88,7 +99,7 @@ public record ArchiveParameters(String location, StorageClass.Family storageClas
         return new ArchiveParameters(p.getString("location"), StorageClass.Family.valueOf(p.getString("storage-class")),
                 Selection.from(p), Boolean.parseBoolean(p.getString("dry-run")),
                 Math.toIntExact(p.getLong("chunk-size")), Math.toIntExact(p.getLong("concurrency")),
-                p.getLong("skip-limit"), MigrateParameters.partitions(p));
+                p.getLong("skip-limit"), MigrateParameters.partitions(p), PartitionSplit.from(p));
     }
 
     @Override

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.batch.DeleteItemWriter;
 import dev.barge.batch.KeyRange;
 import dev.barge.batch.KeyRangePartitioner;
-import dev.barge.batch.KeySampler;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.ObjectListingItemReaderBuilder;
 import dev.barge.storage.Location;
@@ -96,7 +95,7 @@ public final class DeleteJob implements PartitionedJob {
                     .listener(writer)
                     .build();
         };
-        return new JobSupport.RangeWork(deleteIn, new KeyRangePartitioner(new KeySampler(store, where.bucket(), prefix)),
+        return new JobSupport.RangeWork(deleteIn, new KeyRangePartitioner(p.partitionBy().sampler(store, where.bucket(), prefix)),
                 List.of(listing));
     }
 }

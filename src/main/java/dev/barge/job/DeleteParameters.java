@@ -23,9 +23,16 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  * @param skipLimit objects that may fail before the job fails
  * @param partitions key ranges listed and deleted in parallel, each restartable on its own (see
  *     {@link MigrateParameters#partitions()}); 1 for one listing
+ * @param partitionBy where the ranges fall ({@code --partition-by}); counts for a run's first start only
  */
 public record DeleteParameters(String location, boolean wholeBucket, Selection selection, boolean dryRun,
-        int chunkSize, long skipLimit, int partitions) implements JobRequest {
+        int chunkSize, long skipLimit, int partitions, PartitionSplit partitionBy) implements JobRequest {
+
+    /** In key ranges sampled from the keyspace. */
+    public DeleteParameters(String location, boolean wholeBucket, Selection selection, boolean dryRun, int chunkSize,
+            long skipLimit, int partitions) {
+        this(location, wholeBucket, selection, dryRun, chunkSize, skipLimit, partitions, PartitionSplit.RANGE);
+    }
 
     /** In one partition. */
     public DeleteParameters(String location, boolean wholeBucket, Selection selection, boolean dryRun, int chunkSize,
@@ -36,6 +43,7 @@ public record DeleteParameters(String location, boolean wholeBucket, Selection s
     public DeleteParameters {
         requireNonNull(location, "location is null");
         requireNonNull(selection, "selection is null");
+        requireNonNull(partitionBy, "partitionBy is null");
         Location parsed = Location.parse(location);
         if (!parsed.hasBucket()) {
             throw new IllegalArgumentException("'" + location + "' names no bucket; use remote:bucket/prefix");
@@ -55,7 +63,13 @@ public record DeleteParameters(String location, boolean wholeBucket, Selection s
 
     /** These parameters in {@code partitions} partitions. */
     public DeleteParameters withPartitions(int partitions) {
-        return new DeleteParameters(location, wholeBucket, selection, dryRun, chunkSize, skipLimit, partitions);
+        return new DeleteParameters(location, wholeBucket, selection, dryRun, chunkSize, skipLimit, partitions,
+                partitionBy);
+    }
+
+    /** These parameters, their partitions split {@code split}'s way. */
+    public DeleteParameters withPartitionBy(PartitionSplit split) {
+        return new DeleteParameters(location, wholeBucket, selection, dryRun, chunkSize, skipLimit, partitions, split);
     }
 
     @Override
@@ -84,6 +98,7 @@ public record DeleteParameters(String location, boolean wholeBucket, Selection s
                 .addLong("chunk-size", (long) chunkSize, false)
                 .addLong("skip-limit", skipLimit, false);
         MigrateParameters.addPartitions(b, partitions);
+        partitionBy.addTo(b);
         return selection.addTo(b).toJobParameters();
     }
 
@@ -92,7 +107,7 @@ public record DeleteParameters(String location, boolean wholeBucket, Selection s
         return new DeleteParameters(p.getString("location"), Boolean.parseBoolean(p.getString("whole-bucket")),
                 Selection.from(p), Boolean.parseBoolean(p.getString("dry-run")),
                 Math.toIntExact(p.getLong("chunk-size")), p.getLong("skip-limit"),
-                MigrateParameters.partitions(p));
+                MigrateParameters.partitions(p), PartitionSplit.from(p));
     }
 
     @Override

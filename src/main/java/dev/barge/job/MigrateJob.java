@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.batch.KeyListItemReader;
 import dev.barge.batch.KeyRange;
 import dev.barge.batch.KeyRangePartitioner;
-import dev.barge.batch.KeySampler;
 import dev.barge.batch.ListingMergeItemReader;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.MarkingItemReader;
@@ -210,7 +209,7 @@ public final class MigrateJob implements PartitionedJob {
             pools.add(checks);
         }
         return new JobSupport.RangeWork(copyOf,
-                new KeyRangePartitioner(new KeySampler(source, from.bucket(), sourcePrefix)), pools);
+                new KeyRangePartitioner(p.partitionBy().sampler(source, from.bucket(), sourcePrefix)), pools);
     }
 
     private static <M> WorkAheadItemReader<ObjectPair, M, MigrationItemWriter.Started> workAhead(

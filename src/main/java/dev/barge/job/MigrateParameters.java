@@ -42,6 +42,7 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  * @param partitions key ranges of the source listed and copied in parallel, each restartable on its
  *     own; 1 for one listing. More than one identifies the run: the same command with another count
  *     is another run (which finds done what was done)
+ * @param partitionBy where the ranges fall ({@code --partition-by}); counts for a run's first start only
  */
 public record MigrateParameters(
         String source,
@@ -61,7 +62,8 @@ public record MigrateParameters(
         int chunkSize,
         int concurrency,
         long skipLimit,
-        int partitions) implements JobRequest {
+        int partitions,
+        PartitionSplit partitionBy) implements JobRequest {
 
     public MigrateParameters {
         requireNonNull(source, "source is null");
@@ -71,6 +73,7 @@ public record MigrateParameters(
         excludes = List.copyOf(requireNonNull(excludes, "excludes is null"));
         storageClasses = storageClasses.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(storageClasses));
         requireNonNull(identityCheck, "identityCheck is null");
+        requireNonNull(partitionBy, "partitionBy is null");
         Location.parse(source);
         Location.parse(target);
         if (deleteExtraneous && mode != MigrationMode.SYNC) {
@@ -166,6 +169,7 @@ public record MigrateParameters(
                 .addLong("skip-limit", skipLimit, false);
         selection().addTo(b);
         addPartitions(b, partitions);
+        partitionBy.addTo(b);
         if (targetStorageClass != null) {
             b.addString("target-storage-class", targetStorageClass.family().name()
                     + (targetStorageClass.vendorName() == null ? "" : ":" + targetStorageClass.vendorName()));
@@ -191,7 +195,7 @@ public record MigrateParameters(
                 target, IdentityCheck.valueOf(p.getString("identity-check")),
                 Boolean.parseBoolean(p.getString("dry-run")), Math.toIntExact(p.getLong("chunk-size")),
                 Math.toIntExact(p.getLong("concurrency")), p.getLong("skip-limit"),
-                partitions(p));
+                partitions(p), PartitionSplit.from(p));
     }
 
     public static final class Builder {
@@ -213,6 +217,7 @@ public record MigrateParameters(
         private int concurrency = 8;
         private long skipLimit = Long.MAX_VALUE;
         private int partitions = 1;
+        private PartitionSplit partitionBy = PartitionSplit.RANGE;
 
         private Builder(String source, String target) {
             this.source = source;
@@ -307,10 +312,16 @@ public record MigrateParameters(
             return this;
         }
 
+        public Builder partitionBy(PartitionSplit partitionBy) {
+            this.partitionBy = partitionBy;
+            return this;
+        }
+
         public MigrateParameters build() {
             return new MigrateParameters(source, target, mode, deleteExtraneous, includes, excludes, minSize, maxSize,
                     minAge, maxAge, storageClasses, targetStorageClass, identityCheck, dryRun,
-                    chunkSize != null ? chunkSize : defaultChunkSize(concurrency), concurrency, skipLimit, partitions);
+                    chunkSize != null ? chunkSize : defaultChunkSize(concurrency), concurrency, skipLimit, partitions,
+                    partitionBy);
         }
     }
 

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.KeyRange;
 import dev.barge.batch.KeyRangePartitioner;
-import dev.barge.batch.KeySampler;
 import dev.barge.batch.ListingMergeItemReader;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.ObjectListingItemReaderBuilder;
@@ -141,6 +140,6 @@ public final class VerifyJob implements PartitionedJob {
                     .build();
         };
         return new JobSupport.RangeWork(verifyIn,
-                new KeyRangePartitioner(new KeySampler(source, from.bucket(), sourcePrefix)), List.of(downloads, listings));
+                new KeyRangePartitioner(p.partitionBy().sampler(source, from.bucket(), sourcePrefix)), List.of(downloads, listings));
     }
 }

@@ -29,9 +29,18 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  * @param skipLimit objects that may fail (be unreadable) before the job fails; differences are not failures
  * @param partitions key ranges compared in parallel, each restartable on its own (see
  *     {@link MigrateParameters#partitions()}); 1 for one pass
+ * @param partitionBy where the ranges fall ({@code --partition-by}); counts for a run's first start only
  */
 public record VerifyParameters(String source, String target, Selection selection, IdentityCheck identityCheck,
-        boolean download, int concurrency, int chunkSize, long skipLimit, int partitions) implements JobRequest {
+        boolean download, int concurrency, int chunkSize, long skipLimit, int partitions, PartitionSplit partitionBy)
+        implements JobRequest {
+
+    /** In key ranges sampled from the keyspace. */
+    public VerifyParameters(String source, String target, Selection selection, IdentityCheck identityCheck,
+            boolean download, int concurrency, int chunkSize, long skipLimit, int partitions) {
+        this(source, target, selection, identityCheck, download, concurrency, chunkSize, skipLimit, partitions,
+                PartitionSplit.RANGE);
+    }
 
     /** In one partition. */
     public VerifyParameters(String source, String target, Selection selection, IdentityCheck identityCheck,
@@ -44,6 +53,7 @@ public record VerifyParameters(String source, String target, Selection selection
         requireNonNull(target, "target is null");
         requireNonNull(selection, "selection is null");
         requireNonNull(identityCheck, "identityCheck is null");
+        requireNonNull(partitionBy, "partitionBy is null");
         requireBucket(source, "source");
         requireBucket(target, "target");
         if (download && identityCheck != IdentityCheck.CHECKSUM) {
@@ -66,7 +76,13 @@ public record VerifyParameters(String source, String target, Selection selection
     /** These parameters in {@code partitions} partitions. */
     public VerifyParameters withPartitions(int partitions) {
         return new VerifyParameters(source, target, selection, identityCheck, download, concurrency, chunkSize,
-                skipLimit, partitions);
+                skipLimit, partitions, partitionBy);
+    }
+
+    /** These parameters, their partitions split {@code split}'s way. */
+    public VerifyParameters withPartitionBy(PartitionSplit split) {
+        return new VerifyParameters(source, target, selection, identityCheck, download, concurrency, chunkSize,
+                skipLimit, partitions, split);
     }
 
     /**
@@ -113,6 +129,7 @@ public record VerifyParameters(String source, String target, Selection selection
                 .addLong("chunk-size", (long) chunkSize, false)
                 .addLong("skip-limit", skipLimit, false);
         MigrateParameters.addPartitions(b, partitions);
+        partitionBy.addTo(b);
         return selection.addTo(b).toJobParameters();
     }
 
@@ -121,7 +138,7 @@ public record VerifyParameters(String source, String target, Selection selection
         return new VerifyParameters(p.getString("source"), p.getString("target"), Selection.from(p),
                 IdentityCheck.valueOf(p.getString("identity-check")), Boolean.parseBoolean(p.getString("download")),
                 Math.toIntExact(p.getLong("concurrency")), Math.toIntExact(p.getLong("chunk-size")),
-                p.getLong("skip-limit"), MigrateParameters.partitions(p));
+                p.getLong("skip-limit"), MigrateParameters.partitions(p), PartitionSplit.from(p));
     }
 
     /** {@code verify SOURCE -> TARGET (options)}, e.g. {@code verify s3:a -> oss:b (--download, include '*.jpg')}. */

@@ -91,6 +91,9 @@ final class ScriptedListing implements ObjectStore {
     @Override
     public ListPage list(ListRequest request) {
         listings++;
+        if (keyspace != null && request.delimiter() != null) {
+            return rolledUp(request);
+        }
         if (keyspace != null) {
             int from = 0;
             if (request.startAfter() != null) {
@@ -128,6 +131,37 @@ final class ScriptedListing implements ObjectStore {
         }
         List<ObjectInfo> objects = pages.get(index).stream().map(ScriptedListing::object).toList();
         return new ListPage(objects, List.of(), index + 1 < pages.size() ? Integer.toString(index + 1) : null);
+    }
+
+    /**
+     * A delimiter listing of the keyspace: the keys under the prefix, each with the delimiter after
+     * the prefix rolled up into its common prefix, in order, paged by position.
+     */
+    private ListPage rolledUp(ListRequest request) {
+        List<String> entries = new ArrayList<>();
+        for (String key : keyspace) {
+            if (!key.startsWith(request.prefix())) {
+                continue;
+            }
+            int at = key.indexOf(request.delimiter(), request.prefix().length());
+            String entry = at < 0 ? key : key.substring(0, at + request.delimiter().length());
+            // the keys under one common prefix are next to each other in listing order
+            if (entries.isEmpty() || !entries.get(entries.size() - 1).equals(entry)) {
+                entries.add(entry);
+            }
+        }
+        int from = request.pageToken() == null ? 0 : Integer.parseInt(request.pageToken());
+        int to = Math.min(entries.size(), from + request.pageSize());
+        List<ObjectInfo> objects = new ArrayList<>();
+        List<String> prefixes = new ArrayList<>();
+        for (String entry : entries.subList(from, to)) {
+            if (entry.indexOf(request.delimiter(), request.prefix().length()) >= 0) { // as S3, "a/" itself too
+                prefixes.add(entry);
+            } else {
+                objects.add(object(entry));
+            }
+        }
+        return new ListPage(objects, prefixes, to < entries.size() ? Integer.toString(to) : null);
     }
 
     @Override

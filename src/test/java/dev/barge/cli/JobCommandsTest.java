@@ -861,4 +861,35 @@ class JobCommandsTest {
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.err()).contains("--partitions must be a whole number from 1 to 256", "0 is not");
     }
+
+    @Test
+    void partitionsCanFallBetweenTopLevelPrefixes() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            keys.add(String.format("day-%02d/k-%03d.txt", i % 6, i));
+        }
+        String src = bucket("s3t", keys);
+        String dst = bucket("disk", List.of());
+
+        Result migrate = barge("migrate", "s3t:" + src, "disk:" + dst, "--partitions", "3", "--partition-by", "prefix",
+                "--json");
+        assertThat(migrate.exitCode()).as(migrate.out() + migrate.err()).isZero();
+        assertThat(migrate.out()).contains("\"objectsCopied\":120");
+        assertThat(keys("disk", dst)).containsExactlyElementsOf(keys.stream().sorted().toList());
+        long id = Long.parseLong(migrate.out().replaceAll("(?s).*\"jobExecutionId\":(\\d+).*", "$1"));
+        Result show = barge("jobs", "show", Long.toString(id));
+        assertThat(show.out()).contains("partition-by = prefix", "migrate-range:range000", "migrate-range:range002");
+
+        Result delete = barge("delete", "disk:" + dst, "--all", "--partitions", "2", "--partition-by", "prefix", "--yes",
+                "--json");
+        assertThat(delete.exitCode()).as(delete.out() + delete.err()).isZero();
+        assertThat(keys("disk", dst)).isEmpty();
+
+        Result unknown = barge("migrate", "s3t:" + src, "disk:" + dst, "--partitions", "3", "--partition-by", "dirs");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--partition-by is range", "or prefix", "not 'dirs'");
+        Result alone = barge("verify", "s3t:" + src, "disk:" + dst, "--partition-by", "prefix");
+        assertThat(alone.exitCode()).isEqualTo(2);
+        assertThat(alone.err()).contains("give --partitions N above 1 with it");
+    }
 }
