@@ -95,6 +95,9 @@ final class RestoreCommand implements Callable<Integer> {
     Integer chunkSize;
 
     @Mixin
+    PartitionsOption partitions = new PartitionsOption();
+
+    @Mixin
     JobOutputOptions output = new JobOutputOptions();
 
     RestoreCommand(Terminal terminal) {
@@ -110,7 +113,8 @@ final class RestoreCommand implements Callable<Integer> {
             remotes.add(Location.parse(thenCopyTo).remote());
         }
         RateLimitSettings limit = output.rateLimit(spec, 0);
-        try (Session session = BargeCommand.root(spec).openJobs(limit, remotes)) {
+        try (Session session = BargeCommand.root(spec).openJobs(limit, remotes, partitions.properties(spec))) {
+            partitions.checkCluster(session);
             Terminal shown = output.shown(terminal);
             return new JobRun(session.jobs(), shown).preflightAndRun(parameters, output.json);
         }
@@ -145,7 +149,7 @@ final class RestoreCommand implements Callable<Integer> {
             return new RestoreParameters(location, new RestoreRequest(days, parsedTier), selection.selection(), waitFor,
                     poll, timeout, thenCopyTo, copyClass, dryRun,
                     chunkSize != null ? chunkSize : MigrateParameters.defaultChunkSize(concurrency), concurrency,
-                    Long.MAX_VALUE);
+                    Long.MAX_VALUE, partitions.partitions(spec), partitions.split(spec));
         } catch (StorageException e) {
             throw new ParameterException(spec.commandLine(), Errors.message(e));
         } catch (IllegalArgumentException e) {

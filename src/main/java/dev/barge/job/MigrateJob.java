@@ -135,7 +135,12 @@ public final class MigrateJob implements PartitionedJob {
     @Override
     public JobSupport.RangeWork rangeWork(JobParameters jobParameters) {
         return rangeWork(MigrateParameters.from(jobParameters),
-                Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME)), null, null);
+                Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME)));
+    }
+
+    /** The migration {@code p}, started at {@code referenceTime}, one key range at a time: also restore's copy step. */
+    JobSupport.RangeWork rangeWork(MigrateParameters p, Instant referenceTime) {
+        return rangeWork(p, referenceTime, null, null);
     }
 
     /**

@@ -51,7 +51,8 @@ public final class PartitionWorker implements StepLocator {
     private final JobRepository repository;
     private final ExecutionOwnership ownership;
     private final StepExecutionRequestHandler handler = new StepExecutionRequestHandler();
-    private final Map<Long, Shared> shared = new HashMap<>();
+    /** The work of each job execution's partitioned step running here, by execution id and step. */
+    private final Map<String, Shared> shared = new HashMap<>();
     private final Set<StepExecution> running = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
     private volatile Consumer<String> report = line -> { };
@@ -149,7 +150,9 @@ public final class PartitionWorker implements StepLocator {
             JobExecution jobExecution = execution.getJobExecution();
             String jobName = jobExecution.getJobInstance().getJobName();
             PartitionedJob job = jobs.get(jobName);
-            if (job == null || !name.equals(JobSupport.rangeStepName(jobName))) {
+            String workStep = job == null ? null : job.workSteps().stream()
+                    .filter(step -> name.equals(JobSupport.rangeStepName(step))).findFirst().orElse(null);
+            if (workStep == null) {
                 fail(execution, new IllegalArgumentException("this worker runs partitions of " + jobNames()
                         + " as their range steps, not step " + name + " of job " + jobName));
                 return;
@@ -161,7 +164,7 @@ public final class PartitionWorker implements StepLocator {
                 }
                 JobSupport.RangeWork work;
                 try {
-                    work = acquire(jobExecution, job);
+                    work = acquire(jobExecution, job, workStep);
                 } catch (RuntimeException e) {
                     fail(execution, e);
                     return;
@@ -178,7 +181,7 @@ public final class PartitionWorker implements StepLocator {
                             + jobExecution.getId() + " ended " + execution.getStatus() + " (" + execution.getWriteCount()
                             + " objects, " + execution.getCommitCount() + " chunks)");
                 } finally {
-                    release(jobExecution.getId());
+                    release(jobExecution.getId(), workStep);
                 }
             } catch (JobInterruptedException | RuntimeException e) {
                 throw e;
@@ -191,24 +194,26 @@ public final class PartitionWorker implements StepLocator {
         }
     }
 
-    /** The work of a job execution's ranges on this worker, built for its first partition here. */
-    private JobSupport.RangeWork acquire(JobExecution execution, PartitionedJob job) {
+    /** The work of a job execution's ranges of {@code workStep} on this worker, built for its first partition here. */
+    private JobSupport.RangeWork acquire(JobExecution execution, PartitionedJob job, String workStep) {
         synchronized (shared) {
-            Shared current = shared.get(execution.getId());
+            String key = execution.getId() + "/" + workStep;
+            Shared current = shared.get(key);
             if (current == null) {
-                current = new Shared(job.rangeWork(execution.getJobParameters()));
-                shared.put(execution.getId(), current);
+                current = new Shared(job.rangeWork(workStep, execution.getJobParameters()));
+                shared.put(key, current);
             }
             current.users++;
             return current.work;
         }
     }
 
-    private void release(long jobExecutionId) {
+    private void release(long jobExecutionId, String workStep) {
         synchronized (shared) {
-            Shared current = shared.get(jobExecutionId);
+            String key = jobExecutionId + "/" + workStep;
+            Shared current = shared.get(key);
             if (current != null && --current.users == 0) {
-                shared.remove(jobExecutionId);
+                shared.remove(key);
                 current.work.close();
             }
         }

@@ -1,5 +1,6 @@
 package dev.barge.job;
 
+import java.util.Set;
 import org.springframework.batch.core.job.parameters.JobParameters;
 
 /**
@@ -13,6 +14,22 @@ public interface PartitionedJob {
 
     /** The job's name in the repository, e.g. {@code migrate}. */
     String name();
+
+    /**
+     * The names of the job's steps that run in key ranges: by default one, named like the job
+     * ({@code migrate}); a restore has two ({@code request}, {@code copy}).
+     */
+    default Set<String> workSteps() {
+        return Set.of(name());
+    }
+
+    /**
+     * The work of the job's step {@code workStep}, one of {@link #workSteps()}, as
+     * {@link #rangeWork(JobParameters)}; by default that, for the one work step.
+     */
+    default JobSupport.RangeWork rangeWork(String workStep, JobParameters parameters) {
+        return rangeWork(parameters);
+    }
 
     /**
      * The job's work on one key range at a time, as {@code parameters} (an execution's) define it,

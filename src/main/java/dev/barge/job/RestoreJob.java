@@ -3,6 +3,8 @@ package dev.barge.job;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.IdentityCheck;
+import dev.barge.batch.KeyRange;
+import dev.barge.batch.KeyRangePartitioner;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.MigrationMode;
 import dev.barge.batch.ObjectActionWriter;
@@ -28,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.Job;
@@ -54,9 +57,11 @@ import org.springframework.stereotype.Component;
  *   <li>{@value #COPY} (with {@code --then-copy-to}): the {@code migrate} step from the location to the
  *       target, its copies in the class asked for: cold data on one vendor to cold data on another.</li>
  * </ol>
+ * With {@code --partitions N} the requests and the copy each run in N key ranges, here or on the
+ * cluster's workers ({@link PartitionedJob}); the wait looks at the whole location.
  */
 @Component
-public final class RestoreJob {
+public final class RestoreJob implements PartitionedJob {
     public static final String NAME = "restore";
     static final String REQUEST = "request";
     static final String WAIT = "wait";
@@ -99,45 +104,99 @@ public final class RestoreJob {
         Location where = Location.parse(p.location());
         ObjectStore store = stores.store(where);
         String prefix = MigrateJob.directory(where.path());
-        ObjectFilter filter = p.selection().filter(referenceTime);
-        ExecutorService listing = Executors.newSingleThreadExecutor(MigrateJob.threads("barge-list"));
-        ExecutorService actions = Executors.newFixedThreadPool(p.concurrency(), MigrateJob.threads("barge-restore"));
-        ObjectActionWriter writer = new ObjectActionWriter(prefix, filter,
-                new RequestRestore(store, where.bucket(), p.request()), p.dryRun(), actions, records, p.skipLimit());
-        Step request = support.<ObjectInfo, ObjectInfo>chunkStep(REQUEST, p.chunkSize())
-                .reader(new ObjectListingItemReaderBuilder().name("listing").store(store).remote(where.remote())
-                        .bucket(where.bucket()).prefix(prefix).progress(listed != null ? listed : new ListingProgress())
-                        .readAhead(listing).build())
-                .writer(writer)
-                .listener(writer)
-                .build();
-        List<ExecutorService> pools = new ArrayList<>(List.of(listing, actions));
+        ListingProgress progress = listed != null ? listed : new ListingProgress();
+        JobSupport.WorkStep request = support.workStep(REQUEST, p.partitions(), requestWork(jobParameters, progress),
+                progress);
+        List<ExecutorService> pools = new ArrayList<>(request.pools());
         List<Step> then = new ArrayList<>();
         if (p.waitFor() && !p.dryRun()) {
+            ExecutorService stats = Executors.newFixedThreadPool(p.concurrency(), MigrateJob.threads("barge-restore"));
+            pools.add(stats);
             then.add(support.step(WAIT)
-                    .tasklet(new AwaitRestores(store, where.bucket(), prefix, filter, p.poll(), p.timeout(), actions),
-                            support.transactionManager())
+                    .tasklet(new AwaitRestores(store, where.bucket(), prefix, p.selection().filter(referenceTime),
+                            p.poll(), p.timeout(), stats), support.transactionManager())
                     .build());
         }
         if (p.thenCopyTo() != null) {
-            MigrateParameters copy = MigrateParameters.builder(p.location(), p.thenCopyTo())
-                    .mode(MigrationMode.COPY)
-                    .selection(p.selection())
-                    .targetStorageClass(p.thenStorageClass() == null ? null : StorageClass.of(p.thenStorageClass()))
-                    .identityCheck(IdentityCheck.CHECKSUM)
-                    .dryRun(p.dryRun())
-                    .chunkSize(p.chunkSize())
-                    .concurrency(p.concurrency())
-                    .skipLimit(p.skipLimit())
-                    .build();
+            MigrateParameters copy = copyParameters(p);
             new LocationOverlap(stores).check(copy.source(), copy.target(), copy.excludes());
             JobSupport.WorkStep step = migrate.step(COPY, copy, referenceTime, null);
             pools.addAll(step.pools());
             then.add(step.step());
         }
-        SimpleJobBuilder job = support.job(NAME, p, pools, Set.of(), stop).start(request);
+        SimpleJobBuilder job = support.job(NAME, p, pools, Set.of(), stop).start(request.step());
         then.forEach(job::next);
         return job.build();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<String> workSteps() {
+        return Set.of(REQUEST, COPY);
+    }
+
+    @Override
+    public JobSupport.RangeWork rangeWork(JobParameters jobParameters) {
+        return rangeWork(REQUEST, jobParameters);
+    }
+
+    @Override
+    public JobSupport.RangeWork rangeWork(String workStep, JobParameters jobParameters) {
+        if (COPY.equals(workStep)) {
+            return migrate.rangeWork(copyParameters(RestoreParameters.from(jobParameters)),
+                    Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME)));
+        }
+        if (!REQUEST.equals(workStep)) {
+            throw new IllegalArgumentException("a restore works in key ranges in steps " + workSteps() + ", not "
+                    + workStep);
+        }
+        return requestWork(jobParameters, null);
+    }
+
+    /** The restore requests of one key range at a time, as an execution's parameters say. */
+    private JobSupport.RangeWork requestWork(JobParameters jobParameters, ListingProgress listed) {
+        RestoreParameters p = RestoreParameters.from(jobParameters);
+        Instant referenceTime = Instant.parse(jobParameters.getString(JobRunner.REFERENCE_TIME));
+        Location where = Location.parse(p.location());
+        ObjectStore store = stores.store(where);
+        String prefix = MigrateJob.directory(where.path());
+        ExecutorService listing = Executors.newFixedThreadPool(p.partitions(), MigrateJob.threads("barge-list"));
+        ExecutorService actions = Executors.newFixedThreadPool(p.concurrency(), MigrateJob.threads("barge-restore"));
+        BiFunction<String, KeyRange, Step> requestIn = (stepName, range) -> {
+            ObjectActionWriter writer = new ObjectActionWriter(prefix, p.selection().filter(referenceTime),
+                    new RequestRestore(store, where.bucket(), p.request()), p.dryRun(), actions, records,
+                    p.skipLimit());
+            return support.<ObjectInfo, ObjectInfo>chunkStep(stepName, p.chunkSize())
+                    .reader(new ObjectListingItemReaderBuilder().name("listing").store(store).remote(where.remote())
+                            .bucket(where.bucket()).prefix(prefix).range(range).progress(listed).readAhead(listing)
+                            .build())
+                    .writer(writer)
+                    .listener(writer)
+                    .build();
+        };
+        return new JobSupport.RangeWork(requestIn,
+                new KeyRangePartitioner(p.partitionBy().sampler(store, where.bucket(), prefix)),
+                List.of(listing, actions));
+    }
+
+    /** The copy {@code --then-copy-to} makes once the objects are restored: a migration, in the restore's ranges. */
+    private static MigrateParameters copyParameters(RestoreParameters p) {
+        return MigrateParameters.builder(p.location(), p.thenCopyTo())
+                .mode(MigrationMode.COPY)
+                .selection(p.selection())
+                .targetStorageClass(p.thenStorageClass() == null ? null : StorageClass.of(p.thenStorageClass()))
+                .identityCheck(IdentityCheck.CHECKSUM)
+                .dryRun(p.dryRun())
+                .chunkSize(p.chunkSize())
+                .concurrency(p.concurrency())
+                .skipLimit(p.skipLimit())
+                .partitions(p.partitions())
+                .partitionBy(p.partitionBy())
+                .build();
     }
 
     /** Where an object stands, asked of the store: the listing carries no restore state. */

@@ -30,10 +30,22 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  * @param chunkSize objects per chunk: the unit of commit and of restart
  * @param concurrency objects asked for (or copied) at once
  * @param skipLimit objects that may fail before the job fails
+ * @param partitions key ranges in which the requests, and the copy, run in parallel, each restartable
+ *     on its own (see {@link MigrateParameters#partitions()}); 1 for one listing
+ * @param partitionBy where the ranges fall ({@code --partition-by}); counts for a run's first start only
  */
 public record RestoreParameters(String location, RestoreRequest request, Selection selection, boolean waitFor,
         Duration poll, Duration timeout, String thenCopyTo, StorageClass.Family thenStorageClass, boolean dryRun,
-        int chunkSize, int concurrency, long skipLimit) implements JobRequest {
+        int chunkSize, int concurrency, long skipLimit, int partitions, PartitionSplit partitionBy)
+        implements JobRequest {
+
+    /** In one partition. */
+    public RestoreParameters(String location, RestoreRequest request, Selection selection, boolean waitFor,
+            Duration poll, Duration timeout, String thenCopyTo, StorageClass.Family thenStorageClass, boolean dryRun,
+            int chunkSize, int concurrency, long skipLimit) {
+        this(location, request, selection, waitFor, poll, timeout, thenCopyTo, thenStorageClass, dryRun, chunkSize,
+                concurrency, skipLimit, 1, PartitionSplit.RANGE);
+    }
 
     public RestoreParameters {
         requireNonNull(location, "location is null");
@@ -41,6 +53,8 @@ public record RestoreParameters(String location, RestoreRequest request, Selecti
         requireNonNull(selection, "selection is null");
         requireNonNull(poll, "poll is null");
         requireNonNull(timeout, "timeout is null");
+        requireNonNull(partitionBy, "partitionBy is null");
+        MigrateParameters.requirePartitions(partitions);
         if (!Location.parse(location).hasBucket()) {
             throw new IllegalArgumentException("'" + location + "' names no bucket; use remote:bucket/prefix");
         }
@@ -95,6 +109,8 @@ public record RestoreParameters(String location, RestoreRequest request, Selecti
                 .addLong("chunk-size", (long) chunkSize, false)
                 .addLong("concurrency", (long) concurrency, false)
                 .addLong("skip-limit", skipLimit, false);
+        MigrateParameters.addPartitions(b, partitions);
+        partitionBy.addTo(b);
         return selection.addTo(b).toJobParameters();
     }
 
@@ -108,7 +124,8 @@ public record RestoreParameters(String location, RestoreRequest request, Selecti
                 Duration.parse(p.getString("timeout")), copyTo == null || copyTo.isEmpty() ? null : copyTo,
                 copyClass == null || copyClass.isEmpty() ? null : StorageClass.Family.valueOf(copyClass),
                 Boolean.parseBoolean(p.getString("dry-run")), Math.toIntExact(p.getLong("chunk-size")),
-                Math.toIntExact(p.getLong("concurrency")), p.getLong("skip-limit"));
+                Math.toIntExact(p.getLong("concurrency")), p.getLong("skip-limit"), MigrateParameters.partitions(p),
+                PartitionSplit.from(p));
     }
 
     @Override

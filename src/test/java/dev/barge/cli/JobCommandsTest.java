@@ -600,6 +600,31 @@ class JobCommandsTest {
     }
 
     @Test
+    void restoreRequestsAndCopiesInPartitions() throws IOException {
+        List<String> plain = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            plain.add(String.format("set/p%d/plain-%02d.txt", i % 3, i));
+        }
+        String bucket = bucket("oss", plain);
+        for (int i = 0; i < 12; i++) {
+            putArchived("oss", bucket, String.format("set/p%d/cold-%02d.bin", i % 3, i));
+        }
+        String cold = bucket("kodo", List.of());
+
+        Result restore = barge("restore", "oss:" + bucket + "/set", "--wait", "--poll", "50ms", "--then-copy-to",
+                "kodo:" + cold + "/set", "--partitions", "3", "--partition-by", "prefix", "--json");
+
+        assertThat(restore.exitCode()).as(restore.out() + restore.err()).isZero();
+        assertThat(restore.out()).contains("\"objectsRequested\":12", "\"objectsNotArchived\":30",
+                "\"objectsCopied\":42");
+        assertThat(keys("kodo", cold)).hasSize(42);
+        long id = Long.parseLong(restore.out().replaceAll("(?s).*\"jobExecutionId\":(\\d+).*", "$1"));
+        Result show = barge("jobs", "show", Long.toString(id));
+        assertThat(show.out()).contains("partitions = 3", "request-range:range000", "request-range:range002",
+                "copy-range:range000", "copy-range:range002");
+    }
+
+    @Test
     void restoreIsRefusedWhereTheStoreHasNoArchiveAndCopyNeedsWait() {
         String bucket = bucket("disk", List.of("a/x"));
         long executions = executions();
