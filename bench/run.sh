@@ -18,6 +18,9 @@
 #      and GET of the same objects: what the server does on this machine
 #   g  100,000 one-byte files in 300 directories, local -> local (issue 18): rclone, Barge with the
 #      local driver's sync off (rclone's durability: none), and Barge durable (options.sync: true)
+#   h  latency (issue 16): a no-op sync of 100,000 identical keys in one flat directory, every request
+#      held back 20 ms by a delay proxy (dev.barge.bench.DelayProxy) as a WAN would: the listings are
+#      the work. rclone at --checkers 64, Barge with 1, 4 and 16 key-range partitions
 #
 # Every run prints wall time, obj/s or MiB/s, the client's CPU seconds (user + sys, /usr/bin/time),
 # the server's CPU seconds (S3Proxy's utime + stime from /proc) and the client's peak RSS. The summary
@@ -56,21 +59,22 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=true; RUNS=1 ;;
     --runs) RUNS=$2; shift ;;
-    a|b|c|d|e|f|g|sweep) CASES+=("$1") ;;
+    a|b|c|d|e|f|g|h|sweep) CASES+=("$1") ;;
     -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
   shift
 done
-[ ${#CASES[@]} -gt 0 ] || CASES=(a b c d e f g)
+[ ${#CASES[@]} -gt 0 ] || CASES=(a b c d e f g h)
 
 if $QUICK; then
   SMALL_SIZES=(500 2000); LARGE_COUNT=4; LARGE_SIZE=$((16 << 20)); MEMORY_SIZES=(1000 5000); KILL_SIZE=2000
-  TINY_COUNT=3000
+  TINY_COUNT=3000; LATENCY_COUNT=3000
 else
   SMALL_SIZES=(10000 100000); LARGE_COUNT=4; LARGE_SIZE=$((256 << 20)); MEMORY_SIZES=(20000 200000); KILL_SIZE=10000
-  TINY_COUNT=100000
+  TINY_COUNT=100000; LATENCY_COUNT=100000
 fi
+LATENCY_MS=${BENCH_LATENCY_MS:-20}
 
 ACCESS_KEY=bench-access-key
 SECRET_KEY=bench-secret-key
@@ -79,10 +83,15 @@ DATA=$WORK/local          # the local remote's root: each subdirectory is a buck
 S3DATA=$WORK/s3proxy      # S3Proxy's filesystem-nio2 base directory: each subdirectory is a bucket
 mkdir -p "$DATA" "$S3DATA" "$(dirname "$OUT")"
 S3PROXY_PID=
+PROXY_PID=
 START=$(date +%s)
 
 cleanup() {
   local rc=$?
+  if [ -n "$PROXY_PID" ] && kill -0 "$PROXY_PID" 2>/dev/null; then
+    kill "$PROXY_PID" 2>/dev/null || true
+    wait "$PROXY_PID" 2>/dev/null || true
+  fi
   if [ -n "$S3PROXY_PID" ] && kill -0 "$S3PROXY_PID" 2>/dev/null; then
     kill "$S3PROXY_PID" 2>/dev/null || true
     wait "$S3PROXY_PID" 2>/dev/null || true
@@ -441,6 +450,62 @@ case_g() {
     measure g "$n x 1 B local->local sync" barge "$i" "$n" "$n" "$DATA/$t" -- \
       env BARGE_HOME="$home" "$BARGE" migrate "durable:tiny-$n" "durable:$t" --concurrency 16 --json
     rm -rf "${DATA:?}/$t"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# (h) Latency: a no-op sync of LATENCY_COUNT identical 1-byte keys in one flat directory, source and
+#     target buckets on the same S3Proxy behind a delay proxy that holds every request back
+#     LATENCY_MS (a WAN's round trip). Nothing is copied: both tools list both sides and compare, so
+#     the listings are the work, and a flat listing is one page after another. rclone lists the one
+#     directory serially (its --checkers parallelise across directories); Barge splits the keys into
+#     key ranges (--partitions) listed at once. The target is a copy of the source's directory on the
+#     server's disk (cp -a: same bytes, ETags and times), so that both tools find every key equal.
+# ---------------------------------------------------------------------------------------------
+start_delay_proxy() {
+  [ -n "$PROXY_PID" ] && return
+  java -Dlogback.configurationFile="$ROOT/bench/logback.xml" -cp "$TEST_CP" dev.barge.bench.DelayProxy \
+    "$ENDPOINT" "$LATENCY_MS" > "$WORK/proxy.out" 2> "$WORK/proxy.log" &
+  PROXY_PID=$!
+  for _ in $(seq 1 100); do
+    [ -s "$WORK/proxy.out" ] && break
+    kill -0 "$PROXY_PID" || { cat "$WORK/proxy.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  LAT_ENDPOINT=$(head -1 "$WORK/proxy.out")
+  export RCLONE_CONFIG_LAT_TYPE=s3 RCLONE_CONFIG_LAT_PROVIDER=Other RCLONE_CONFIG_LAT_ENDPOINT=$LAT_ENDPOINT \
+    RCLONE_CONFIG_LAT_ACCESS_KEY_ID=$ACCESS_KEY RCLONE_CONFIG_LAT_SECRET_ACCESS_KEY=$SECRET_KEY \
+    RCLONE_CONFIG_LAT_REGION=us-east-1 RCLONE_CONFIG_LAT_FORCE_PATH_STYLE=true
+  cat >> "$REMOTES" <<EOF
+lat:
+  type: s3
+  endpoint: $LAT_ENDPOINT
+  region: us-east-1
+  path-style: true
+  access-key-id: $ACCESS_KEY
+  secret-access-key: $SECRET_KEY
+EOF
+  log "delay proxy (+$LATENCY_MS ms a request) in front of S3Proxy at $LAT_ENDPOINT, pid $PROXY_PID"
+}
+
+case_h() {
+  local n=$LATENCY_COUNT i p home row
+  row="$n keys no-op sync +${LATENCY_MS}ms"
+  start_delay_proxy
+  local_set "flat-$n" "$n" 1 1
+  seed_bucket "lat-src-$n" "flat-$n"
+  rm -rf "${S3DATA:?}/lat-dst-$n"; cp -a "$S3DATA/lat-src-$n" "$S3DATA/lat-dst-$n"
+  for i in $(seq 1 "$RUNS"); do
+    measure h "$row" rclone "$i" "$n" "$n" "$S3DATA/lat-dst-$n" -- \
+      env -u AWS_CA_BUNDLE rclone sync "${RCLONE_SMALL[@]}" "lat:lat-src-$n" "lat:lat-dst-$n"
+    for p in 16 4 1; do
+      home=$(new_barge_home)
+      # the row beside rclone's is Barge's best setting; the others show how listing scales with partitions
+      measure h "$row$( [ $p -eq 16 ] || echo " P=$p")" barge "$i" "$n" "$n" "$S3DATA/lat-dst-$n" -- \
+        env BARGE_HOME="$home" "$BARGE" migrate "lat:lat-src-$n" "lat:lat-dst-$n" --mode sync --partitions $p \
+        ${BARGE_SMALL[*]} --json
+      grep -q '"objectsCopied":0' "$WORK/cmd.out" || log "   Barge copied objects in a no-op sync: $(tail -c 400 "$WORK/cmd.out")"
+    done
   done
 }
 

@@ -13,6 +13,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A sample of the keys under a prefix, for {@link KeyRange#split}, from a few cheap start-after
@@ -41,6 +46,8 @@ import java.util.TreeMap;
 public final class KeySampler implements KeySample {
     /** Keys asked for per probe listing. */
     static final int PROBE_PAGE = 100;
+    /** Probe listings in flight at once. */
+    static final int PARALLEL_PROBES = 16;
     /** Code points after the first difference that a midpoint carries. */
     private static final int MIDPOINT_DEPTH = 4;
     /** Digits: a code point + 1, 0 for no character (so that a prefix sorts before what extends it). */
@@ -52,7 +59,7 @@ public final class KeySampler implements KeySample {
     private final String bucket;
     private final String prefix;
 
-    private int listings;
+    private final AtomicInteger listings = new AtomicInteger();
 
     public KeySampler(ObjectStore store, String bucket, String prefix) {
         this.store = requireNonNull(store, "store is null");
@@ -85,37 +92,79 @@ public final class KeySampler implements KeySample {
         Deque<Interval> dense = new ArrayDeque<>();
         // the first page went from the first key to its last one without reaching the bound
         dense.add(new Interval(sample.firstKey(), bound, sample.lastKey()));
-        for (int probes = 0; probes < budget && !dense.isEmpty(); probes++) {
-            Interval interval = dense.poll();
-            String middle = midpoint(interval.reached(), interval.high());
-            if (middle == null) {
-                continue;
-            }
-            List<String> keys = relative(list(middle, PROBE_PAGE).objects());
-            String reached = keys.size() < PROBE_PAGE ? interval.high() : keys.get(keys.size() - 1);
-            // the left part, from what the interval's own page reached up to the middle, stays unknown
-            // when that page stopped short of it: probe it later (its page has been read)
-            if (KeyOrder.before(interval.reached(), middle)) {
-                dense.add(new Interval(interval.low(), middle, interval.reached()));
-            }
-            if (keys.isEmpty() || !KeyOrder.before(keys.get(0), interval.high())) {
-                continue; // nothing between the middle and the high end
-            }
-            sample.merge(keys.get(0), 1L, Long::sum);
-            if (KeyOrder.before(reached, interval.high())) {
-                // a whole page between the middle and the high end: dense, split it later; its first
-                // key stands for it
-                sample.merge(keys.get(0), (long) PROBE_PAGE - 1, Long::sum);
-                dense.add(new Interval(middle, interval.high(), reached));
-            } else {
-                for (String key : keys) {
-                    if (KeyOrder.before(key, interval.high())) {
-                        sample.putIfAbsent(key, 1L);
+        ExecutorService probing = Executors.newFixedThreadPool(PARALLEL_PROBES, runnable -> {
+            Thread thread = new Thread(runnable, "barge-key-sampler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            for (int probes = 0; probes < budget && !dense.isEmpty(); ) {
+                // the intervals queued now, probed at once and then taken in queue order: the same
+                // sample, probe for probe, as one at a time, in a round trip per level, not per probe
+                List<Interval> level = new ArrayList<>();
+                while (!dense.isEmpty() && probes + level.size() < budget) {
+                    level.add(dense.poll());
+                }
+                probes += level.size();
+                List<Future<List<String>>> pages = new ArrayList<>(level.size());
+                for (Interval interval : level) {
+                    String middle = midpoint(interval.reached(), interval.high());
+                    pages.add(middle == null ? null
+                            : probing.submit(() -> relative(list(middle, PROBE_PAGE).objects())));
+                }
+                for (int i = 0; i < level.size(); i++) {
+                    if (pages.get(i) != null) {
+                        probed(level.get(i), midpoint(level.get(i).reached(), level.get(i).high()),
+                                result(pages.get(i)), sample, dense);
                     }
                 }
             }
+        } finally {
+            probing.shutdownNow();
         }
         return sample;
+    }
+
+    /** What one probe of {@code interval}, listed from its {@code middle}, found: into the sample, and the intervals still dense. */
+    private static void probed(Interval interval, String middle, List<String> keys, SortedMap<String, Long> sample,
+            Deque<Interval> dense) {
+        String reached = keys.size() < PROBE_PAGE ? interval.high() : keys.get(keys.size() - 1);
+        // the left part, from what the interval's own page reached up to the middle, stays unknown
+        // when that page stopped short of it: probe it later (its page has been read)
+        if (KeyOrder.before(interval.reached(), middle)) {
+            dense.add(new Interval(interval.low(), middle, interval.reached()));
+        }
+        if (keys.isEmpty() || !KeyOrder.before(keys.get(0), interval.high())) {
+            return; // nothing between the middle and the high end
+        }
+        sample.merge(keys.get(0), 1L, Long::sum);
+        if (KeyOrder.before(reached, interval.high())) {
+            // a whole page between the middle and the high end: dense, split it later; its first
+            // key stands for it
+            sample.merge(keys.get(0), (long) PROBE_PAGE - 1, Long::sum);
+            dense.add(new Interval(middle, interval.high(), reached));
+        } else {
+            for (String key : keys) {
+                if (KeyOrder.before(key, interval.high())) {
+                    sample.putIfAbsent(key, 1L);
+                }
+            }
+        }
+    }
+
+    /** A probe's keys, or the store's failure as it was thrown. */
+    private static List<String> result(Future<List<String>> page) {
+        try {
+            return page.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sampling the keyspace", e);
+        }
     }
 
     /**
@@ -126,7 +175,7 @@ public final class KeySampler implements KeySample {
 
     /** How many listings the last {@link #sample} sent. */
     int listings() {
-        return listings;
+        return listings.get();
     }
 
     /**
@@ -150,7 +199,7 @@ public final class KeySampler implements KeySample {
     }
 
     private ListPage list(String startAfter, int pageSize) {
-        listings++;
+        listings.incrementAndGet();
         ListRequest request = ListRequest.of(bucket, prefix).withPageSize(pageSize);
         return store.list(startAfter == null ? request : request.withStartAfter(prefix + startAfter));
     }

@@ -79,6 +79,23 @@ class KeySamplerTest {
     }
 
     @Test
+    void theProbesOfOneLevelAreListedAtOnce() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 30_000; i++) {
+            keys.add(String.format("d%03d/object-%07d", i % 300, i));
+        }
+        ScriptedListing store = ScriptedListing.keyspace(keys);
+
+        new KeySampler(store, "b", "").sample(16);
+
+        // a pool makes a thread for each probe submitted until it has its sixteen, so a level of several
+        // probes is listed on several threads
+        assertThat(store.listingThreads().stream().filter(thread -> thread.startsWith("barge-key-sampler#")).count())
+                .as("probing threads in %s", store.listingThreads()).isGreaterThan(1);
+        assertThat(store.listings()).isGreaterThan(KeySampler.PARALLEL_PROBES);
+    }
+
+    @Test
     void aMidpointLiesStrictlyBetweenItsEnds() {
         Random random = new Random(7);
         for (int i = 0; i < 20_000; i++) {

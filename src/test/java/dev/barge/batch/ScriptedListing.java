@@ -34,7 +34,9 @@ final class ScriptedListing implements ObjectStore {
     private final boolean startAfter;
     /** For {@link #keyspace}: every key, in listing order; else {@code null}. */
     private final List<String> keyspace;
-    private int listings;
+    private final java.util.concurrent.atomic.AtomicInteger listings = new java.util.concurrent.atomic.AtomicInteger();
+    /** The threads listings were asked from, as {@code name#id}. */
+    private final java.util.Set<String> listingThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private ScriptedListing(List<List<String>> pages, boolean startAfter) {
         this(pages, startAfter, null);
@@ -59,7 +61,12 @@ final class ScriptedListing implements ObjectStore {
 
     /** How many listings were asked of it. */
     int listings() {
-        return listings;
+        return listings.get();
+    }
+
+    /** The threads listings were asked from, as {@code name#id}. */
+    java.util.Set<String> listingThreads() {
+        return listingThreads;
     }
 
     /** Lists these pages, one after the other, following page tokens. */
@@ -90,7 +97,8 @@ final class ScriptedListing implements ObjectStore {
 
     @Override
     public ListPage list(ListRequest request) {
-        listings++;
+        listings.incrementAndGet();
+        listingThreads.add(Thread.currentThread().getName() + "#" + Thread.currentThread().getId());
         if (keyspace != null && request.delimiter() != null) {
             return rolledUp(request);
         }
