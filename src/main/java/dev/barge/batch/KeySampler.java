@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A sample of the keys under a prefix, for {@link KeyRange#split}, from a few cheap start-after
  * listings at points spread through the keyspace, without listing it.
  *
- * <p>How: one page from the start; if that is every key, the sample is exact. Otherwise the end of
+ * <p>How: one full page ({@value #FIRST_PAGE} keys) from the start; if that is every key, the sample is
+ * exact, at the cost of one listing (keyspaces that small are common, and probes would cost more than
+ * listing them). Otherwise its first {@value #PROBE_PAGE} keys start the sample, and the end of
  * the keyspace is bracketed by galloping on the first code point (start-after {@code "c+1"},
  * {@code "c+2"}, {@code "c+4"}... until nothing follows), and the span from the first page's last
  * key to that bound is bisected breadth first, in code points (in ASCII where both ends are ASCII).
@@ -44,6 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * key, so a bad sample makes unequal partitions, never a missed key.
  */
 public final class KeySampler implements KeySample {
+    /** Keys asked for by the first listing: a whole page. */
+    static final int FIRST_PAGE = ListRequest.MAX_PAGE_SIZE;
     /** Keys asked for per probe listing. */
     static final int PROBE_PAGE = 100;
     /** Probe listings in flight at once. */
@@ -79,8 +83,14 @@ public final class KeySampler implements KeySample {
         if (partitions < 2 || !store.capabilities().listStartAfter()) {
             return sample;
         }
-        ListPage first = list(null, PROBE_PAGE);
-        relative(first.objects()).forEach(key -> sample.put(key, 1L));
+        ListPage first = list(null, FIRST_PAGE);
+        List<String> firstKeys = relative(first.objects());
+        if (first.truncated() && firstKeys.size() > PROBE_PAGE) {
+            // more to come: the first page stands for its start as any probe's page would, so that the
+            // start of the keyspace weighs no more than the rest, whose probes see a probe page each
+            firstKeys = firstKeys.subList(0, PROBE_PAGE);
+        }
+        firstKeys.forEach(key -> sample.put(key, 1L));
         if (!first.truncated() || sample.isEmpty()) {
             return sample;
         }

@@ -54,6 +54,18 @@ class KeySamplerTest {
     }
 
     @Test
+    void aKeyspaceOfUpToAFullPageCostsOneListing() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < KeySampler.FIRST_PAGE; i++) {
+            keys.add(String.format("k%04d", i));
+        }
+        ScriptedListing store = ScriptedListing.keyspace(keys);
+
+        assertThat(new KeySampler(store, "b", "").sample(16)).hasSize(KeySampler.FIRST_PAGE).containsOnlyKeys(keys);
+        assertThat(store.listings()).isEqualTo(1);
+    }
+
+    @Test
     void oneRangeWhenOneIsAskedForOrTheStoreCannotListFromAKey() {
         assertThat(new KeySampler(ScriptedListing.keyspace(List.of("a", "b")), "b", "").sample(1)).isEmpty();
         assertThat(new KeySampler(ScriptedListing.pages(List.of(List.of("a"), List.of("b"))), "b", "").sample(8))
