@@ -20,7 +20,7 @@
 #      local driver's sync off (rclone's durability: none), and Barge durable (options.sync: true)
 #   h  latency (issue 16): a no-op sync of 100,000 identical keys in one flat directory, every request
 #      held back 20 ms by a delay proxy (dev.barge.bench.DelayProxy) as a WAN would: the listings are
-#      the work. rclone at --checkers 64, Barge with 1, 4 and 16 key-range partitions
+#      the work. rclone --checksum at --checkers 64, Barge with 1, 4 and 16 key-range partitions
 #
 # Every run prints wall time, obj/s or MiB/s, the client's CPU seconds (user + sys, /usr/bin/time),
 # the server's CPU seconds (S3Proxy's utime + stime from /proc) and the client's peak RSS. The summary
@@ -461,6 +461,8 @@ case_g() {
 #     directory serially (its --checkers parallelise across directories); Barge splits the keys into
 #     key ranges (--partitions) listed at once. The target is a copy of the source's directory on the
 #     server's disk (cp -a: same bytes, ETags and times), so that both tools find every key equal.
+#     rclone gets --checksum, its best here: it compares the listing's ETags as Barge does, where its
+#     default (size and modification time) sends a HEAD per object to read the time.
 # ---------------------------------------------------------------------------------------------
 start_delay_proxy() {
   [ -n "$PROXY_PID" ] && return
@@ -497,7 +499,7 @@ case_h() {
   rm -rf "${S3DATA:?}/lat-dst-$n"; cp -a "$S3DATA/lat-src-$n" "$S3DATA/lat-dst-$n"
   for i in $(seq 1 "$RUNS"); do
     measure h "$row" rclone "$i" "$n" "$n" "$S3DATA/lat-dst-$n" -- \
-      env -u AWS_CA_BUNDLE rclone sync "${RCLONE_SMALL[@]}" "lat:lat-src-$n" "lat:lat-dst-$n"
+      env -u AWS_CA_BUNDLE rclone sync --checksum "${RCLONE_SMALL[@]}" "lat:lat-src-$n" "lat:lat-dst-$n"
     for p in 16 4 1; do
       home=$(new_barge_home)
       # the row beside rclone's is Barge's best setting; the others show how listing scales with partitions
