@@ -2,11 +2,8 @@ package dev.barge.job;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.barge.batch.KeyRange;
-import dev.barge.batch.KeyRangePartitioner;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.ObjectActionWriter;
-import dev.barge.batch.ObjectListingItemReaderBuilder;
 import dev.barge.batch.Outcome;
 import dev.barge.storage.Location;
 import dev.barge.storage.ObjectInfo;
@@ -18,11 +15,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BiFunction;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
-import org.springframework.batch.core.step.Step;
 import org.springframework.stereotype.Component;
 
 /**
@@ -88,23 +83,13 @@ public final class ArchiveJob implements PartitionedJob {
         Location where = Location.parse(p.location());
         ObjectStore store = stores.store(where);
         String prefix = MigrateJob.directory(where.path());
-        ExecutorService listing = Executors.newFixedThreadPool(p.partitions(), MigrateJob.threads("barge-list"));
         ExecutorService actions = Executors.newFixedThreadPool(p.concurrency(), MigrateJob.threads("barge-archive"));
-        ListingProgress progress = listed != null ? listed : new ListingProgress();
-        BiFunction<String, KeyRange, Step> archiveIn = (stepName, range) -> {
-            ObjectActionWriter writer = new ObjectActionWriter(prefix, p.selection().filter(referenceTime),
-                    new ChangeClass(store, where.bucket(), p.storageClass()), p.dryRun(), actions, records,
-                    p.skipLimit());
-            return support.<ObjectInfo, ObjectInfo>chunkStep(stepName, p.chunkSize())
-                    .reader(new ObjectListingItemReaderBuilder().name("listing").store(store).remote(where.remote())
-                            .bucket(where.bucket()).prefix(prefix).range(range).progress(progress).readAhead(listing)
-                            .build())
-                    .writer(writer)
-                    .listener(writer)
-                    .build();
-        };
-        return new JobSupport.RangeWork(archiveIn,
-                new KeyRangePartitioner(p.partitionBy().sampler(store, where.bucket(), prefix)), List.of(listing, actions));
+        return support.listingWork(where, store, prefix, p.partitions(), p.partitionBy(), p.chunkSize(),
+                listed != null ? listed : new ListingProgress(),
+                () -> new ObjectActionWriter(prefix, p.selection().filter(referenceTime),
+                        new ChangeClass(store, where.bucket(), p.storageClass()), p.dryRun(), actions, records,
+                        p.skipLimit()),
+                List.of(actions));
     }
 
     /** Gives an object the class, unless its listing shows it has it. */

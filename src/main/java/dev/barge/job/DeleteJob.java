@@ -3,24 +3,16 @@ package dev.barge.job;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.DeleteItemWriter;
-import dev.barge.batch.KeyRange;
-import dev.barge.batch.KeyRangePartitioner;
 import dev.barge.batch.ListingProgress;
-import dev.barge.batch.ObjectListingItemReaderBuilder;
 import dev.barge.storage.Location;
-import dev.barge.storage.ObjectInfo;
 import dev.barge.storage.ObjectStore;
 import dev.barge.storage.StoreRegistry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.function.BiFunction;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
-import org.springframework.batch.core.step.Step;
 import org.springframework.stereotype.Component;
 
 /**
@@ -83,19 +75,9 @@ public final class DeleteJob implements PartitionedJob {
         Location where = Location.parse(p.location());
         ObjectStore store = stores.store(where);
         String prefix = MigrateJob.directory(where.path());
-        ExecutorService listing = Executors.newFixedThreadPool(p.partitions(), MigrateJob.threads("barge-list"));
-        BiFunction<String, KeyRange, Step> deleteIn = (stepName, range) -> {
-            DeleteItemWriter writer = new DeleteItemWriter(store, where.bucket(), prefix,
-                    p.selection().filter(referenceTime), p.dryRun(), records, p.skipLimit());
-            return support.<ObjectInfo, ObjectInfo>chunkStep(stepName, p.chunkSize())
-                    .reader(new ObjectListingItemReaderBuilder().name("listing").store(store).remote(where.remote())
-                            .bucket(where.bucket()).prefix(prefix).range(range).progress(listed).readAhead(listing)
-                            .build())
-                    .writer(writer)
-                    .listener(writer)
-                    .build();
-        };
-        return new JobSupport.RangeWork(deleteIn, new KeyRangePartitioner(p.partitionBy().sampler(store, where.bucket(), prefix)),
-                List.of(listing));
+        return support.listingWork(where, store, prefix, p.partitions(), p.partitionBy(), p.chunkSize(), listed,
+                () -> new DeleteItemWriter(store, where.bucket(), prefix, p.selection().filter(referenceTime),
+                        p.dryRun(), records, p.skipLimit()),
+                List.of());
     }
 }

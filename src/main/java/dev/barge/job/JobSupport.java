@@ -5,7 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.batch.KeyRange;
 import dev.barge.batch.KeyRangePartitioner;
 import dev.barge.batch.ListingProgress;
+import dev.barge.batch.ObjectListingItemReaderBuilder;
 import dev.barge.batch.Outcome;
+import dev.barge.storage.Location;
+import dev.barge.storage.ObjectInfo;
+import dev.barge.storage.ObjectStore;
 import dev.barge.storage.StoreRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,12 +19,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobExecutionException;
 import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.partition.StepExecutionSplitter;
 import org.springframework.batch.core.partition.support.SimpleStepExecutionSplitter;
 import org.springframework.batch.core.repository.JobRepository;
@@ -29,6 +35,7 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
 import org.springframework.batch.core.step.builder.PartitionStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.task.support.TaskExecutorAdapter;
@@ -118,6 +125,34 @@ public final class JobSupport {
         public void close() {
             pools.forEach(ExecutorService::shutdown);
         }
+    }
+
+    /**
+     * The work of a job that lists one location and acts on each object listed (archive, delete,
+     * restore's requests), one key range at a time: each range a chunk step that reads the listing of
+     * {@code prefix} in {@code where}'s bucket from the range's start, a page ahead, into a writer
+     * made for the range by {@code writer}; the ranges split {@code split}'s way.
+     *
+     * @param listed counts what the listings list, or {@code null}
+     * @param pools the pools the writers run on, shut down with the listings' own
+     */
+    <W extends ItemWriter<ObjectInfo> & StepExecutionListener> RangeWork listingWork(Location where,
+            ObjectStore store, String prefix, int partitions, PartitionSplit split, int chunkSize,
+            ListingProgress listed, Supplier<W> writer, List<ExecutorService> pools) {
+        ExecutorService listing = Executors.newFixedThreadPool(partitions, MigrateJob.threads("barge-list"));
+        BiFunction<String, KeyRange, Step> stepOf = (stepName, range) -> {
+            W rangeWriter = writer.get();
+            return this.<ObjectInfo, ObjectInfo>chunkStep(stepName, chunkSize)
+                    .reader(new ObjectListingItemReaderBuilder().name("listing").store(store).remote(where.remote())
+                            .bucket(where.bucket()).prefix(prefix).range(range).progress(listed).readAhead(listing)
+                            .build())
+                    .writer(rangeWriter)
+                    .listener(rangeWriter)
+                    .build();
+        };
+        List<ExecutorService> all = new ArrayList<>(pools);
+        all.add(0, listing);
+        return new RangeWork(stepOf, new KeyRangePartitioner(split.sampler(store, where.bucket(), prefix)), all);
     }
 
     /** A job's work step, and the pools it runs on, to be shut down when its job ends. */

@@ -3,13 +3,10 @@ package dev.barge.job;
 import static java.util.Objects.requireNonNull;
 
 import dev.barge.batch.IdentityCheck;
-import dev.barge.batch.KeyRange;
-import dev.barge.batch.KeyRangePartitioner;
 import dev.barge.batch.ListingProgress;
 import dev.barge.batch.MigrationMode;
 import dev.barge.batch.ObjectActionWriter;
 import dev.barge.batch.ObjectFilter;
-import dev.barge.batch.ObjectListingItemReaderBuilder;
 import dev.barge.batch.Outcome;
 import dev.barge.storage.ListRequest;
 import dev.barge.storage.Location;
@@ -30,7 +27,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.Job;
@@ -164,23 +160,12 @@ public final class RestoreJob implements PartitionedJob {
         Location where = Location.parse(p.location());
         ObjectStore store = stores.store(where);
         String prefix = MigrateJob.directory(where.path());
-        ExecutorService listing = Executors.newFixedThreadPool(p.partitions(), MigrateJob.threads("barge-list"));
         ExecutorService actions = Executors.newFixedThreadPool(p.concurrency(), MigrateJob.threads("barge-restore"));
-        BiFunction<String, KeyRange, Step> requestIn = (stepName, range) -> {
-            ObjectActionWriter writer = new ObjectActionWriter(prefix, p.selection().filter(referenceTime),
-                    new RequestRestore(store, where.bucket(), p.request()), p.dryRun(), actions, records,
-                    p.skipLimit());
-            return support.<ObjectInfo, ObjectInfo>chunkStep(stepName, p.chunkSize())
-                    .reader(new ObjectListingItemReaderBuilder().name("listing").store(store).remote(where.remote())
-                            .bucket(where.bucket()).prefix(prefix).range(range).progress(listed).readAhead(listing)
-                            .build())
-                    .writer(writer)
-                    .listener(writer)
-                    .build();
-        };
-        return new JobSupport.RangeWork(requestIn,
-                new KeyRangePartitioner(p.partitionBy().sampler(store, where.bucket(), prefix)),
-                List.of(listing, actions));
+        return support.listingWork(where, store, prefix, p.partitions(), p.partitionBy(), p.chunkSize(), listed,
+                () -> new ObjectActionWriter(prefix, p.selection().filter(referenceTime),
+                        new RequestRestore(store, where.bucket(), p.request()), p.dryRun(), actions, records,
+                        p.skipLimit()),
+                List.of(actions));
     }
 
     /** The copy {@code --then-copy-to} makes once the objects are restored: a migration, in the restore's ranges. */
