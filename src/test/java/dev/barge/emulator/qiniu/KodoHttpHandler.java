@@ -26,8 +26,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.net.InetSocketAddress;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Map;
@@ -130,12 +130,14 @@ final class KodoHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         ChannelFutureListener after = keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE;
         if (fault != null) {
             byte[] body = response.body();
-            if (response.chunks() != null) {
+            if (response.chunks() != null && !head) {
                 ByteArrayOutputStream whole = new ByteArrayOutputStream();
                 response.chunks().forEach(whole::writeBytes);
                 body = whole.toByteArray();
             }
-            headers.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            if (!head || !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) { // a HEAD announces the object's
+                headers.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            }
             FaultWire.write(ctx.channel(), new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                     Unpooled.wrappedBuffer(body), headers, new DefaultHttpHeaders()), fault, head, keepAlive);
             return;
