@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 import dev.barge.config.StoresOnly;
-import dev.barge.emulator.oss.FaultRule;
 import dev.barge.emulator.oss.OssEmulator;
 import dev.barge.emulator.qiniu.KodoEmulator;
 import dev.barge.storage.ObjectInfo;
@@ -15,6 +14,8 @@ import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.azure.AzuriteServer;
 import dev.barge.storage.s3.S3ProxyServer;
 import dev.barge.test.Blackhole;
+import dev.barge.test.fault.Fault;
+import dev.barge.test.fault.FaultRule;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -309,7 +310,7 @@ final class BadInputCatalogueTest {
                         "directory {d}/ro: ", "give this user the right to it", "nothing was started"));
         rows.add(row("oss: a target that refuses writes", "cp", "{d}/small.txt", "oss:{b}/k")
                 .setup(p -> p.bucket("oss").file("small.txt", "x").ossFault(FaultRule.builder().method("PUT")
-                        .keyPrefix("k").error(403, "AccessDenied").build()))
+                        .keyPrefix("k").fault(Fault.error(403, "AccessDenied")).build()))
                 .fails(ExitCode.USAGE, "remote 'oss' denies the request", "put {b}/k", "AccessDenied",
                         "grant its credentials that permission"));
 

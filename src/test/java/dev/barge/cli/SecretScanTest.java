@@ -2,12 +2,13 @@ package dev.barge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.barge.emulator.oss.FaultRule;
 import dev.barge.emulator.oss.OssEmulator;
 import dev.barge.emulator.qiniu.KodoEmulator;
 import dev.barge.storage.azure.AzuriteServer;
 import dev.barge.storage.s3.S3ProxyServer;
 import dev.barge.test.TestPostgres;
+import dev.barge.test.fault.Fault;
+import dev.barge.test.fault.FaultRule;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -229,8 +230,8 @@ final class SecretScanTest {
 
         // a job that skips objects (the target refuses them) and one that fails (its listing breaks): their
         // errors go to the job repository, stack traces included
-        oss.faults().add(FaultRule.builder().method("PUT").keyPrefix("refused/photos/").always().error(403, "AccessDenied")
-                .build());
+        oss.faults().add(FaultRule.builder().method("PUT").keyPrefix("refused/photos/").always()
+                .fault(Fault.error(403, "AccessDenied")).build());
         Result skipped = expect(ExitCode.COMPLETED_WITH_SKIPS, "migrate", "disk:src", "oss:scan/refused");
         oss.faults().clear();
         expect(ExitCode.OK, "jobs", "failures", Long.toString(executionId(skipped)));
@@ -238,7 +239,8 @@ final class SecretScanTest {
         expect(ExitCode.OK, "mb", "oss:broken");
         expect(ExitCode.OK, "cp", note, "oss:broken/note.txt");
         oss.faults().add(FaultRule.builder().matching(r -> r.method().equals("GET") && "broken".equals(r.bucket())
-                && (r.key() == null || r.key().isEmpty())).skip(1).always().error(500, "InternalError").build());
+                && (r.key() == null || r.key().isEmpty())).skip(1).always().fault(Fault.error(500, "InternalError"))
+                .build());
         Result failed = expect(ExitCode.FAILED, "migrate", "oss:broken", "disk:back/broken");
         oss.faults().clear();
         expect(ExitCode.OK, "jobs", "show", Long.toString(executionId(failed)));

@@ -2,7 +2,6 @@ package dev.barge.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.barge.emulator.oss.FaultRule;
 import dev.barge.emulator.oss.OssEmulator;
 import dev.barge.emulator.oss.OssExchange;
 import dev.barge.storage.Credentials;
@@ -16,6 +15,8 @@ import dev.barge.storage.RemoteConfig;
 import dev.barge.storage.Secret;
 import dev.barge.storage.local.LocalStoreProvider;
 import dev.barge.storage.oss.OssStoreProvider;
+import dev.barge.test.fault.Fault;
+import dev.barge.test.fault.FaultRule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,8 @@ class PartRetryTest {
         ObjectInfo listed = source.list(ListRequest.of("source", "big.bin")).objects().get(0);
         oss.clearJournal();
         // the second ranged GET from now sends half its body, then closes the connection
-        oss.faults().add(FaultRule.builder().method("GET").keyPrefix("big.bin").skip(1).truncateBody().build());
+        oss.faults().add(FaultRule.builder().method("GET").keyPrefix("big.bin").skip(1)
+                .fault(Fault.truncatedBody()).build());
         ObjectTransfer transfer = new ObjectTransfer(new TransferSettings(MIB, MIB, 3), parts);
 
         TransferResult result = transfer.transfer(new TransferRequest(source, "source", listed, target, "out", "big.bin",

@@ -2,20 +2,8 @@ package dev.barge.emulator.oss;
 
 import static java.util.Objects.requireNonNull;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import java.net.InetSocketAddress;
+import dev.barge.test.fault.Faults;
+import dev.barge.test.net.HttpServer;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -24,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -55,7 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Restores finish according to the {@link RestorePolicy} (default
  * {@link RestorePolicy#afterHeads afterHeads(1)}: the first HEAD after the restore request
  * reports it ongoing, later requests see it done), or at once with {@link #completeRestores()}.
- * Faults: {@link #faults()}. Every request is recorded in {@link #journal()}.
+ * Faults: {@link #faults()}, the rules of {@code dev.barge.test.fault}, the same a
+ * {@code FaultProxy} takes; OSS's errors are written the OSS way (XML, {@code x-oss-err} on HEAD,
+ * OSS's usual message for the code). Every request is recorded in {@link #journal()}.
  *
  * <p><b>Running it on its own</b> (for trying a client or ossutil by hand), from the project
  * directory:
@@ -74,14 +63,12 @@ public final class OssEmulator implements AutoCloseable {
     private final Map<String, String> credentials;
     private final int requestedPort;
     private final OssStore store;
-    private final FaultInjector faults = new FaultInjector();
+    private final Faults faults = new Faults();
     private final AtomicLong sequence = new AtomicLong();
     private final ArrayDeque<OssExchange> journal = new ArrayDeque<>();
     private final int journalCapacity;
     private final int maxRequestBytes;
-    private EventLoopGroup bossGroup;
-    private EventLoopGroup workerGroup;
-    private Channel serverChannel;
+    private HttpServer server;
     private int port = -1;
 
     private OssEmulator(Builder builder) {
@@ -105,45 +92,18 @@ public final class OssEmulator implements AutoCloseable {
 
     /** Binds 127.0.0.1 and starts serving. */
     public synchronized OssEmulator start() {
-        if (serverChannel != null) {
+        if (server != null) {
             throw new IllegalStateException("the emulator is already started");
         }
         OssRouter router = new OssRouter(store, new OssSignatureVerifier(credentials, store.settings().clock()));
         String requestIdPrefix = String.format("%08X", ThreadLocalRandom.current().nextInt());
-        bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
-                .channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        OssHttpHandler handler = new OssHttpHandler(router, faults, OssEmulator.this::record,
-                                sequence, requestIdPrefix, store.settings().clock());
-                        channel.pipeline()
-                                .addLast(new HttpServerCodec())
-                                .addLast(new HttpObjectAggregator(maxRequestBytes) {
-                                    @Override
-                                    protected void handleOversizedMessage(ChannelHandlerContext ctx,
-                                            HttpMessage oversized) {
-                                        handler.rejectOversized(ctx, oversized);
-                                    }
-                                })
-                                .addLast(handler);
-                    }
-                });
-        try {
-            serverChannel = bootstrap.bind(new InetSocketAddress("127.0.0.1", requestedPort)).sync().channel();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new IllegalStateException("interrupted while starting the OSS emulator", e);
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
-        port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        server = HttpServer.builder("oss-emulator").port(requestedPort).ioThreads(2)
+                .aggregate(maxRequestBytes,
+                        (ctx, oversized) -> ctx.pipeline().get(OssHttpHandler.class).rejectOversized(ctx, oversized))
+                .handler(channel -> new OssHttpHandler(router, faults, this::record, sequence, requestIdPrefix,
+                        store.settings().clock()))
+                .start();
+        port = server.port();
         return this;
     }
 
@@ -159,8 +119,12 @@ public final class OssEmulator implements AutoCloseable {
         return port;
     }
 
-    /** The fault rules; add rules to make later requests fail, stall or lose their connection. */
-    public FaultInjector faults() {
+    /**
+     * The fault rules; add rules to make later requests fail, stall, lose their connection or their
+     * body. Rules pick requests by method, bucket, key ({@code keyPrefix}, the decoded key, in either
+     * addressing style), path or query parameter, and apply before the signature check.
+     */
+    public Faults faults() {
         return faults;
     }
 
@@ -196,17 +160,9 @@ public final class OssEmulator implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (serverChannel != null) {
-            serverChannel.close().syncUninterruptibly();
-            serverChannel = null;
-        }
-        if (bossGroup != null) {
-            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-            bossGroup = null;
-        }
-        if (workerGroup != null) {
-            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-            workerGroup = null;
+        if (server != null) {
+            server.close();
+            server = null;
         }
     }
 

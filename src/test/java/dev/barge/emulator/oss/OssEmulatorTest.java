@@ -41,6 +41,8 @@ import com.aliyun.oss.model.SimplifiedObjectMeta;
 import com.aliyun.oss.model.StorageClass;
 import com.aliyun.oss.model.UploadPartCopyRequest;
 import com.aliyun.oss.model.UploadPartRequest;
+import dev.barge.test.fault.Fault;
+import dev.barge.test.fault.FaultRule;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -839,13 +841,13 @@ class OssEmulatorTest {
         String bucket = newBucket();
         emulator.clearJournal();
         FaultRule busy = emulator.faults().add(FaultRule.builder().method("PUT").keyPrefix("retry/")
-                .error(503, "ServerBusy").build());
+                .fault(Fault.error(503, "ServerBusy")).build());
         put(bucket, "retry/ok", "x".getBytes(UTF_8));
         assertThat(busy.fired()).isEqualTo(1);
         assertThat(emulator.journal()).extracting(OssExchange::status).containsExactly(503, 200);
         assertThat(emulator.journal().get(0).errorCode()).isEqualTo("ServerBusy");
 
-        emulator.faults().failNext(1, 500, "InternalError");
+        emulator.faults().next(1, Fault.error(500, "InternalError"));
         OSSException error = ossError(() -> ossNoRetry.getObject(bucket, "retry/ok"));
         assertThat(error.getErrorCode()).isEqualTo("InternalError");
         assertThat(ossNoRetry.doesObjectExist(bucket, "retry/ok")).isTrue();
@@ -857,12 +859,12 @@ class OssEmulatorTest {
         byte[] data = random(64 * 1024, 5);
         put(bucket, "blob", data);
 
-        emulator.faults().resetNext(1);
+        emulator.faults().next(1, Fault.resetBeforeResponse());
         assertThatThrownBy(() -> ossNoRetry.getObjectMetadata(bucket, "blob")).isInstanceOf(ClientException.class)
                 .isNotInstanceOf(OSSException.class);
         assertThat(ossNoRetry.getObjectMetadata(bucket, "blob").getContentLength()).isEqualTo(data.length);
 
-        emulator.faults().add(FaultRule.builder().method("GET").truncateBody().build());
+        emulator.faults().add(FaultRule.builder().method("GET").fault(Fault.truncatedBody()).build());
         assertThatThrownBy(() -> read(ossNoRetry, new GetObjectRequest(bucket, "blob")))
                 .isInstanceOfAny(IOException.class, ClientException.class);
         assertThat(read(ossNoRetry, new GetObjectRequest(bucket, "blob"))).isEqualTo(data);
@@ -873,7 +875,7 @@ class OssEmulatorTest {
         String bucket = newBucket();
         put(bucket, "slow", new byte[] {1});
         FaultRule slow = emulator.faults().add(FaultRule.builder().method("HEAD").skip(1)
-                .delay(Duration.ofMillis(300)).build());
+                .fault(Fault.delay(Duration.ofMillis(300))).build());
         oss.getObjectMetadata(bucket, "slow");
         assertThat(slow.fired()).isZero();
         long start = System.nanoTime();

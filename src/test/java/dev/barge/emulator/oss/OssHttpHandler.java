@@ -3,34 +3,35 @@ package dev.barge.emulator.oss;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.test.fault.Fault;
+import dev.barge.test.fault.FaultRequest;
+import dev.barge.test.fault.FaultWire;
+import dev.barge.test.fault.Faults;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * The Netty end of the emulator: turns an aggregated request into an {@link OssRequest},
- * applies an injected fault if one fires, runs the operation and writes the response with the
+ * gives it the fault its {@link Faults} pick (through {@link FaultWire}, as every faulting server
+ * does; errors in OSS's XML), runs the operation and writes the response with the
  * headers every OSS response has ({@code x-oss-request-id}, {@code Date}, {@code Server},
  * {@code Content-Length}). Header values go out byte for byte as they came in (ISO-8859-1), so
  * non-ASCII metadata round-trips.
@@ -40,13 +41,13 @@ final class OssHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final System.Logger LOG = System.getLogger(OssHttpHandler.class.getName());
 
     private final OssRouter router;
-    private final FaultInjector faults;
+    private final Faults faults;
     private final Consumer<OssExchange> journal;
     private final AtomicLong sequence;
     private final String requestIdPrefix;
     private final Clock clock;
 
-    OssHttpHandler(OssRouter router, FaultInjector faults, Consumer<OssExchange> journal, AtomicLong sequence,
+    OssHttpHandler(OssRouter router, Faults faults, Consumer<OssExchange> journal, AtomicLong sequence,
             String requestIdPrefix, Clock clock) {
         this.router = requireNonNull(router, "router is null");
         this.faults = requireNonNull(faults, "faults is null");
@@ -70,48 +71,62 @@ final class OssHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             OssResponse response = errorResponse(new OssError(400, "InvalidRequest", "The request could not be parsed: "
                     + message.decoderResult().cause()), request);
             journal.accept(new OssExchange(line, 400, "InvalidRequest", null));
-            write(ctx, request, response, false, false);
+            write(ctx, request, response, false, null);
             return;
         }
-        FaultRule fault = faults.select(line);
-        if (fault != null && !fault.delay().isZero()) {
-            ctx.executor().schedule(() -> serve(ctx, request, line, fault, keepAlive),
-                    fault.delay().toNanos(), TimeUnit.NANOSECONDS);
-        } else {
-            serve(ctx, request, line, fault, keepAlive);
-        }
+        Fault fault = faults.select(new FaultRequest(request.method(), request.uri(), request.bucket(), request.key()));
+        String faultText = fault == null ? null : fault.toString();
+        FaultWire.give(ctx.channel(), fault, new FaultWire.Answer() {
+            @Override
+            public Fault.Error throttle() {
+                return new Fault.Error(503, "ServerBusy", null);
+            }
+
+            @Override
+            public void error(Fault.Error error) {
+                String message = error.message() != null ? error.message() : usualMessage(error.code());
+                OssResponse response = errorResponse(new OssError(error.status(), error.code(), message), request);
+                journal.accept(new OssExchange(line, response.status(), error.code(), faultText));
+                write(ctx, request, response, keepAlive, null);
+            }
+
+            @Override
+            public void serve(Fault responseFault) {
+                OssResponse response;
+                String errorCode = null;
+                try {
+                    response = router.handle(request);
+                } catch (OssError e) {
+                    response = errorResponse(e, request);
+                    errorCode = e.code();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "OSS emulator failed on " + request.method() + " "
+                            + request.uri(), e);
+                    response = errorResponse(new OssError(500, "InternalError",
+                            "We encountered an internal error. Please try again. (" + e + ")"), request);
+                    errorCode = "InternalError";
+                }
+                journal.accept(new OssExchange(line, response.status(), errorCode, faultText));
+                write(ctx, request, response, keepAlive, responseFault);
+            }
+
+            @Override
+            public void abandoned() {
+                journal.accept(new OssExchange(line, 0, null, faultText));
+            }
+        });
     }
 
-    private void serve(ChannelHandlerContext ctx, OssRequest request, OssRequestLine line, FaultRule fault,
-            boolean keepAlive) {
-        String faultText = fault == null ? null : fault.toString();
-        if (fault != null && fault.action() == FaultRule.Action.RESET_CONNECTION) {
-            journal.accept(new OssExchange(line, 0, null, faultText));
-            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-            ctx.close();
-            return;
-        }
-        OssResponse response;
-        String errorCode = null;
-        if (fault != null && fault.action() == FaultRule.Action.ERROR) {
-            response = errorResponse(new OssError(fault.status(), fault.code(), fault.message()), request);
-            errorCode = fault.code();
-        } else {
-            try {
-                response = router.handle(request);
-            } catch (OssError e) {
-                response = errorResponse(e, request);
-                errorCode = e.code();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "OSS emulator failed on " + request.method() + " " + request.uri(), e);
-                response = errorResponse(new OssError(500, "InternalError",
-                        "We encountered an internal error. Please try again. (" + e + ")"), request);
-                errorCode = "InternalError";
-            }
-        }
-        journal.accept(new OssExchange(line, response.status(), errorCode, faultText));
-        boolean truncate = fault != null && fault.action() == FaultRule.Action.TRUNCATE_BODY;
-        write(ctx, request, response, keepAlive, truncate);
+    /** OSS's message for an error code a fault names without one. */
+    private static String usualMessage(String code) {
+        return switch (code) {
+            case "ServerBusy" -> "Please reduce your request rate.";
+            case "InternalError" -> "We encountered an internal error. Please try again.";
+            case "ServiceUnavailable" -> "Service is unavailable, please try again later.";
+            case "RequestTimeout" -> "Your socket connection to the server was not read from or written to within "
+                    + "the timeout period.";
+            default -> "Injected fault: " + code;
+        };
     }
 
     /** The XML error body, or for HEAD no body and the XML base64-encoded in {@code x-oss-err}. */
@@ -136,35 +151,28 @@ final class OssHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return response.body(bytes);
     }
 
+    /** Writes {@code response}, broken as {@code fault} says when there is one (see {@link FaultWire#write}). */
     private void write(ChannelHandlerContext ctx, OssRequest request, OssResponse response, boolean keepAlive,
-            boolean truncate) {
+            Fault fault) {
         HttpResponseStatus status = HttpResponseStatus.valueOf(response.status());
         boolean noBody = request.isHead() || response.status() == 204 || response.status() == 304;
-        ByteBuf content = noBody || truncate
+        ByteBuf content = noBody
                 ? Unpooled.EMPTY_BUFFER
                 : Unpooled.wrappedBuffer(response.bodyArray(), response.bodyOffset(), response.bodyLength());
-        HttpResponse out = truncate
-                ? new DefaultHttpResponse(HttpVersion.HTTP_1_1, status)
-                : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         HttpHeaders headers = out.headers();
         headers.set("Server", "AliyunOSS");
         headers.set("Date", OssCodecs.formatRfc1123(clock.instant()));
-        headers.set("Connection", keepAlive && !truncate ? "keep-alive" : "close");
+        headers.set("Connection", keepAlive ? "keep-alive" : "close");
         for (Map.Entry<String, String> header : response.headers().entrySet()) {
             headers.set(header.getKey(), new AsciiString(header.getValue().getBytes(ISO_8859_1), false));
         }
         headers.set("Content-Length", String.valueOf(response.status() == 204 || response.status() == 304
                 ? 0 : response.declaredContentLength()));
         headers.set("x-oss-request-id", request.requestId());
-        if (truncate) {
-            ctx.write(out);
-            int half = noBody ? 0 : response.bodyLength() / 2;
-            ctx.writeAndFlush(new DefaultHttpContent(
-                            Unpooled.wrappedBuffer(response.bodyArray(), response.bodyOffset(), half)))
-                    .addListener(ChannelFutureListener.CLOSE);
-            return;
-        }
-        if (keepAlive) {
+        if (fault != null) {
+            FaultWire.write(ctx.channel(), out, fault, request.isHead(), keepAlive);
+        } else if (keepAlive) {
             ctx.writeAndFlush(out);
         } else {
             ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
@@ -184,7 +192,7 @@ final class OssHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         OssRequestLine line = new OssRequestLine(number, method, uri, request.bucket(), request.key(), request.params());
         journal.accept(new OssExchange(line, 400, "EntityTooLarge", null));
         write(ctx, request, errorResponse(new OssError(400, "EntityTooLarge",
-                "Your proposed upload exceeds the maximum allowed size."), request), false, false);
+                "Your proposed upload exceeds the maximum allowed size."), request), false, null);
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What fault rules and the journal know about a request: enough to pick requests by method,
+ * What the journal keeps of a request: enough to pick requests by method,
  * bucket, key or sub-resource.
  *
  * @param sequence 1 for the first request the emulator received, then counting up

@@ -1,8 +1,9 @@
 /**
  * An Aliyun OSS protocol emulator for tests; start with {@link dev.barge.emulator.oss.OssEmulator}.
  *
- * <p>Layout: {@code OssEmulator} (lifecycle, builder, Netty bootstrap) → {@code OssHttpHandler}
- * (HTTP in and out, faults, journal) → {@code OssRouter} (signature check via
+ * <p>Layout: {@code OssEmulator} (lifecycle, builder, on the shared
+ * {@code dev.barge.test.net.HttpServer}) → {@code OssHttpHandler} (HTTP in and out, the faults of
+ * {@code dev.barge.test.fault}, journal) → {@code OssRouter} (signature check via
  * {@code OssSignatureVerifier}, then dispatch) → {@code OssBucketOperations},
  * {@code OssObjectOperations}, {@code OssMultipartOperations} → the in-memory model
  * ({@code OssStore}, {@code OssBucketState}, {@code OssObject}, {@code OssMultipartUpload}).

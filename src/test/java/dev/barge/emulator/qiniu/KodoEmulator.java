@@ -2,34 +2,22 @@ package dev.barge.emulator.qiniu;
 
 import static java.util.Objects.requireNonNull;
 
-import io.netty.bootstrap.ServerBootstrap;
+import dev.barge.test.fault.Faults;
+import dev.barge.test.net.HttpServer;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An in-memory Qiniu Kodo server on 127.0.0.1 that the real qiniu-java-sdk talks to over HTTP. One port
@@ -66,6 +54,10 @@ import java.util.concurrent.TimeUnit;
  * java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" dev.barge.emulator.qiniu.KodoEmulator 9400 AK SK bkt
  * </pre>
  * Add {@code -Dkodo.emulator.trace=true} (see {@link #TRACE_PROPERTY}) to see each request.
+ *
+ * <p>Faults: {@link #faults()}, the rules of {@code dev.barge.test.fault}, the same a
+ * {@code FaultProxy} takes; errors go out the Kodo way (its status on the status line,
+ * {@code {"error": ...}}, an X-Reqid).
  */
 public final class KodoEmulator implements AutoCloseable {
 
@@ -78,45 +70,22 @@ public final class KodoEmulator implements AutoCloseable {
     private final String accessKey;
     private final KodoStore store;
     private final KodoRouter router;
-    private final FaultInjector faults;
-    private final EventLoopGroup bossGroup;
-    private final EventLoopGroup ioGroup;
-    private final Channel serverChannel;
-    private final int port;
+    private final Faults faults;
+    private final HttpServer server;
 
     private KodoEmulator(Builder builder) {
         this.accessKey = builder.credentials.keySet().iterator().next();
         this.store = new KodoStore(builder.clock, builder.restoreImmediately);
         KodoAuth auth = new KodoAuth(builder.credentials);
         this.router = new KodoRouter(store, auth);
-        this.faults = new FaultInjector();
+        this.faults = new Faults();
         KodoHttpHandler handler = new KodoHttpHandler(router, faults);
-        int maxRequestBytes = builder.maxRequestBytes;
-        this.bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kodo-emulator-accept", true),
-                NioIoHandler.newFactory());
         // requests are handled on the event loops: the work is CPU only (hashing, copying), and delays
         // are scheduled rather than slept
-        this.ioGroup = new MultiThreadIoEventLoopGroup(4, new DefaultThreadFactory("kodo-emulator-io", true),
-                NioIoHandler.newFactory());
-        try {
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(bossGroup, ioGroup)
-                    .channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec());
-                            ch.pipeline().addLast(new Aggregator(maxRequestBytes, handler));
-                            ch.pipeline().addLast("kodo", handler);
-                        }
-                    });
-            this.serverChannel = bootstrap.bind(new InetSocketAddress("127.0.0.1", builder.port))
-                    .syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            shutdownGroups();
-            throw e;
-        }
-        this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        this.server = HttpServer.builder("kodo-emulator").port(builder.port).ioThreads(4)
+                .aggregate(builder.maxRequestBytes, (ctx, oversized) -> tooLarge(ctx, handler))
+                .handler(channel -> handler)
+                .start();
         for (String bucket : builder.buckets) {
             createBucket(bucket);
         }
@@ -133,11 +102,11 @@ public final class KodoEmulator implements AutoCloseable {
 
     /** {@code 127.0.0.1:PORT}: what every host of the SDK's Region.Builder should be. */
     public String hostAndPort() {
-        return "127.0.0.1:" + port;
+        return "127.0.0.1:" + port();
     }
 
     public int port() {
-        return port;
+        return server.port();
     }
 
     /** The first configured access key. */
@@ -145,8 +114,12 @@ public final class KodoEmulator implements AutoCloseable {
         return accessKey;
     }
 
-    /** Fault injection for the following requests. */
-    public FaultInjector faults() {
+    /**
+     * The fault rules for the following requests. Kodo's requests name objects in base64 entries, so
+     * rules pick them by method and path ({@code pathPrefix("/stat/")}, {@code "/getfile/"},
+     * {@code "/buckets/<bucket>/objects/"}) or any {@code matching} predicate.
+     */
+    public Faults faults() {
         return faults;
     }
 
@@ -222,13 +195,7 @@ public final class KodoEmulator implements AutoCloseable {
 
     @Override
     public void close() {
-        serverChannel.close().syncUninterruptibly();
-        shutdownGroups();
-    }
-
-    private void shutdownGroups() {
-        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        server.close();
     }
 
     /** Runs the emulator until the process is stopped: {@code <port> <accessKey> <secretKey> [bucket...]}. */
@@ -319,25 +286,15 @@ public final class KodoEmulator implements AutoCloseable {
         }
     }
 
-    /** The aggregator, answering oversized bodies the Kodo way (JSON error, X-Reqid). */
-    private static final class Aggregator extends HttpObjectAggregator {
-        private final KodoHttpHandler handler;
-
-        Aggregator(int maxContentLength, KodoHttpHandler handler) {
-            super(maxContentLength);
-            this.handler = handler;
-        }
-
-        @Override
-        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    Unpooled.wrappedBuffer(Json.write(Map.of("error", "request entity too large"))));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-            response.headers().set(HttpHeaderNames.CONNECTION, "close");
-            response.headers().set("X-Reqid", handler.nextReqId());
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+    /** Answers a body larger than the aggregator takes the Kodo way (JSON error, X-Reqid), and closes. */
+    private static void tooLarge(ChannelHandlerContext ctx, KodoHttpHandler handler) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                Unpooled.wrappedBuffer(Json.write(Map.of("error", "request entity too large"))));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        response.headers().set(HttpHeaderNames.CONNECTION, "close");
+        response.headers().set("X-Reqid", handler.nextReqId());
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -21,6 +21,8 @@ import com.qiniu.storage.model.StorageType;
 import com.qiniu.util.Auth;
 import com.qiniu.util.Etag;
 import com.qiniu.util.StringMap;
+import dev.barge.test.fault.Fault;
+import dev.barge.test.fault.FaultRule;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -561,7 +563,8 @@ class KodoEmulatorTest {
     void throttlingFaultFailsOnceThenTheRequestSucceeds() throws Exception {
         kodo.createBucket("throttle");
         uploads.put(new byte[] {5}, "k", auth.uploadToken("throttle"));
-        kodo.faults().inject(RequestMatcher.of("POST", "/stat/"), 1, Fault.status(573));
+        FaultRule throttle = kodo.faults().add(FaultRule.builder().method("POST").pathPrefix("/stat/")
+                .fault(Fault.throttle()).build());
 
         QiniuException throttled = catchThrowableOfType(QiniuException.class, () -> buckets.stat("throttle", "k"));
         FileInfo info = buckets.stat("throttle", "k");
@@ -570,18 +573,18 @@ class KodoEmulatorTest {
         assertThat(throttled.error()).isEqualTo("too many requests");
         assertThat(throttled.response.reqId).isNotEmpty();
         assertThat(info.fsize).isEqualTo(1);
-        assertThat(kodo.faults().pending()).isZero();
+        assertThat(throttle.exhausted()).isTrue();
     }
 
     @Test
     void connectionResetSurfacesAsAnIoFailure() throws Exception {
         kodo.createBucket("reset");
         uploads.put(new byte[] {5}, "k", auth.uploadToken("reset"));
-        int before = kodo.faults().applied();
-        kodo.faults().inject(RequestMatcher.pathPrefix("/stat/"), 5, Fault.resetConnection());
+        long before = kodo.faults().faulted();
+        kodo.faults().add(FaultRule.builder().pathPrefix("/stat/").times(5).fault(Fault.resetBeforeResponse()).build());
 
         assertThatThrownBy(() -> buckets.stat("reset", "k")).isInstanceOf(IOException.class);
-        int resets = kodo.faults().applied() - before;
+        long resets = kodo.faults().faulted() - before;
         kodo.faults().clear();
         FileInfo info = buckets.stat("reset", "k");
 
@@ -595,19 +598,21 @@ class KodoEmulatorTest {
         byte[] data = randomBytes(5 * 1024 * 1024, 2);
         Path file = dir.resolve("flaky.bin");
         Files.write(file, data);
-        int before = kodo.faults().applied();
-        kodo.faults().injectNth(RequestMatcher.of("PUT", "/buckets/flaky/"), 2, Fault.status(503));
+        long before = kodo.faults().faulted();
+        kodo.faults().add(FaultRule.builder().method("PUT").pathPrefix("/buckets/flaky/").skip(1)
+                .fault(Fault.error(503, "service unavailable")).build());
 
         uploads.put(file.toFile(), "flaky.bin", auth.uploadToken("flaky", "flaky.bin"));
 
-        assertThat(kodo.faults().applied() - before).isEqualTo(1);
+        assertThat(kodo.faults().faulted() - before).isEqualTo(1);
         assertThat(buckets.stat("flaky", "flaky.bin").hash).isEqualTo(Etag.data(data));
     }
 
     @Test
     void delayFaultHoldsTheAnswerBack() throws Exception {
         kodo.createBucket("slow");
-        kodo.faults().inject(RequestMatcher.of("POST", "/buckets"), 1, Fault.delay(Duration.ofMillis(300)));
+        kodo.faults().add(FaultRule.builder().method("POST").pathPrefix("/buckets")
+                .fault(Fault.delay(Duration.ofMillis(300))).build());
 
         long start = System.nanoTime();
         String[] names = buckets.buckets();

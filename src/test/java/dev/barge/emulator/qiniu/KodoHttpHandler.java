@@ -2,12 +2,15 @@ package dev.barge.emulator.qiniu;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.test.fault.Fault;
+import dev.barge.test.fault.FaultRequest;
+import dev.barge.test.fault.FaultWire;
+import dev.barge.test.fault.Faults;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -23,18 +26,19 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Turns Netty requests into {@link KodoRequest}s, applies injected faults, routes, and writes the
- * answer with an {@code X-Reqid} header (the SDK treats any response without one as failed).
+ * Turns Netty requests into {@link KodoRequest}s, gives them the faults their {@link Faults} pick
+ * (through {@link FaultWire}, as every faulting server does; errors in Kodo's JSON), routes, and
+ * writes the answer with an {@code X-Reqid} header (the SDK treats any response without one as failed).
  */
 @ChannelHandler.Sharable
 final class KodoHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -42,11 +46,11 @@ final class KodoHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private static final Logger LOG = Logger.getLogger(KodoHttpHandler.class.getName());
 
     private final KodoRouter router;
-    private final FaultInjector faults;
+    private final Faults faults;
     private final AtomicLong requestCounter = new AtomicLong();
     private final String reqIdPrefix;
 
-    KodoHttpHandler(KodoRouter router, FaultInjector faults) {
+    KodoHttpHandler(KodoRouter router, Faults faults) {
         this.router = requireNonNull(router, "router is null");
         this.faults = requireNonNull(faults, "faults is null");
         byte[] seed = new byte[3];
@@ -64,30 +68,35 @@ final class KodoHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         boolean keepAlive = HttpUtil.isKeepAlive(msg);
         String reqId = nextReqId();
         if (!msg.decoderResult().isSuccess()) {
-            write(ctx, reqId, false, false, KodoResponse.error(400, "malformed request"));
+            write(ctx, reqId, false, false, KodoResponse.error(400, "malformed request"), null);
             return;
         }
         int localPort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
         KodoRequest request = KodoRequest.of(reqId, msg.method().name(), msg.uri(), msg.headers().copy(),
                 ByteBufUtil.getBytes(msg.content()), localPort);
-        Fault fault = faults.next(request.method(), request.rawPath());
+        Fault fault = faults.select(new FaultRequest(request.method(), request.uri()));
         if (fault != null && Boolean.getBoolean(KodoEmulator.TRACE_PROPERTY)) {
             System.err.println("KODO " + request.method() + " " + request.uri() + " -> injected " + fault);
         }
-        if (fault instanceof Fault.Status status) {
-            write(ctx, reqId, keepAlive, false, KodoResponse.error(status.status(), status.error()));
-        } else if (fault instanceof Fault.Reset) {
-            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-            ctx.channel().close();
-        } else if (fault instanceof Fault.Delay delay) {
-            ctx.executor().schedule(() -> process(ctx, request, keepAlive), delay.delay().toNanos(),
-                    TimeUnit.NANOSECONDS);
-        } else {
-            process(ctx, request, keepAlive);
-        }
+        FaultWire.give(ctx.channel(), fault, new FaultWire.Answer() {
+            @Override
+            public Fault.Error throttle() {
+                return new Fault.Error(573, "too many requests", null);
+            }
+
+            @Override
+            public void error(Fault.Error error) {
+                write(ctx, reqId, keepAlive, false, KodoResponse.error(error.status(), error.code()), null);
+            }
+
+            @Override
+            public void serve(Fault responseFault) {
+                process(ctx, request, keepAlive, responseFault);
+            }
+        });
     }
 
-    private void process(ChannelHandlerContext ctx, KodoRequest request, boolean keepAlive) {
+    private void process(ChannelHandlerContext ctx, KodoRequest request, boolean keepAlive, Fault responseFault) {
         KodoResponse response;
         try {
             response = router.route(request);
@@ -100,11 +109,15 @@ final class KodoHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         if (Boolean.getBoolean(KodoEmulator.TRACE_PROPERTY)) {
             System.err.println("KODO " + request.method() + " " + request.uri() + " -> " + response.status());
         }
-        write(ctx, request.reqId(), keepAlive, request.method().equals("HEAD"), response);
+        write(ctx, request.reqId(), keepAlive, request.method().equals("HEAD"), response, responseFault);
     }
 
+    /**
+     * Writes {@code response}: streamed in chunks when it has them, else whole; given a {@code fault}
+     * (see {@link FaultWire#write}), whole and broken as it says.
+     */
     private static void write(ChannelHandlerContext ctx, String reqId, boolean keepAlive, boolean head,
-            KodoResponse response) {
+            KodoResponse response, Fault fault) {
         HttpResponseStatus status = status(response.status());
         HttpHeaders headers = new DefaultHttpHeaders();
         for (Map.Entry<String, String> header : response.headers()) {
@@ -115,6 +128,20 @@ final class KodoHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         ChannelFutureListener after = keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE;
+        if (fault != null) {
+            byte[] body = response.body();
+            if (response.chunks() != null && !head) {
+                ByteArrayOutputStream whole = new ByteArrayOutputStream();
+                response.chunks().forEach(whole::writeBytes);
+                body = whole.toByteArray();
+            }
+            if (!head || !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) { // a HEAD announces the object's
+                headers.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            }
+            FaultWire.write(ctx.channel(), new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                    Unpooled.wrappedBuffer(body), headers, new DefaultHttpHeaders()), fault, head, keepAlive);
+            return;
+        }
         if (response.chunks() != null && !head) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             HttpResponse start = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, headers);

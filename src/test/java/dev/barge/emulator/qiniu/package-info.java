@@ -16,7 +16,9 @@
  * buckets check {@code e} and {@code token}; one byte range (206, 416); HEAD; attname.</li>
  * <li>Errors as Kodo sends them: the status line carries Kodo's code (298, 573, 612, 614, 631, 640, 701)
  * and the body is {@code {"error":"..."}}; every answer has an X-Reqid.</li>
- * <li>Faults: {@link dev.barge.emulator.qiniu.FaultInjector}.</li>
+ * <li>Faults: {@code KodoEmulator.faults()} takes the rules of {@code dev.barge.test.fault}, the
+ * same a {@code FaultProxy} takes: errors with Kodo's statuses (573, 579, 599, 612...) and texts,
+ * throttling, resets, bodies cut short or with a wrong length, slow bodies, delays.</li>
  * </ul>
  *
  * <h2>Where Kodo's behaviour was guessed</h2>

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import com.aliyun.oss.OSS;
 import com.aliyun.oss.OSSClientBuilder;
 import com.aliyun.oss.model.ListMultipartUploadsRequest;
-import dev.barge.emulator.oss.FaultRule;
 import dev.barge.emulator.oss.OssEmulator;
 import dev.barge.emulator.oss.RestorePolicy;
 import dev.barge.storage.ByteRange;
@@ -33,6 +32,8 @@ import dev.barge.storage.StorageException;
 import dev.barge.storage.WriteResult;
 import dev.barge.storage.layer.RetrySettings;
 import dev.barge.storage.layer.StoreLayers;
+import dev.barge.test.fault.Fault;
+import dev.barge.test.fault.FaultRule;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -208,7 +209,7 @@ class OssStoreTest {
                 .retry(new RetrySettings(4, Duration.ofMillis(1), 2, Duration.ofMillis(20), Duration.ZERO,
                         Duration.ofSeconds(5)))
                 .build().wrap(store);
-        FaultRule busy = emulator.faults().add(FaultRule.builder().times(3).error(503, "ServerBusy").build());
+        FaultRule busy = emulator.faults().add(FaultRule.builder().times(3).fault(Fault.error(503, "ServerBusy")).build());
 
         long before = emulator.requestCount();
         assertThat(retrying.stat(bucket, "busy").size()).isEqualTo(3);
@@ -216,7 +217,7 @@ class OssStoreTest {
         assertThat(emulator.requestCount() - before).isEqualTo(4);
         assertThat(busy.fired()).isEqualTo(3);
 
-        emulator.faults().failNext(1, 503, "ServerBusy");
+        emulator.faults().next(1, Fault.error(503, "ServerBusy"));
         before = emulator.requestCount();
         StorageException alone = assertKind(() -> store.stat(bucket, "busy"), ErrorKind.THROTTLED);
         assertThat(alone.isRetryable()).isTrue();
@@ -224,7 +225,7 @@ class OssStoreTest {
         assertThat(alone.requestId()).isNotBlank();
         assertThat(emulator.requestCount() - before).isEqualTo(1);
 
-        emulator.faults().failNext(5, 503, "ServerBusy");
+        emulator.faults().next(5, Fault.error(503, "ServerBusy"));
         before = emulator.requestCount();
         StorageException exhausted = assertKind(() -> retrying.stat(bucket, "busy"), ErrorKind.THROTTLED);
         assertThat(exhausted.attempts()).isEqualTo(4);
@@ -244,18 +245,18 @@ class OssStoreTest {
                 "412 PreconditionFailed", ErrorKind.PRECONDITION_FAILED);
         expected.forEach((fault, kind) -> {
             String[] parts = fault.split(" ");
-            emulator.faults().failNext(1, Integer.parseInt(parts[0]), parts[1]);
+            emulator.faults().next(1, Fault.error(Integer.parseInt(parts[0]), parts[1]));
             StorageException e = assertKind(() -> store.get(bucket, "k"), kind);
             assertThat(e.vendorCode()).as(fault).isEqualTo(parts[1]);
         });
-        emulator.faults().resetNext(1);
+        emulator.faults().next(1, Fault.resetBeforeResponse());
         assertThat(assertKind(() -> store.stat(bucket, "k"), ErrorKind.TRANSIENT).isRetryable()).isTrue();
     }
 
     @Test
     void aBodyCutShortIsAnIoFailureCausedByAStorageException() throws IOException {
         put("cut", bytes(64 * 1024, 9));
-        emulator.faults().add(FaultRule.builder().method("GET").truncateBody().build());
+        emulator.faults().add(FaultRule.builder().method("GET").fault(Fault.truncatedBody()).build());
         try (ObjectContent content = store.get(bucket, "cut")) {
             Throwable thrown = catchThrowable(() -> content.body().readAllBytes());
             assertThat(thrown).isInstanceOf(IOException.class);
@@ -363,7 +364,8 @@ class OssStoreTest {
     @Test
     void aFailedPartAbortsTheUpload() {
         ObjectStore small = open(Map.of("upload-part-size", "100KB"));
-        emulator.faults().add(FaultRule.builder().parameter("partNumber").skip(1).error(500, "InternalError").build());
+        emulator.faults().add(FaultRule.builder().parameter("partNumber").skip(1)
+                .fault(Fault.error(500, "InternalError")).build());
 
         assertKind(() -> small.put(PutRequest.builder(bucket, "broken").build(),
                 Payload.ofStream(new ByteArrayInputStream(bytes(300_000, 8)), Payload.UNKNOWN_LENGTH)),

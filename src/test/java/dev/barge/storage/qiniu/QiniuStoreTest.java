@@ -3,10 +3,8 @@ package dev.barge.storage.qiniu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.barge.emulator.qiniu.Fault;
 import dev.barge.emulator.qiniu.KodoEmulator;
 import dev.barge.emulator.qiniu.QiniuEtag;
-import dev.barge.emulator.qiniu.RequestMatcher;
 import dev.barge.storage.ByteRange;
 import dev.barge.storage.Checksum;
 import dev.barge.storage.CompletedPart;
@@ -31,6 +29,8 @@ import dev.barge.storage.StorageException;
 import dev.barge.storage.WriteResult;
 import dev.barge.storage.layer.RetrySettings;
 import dev.barge.storage.layer.StoreLayers;
+import dev.barge.test.fault.Fault;
+import dev.barge.test.fault.FaultRule;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -175,7 +175,7 @@ class QiniuStoreTest {
         assertThat(kodo.keys(bucket)).containsExactly("keep");
 
         kind(() -> store.deleteAll(bucket + "-gone", List.of("a", "b")), ErrorKind.BUCKET_NOT_FOUND);
-        kodo.faults().failNext(1, 573, "too many requests");
+        kodo.faults().next(1, Fault.error(573, "too many requests"));
         kind(() -> store.deleteAll(bucket, List.of("keep")), ErrorKind.THROTTLED);
         assertThat(kodo.keys(bucket)).containsExactly("keep");
     }
@@ -273,22 +273,23 @@ class QiniuStoreTest {
         ObjectStore retrying = StoreLayers.builder("q").retry(FAST_RETRIES).build().wrap(store);
         int[] requests = new int[1];
 
-        kodo.faults().failNext(2, 573, "too many requests");
+        kodo.faults().next(2, Fault.error(573, "too many requests"));
         ObjectInfo info = counted(requests, () -> retrying.stat(bucket, "k"));
         assertThat(info.size()).isEqualTo(2000);
         assertThat(requests[0]).as("stat: two throttled, one answered").isEqualTo(3);
 
         // the uc host: the SDK's own host retries would double these
-        kodo.faults().failNext(2, 573, "too many requests");
+        kodo.faults().next(2, Fault.error(573, "too many requests"));
         assertThat(counted(requests, retrying::listBuckets)).isNotEmpty();
         assertThat(requests[0]).as("list buckets").isEqualTo(3);
 
-        kodo.faults().failNext(1, 573, "too many requests");
+        kodo.faults().next(1, Fault.error(573, "too many requests"));
         counted(requests, () -> retrying.put(PutRequest.builder(bucket, "k2").build(), Payload.ofBytes(data)));
         assertThat(requests[0]).as("form upload").isEqualTo(2);
         assertThat(kodo.content(bucket, "k2")).hasValue(data);
 
-        kodo.faults().inject(RequestMatcher.of("GET", "/getfile/"), 2, Fault.status(503));
+        kodo.faults().add(FaultRule.builder().method("GET").pathPrefix("/getfile/").times(2)
+                .fault(Fault.error(503, "service unavailable")).build());
         byte[] read = counted(requests, () -> readAll(retrying.get(bucket, "k", ByteRange.of(10, 19))));
         assertThat(read).isEqualTo(java.util.Arrays.copyOfRange(data, 10, 20));
         assertThat(requests[0]).as("download: one stat and three GETs each time").isEqualTo(6);
@@ -301,7 +302,7 @@ class QiniuStoreTest {
         ObjectStore retrying = StoreLayers.builder("q").retry(FAST_RETRIES).build().wrap(store);
         int[] requests = new int[1];
 
-        kodo.faults().failNext(10, 573, "too many requests");
+        kodo.faults().next(10, Fault.error(573, "too many requests"));
         StorageException e = kind(() -> counted(requests, () -> retrying.stat(bucket, "k")), ErrorKind.THROTTLED);
 
         assertThat(requests[0]).isEqualTo(4);
@@ -317,7 +318,8 @@ class QiniuStoreTest {
         put(bucket, "k", bytes(100, 4));
         int[] requests = new int[1];
 
-        kodo.faults().inject(RequestMatcher.of("GET", "/getfile/"), 1, Fault.resetConnection());
+        kodo.faults().add(FaultRule.builder().method("GET").pathPrefix("/getfile/")
+                .fault(Fault.resetBeforeResponse()).build());
         StorageException e = kind(() -> counted(requests, () -> store.get(bucket, "k")), ErrorKind.TRANSIENT);
 
         assertThat(requests[0]).as("one stat, one GET").isEqualTo(2);
@@ -382,8 +384,8 @@ class QiniuStoreTest {
     void unsupportedRequestsAreRefusedBeforeAnyRequestIsSent() {
         String bucket = bucket();
         put(bucket, "k", new byte[] {1});
-        int before = kodo.faults().applied();
-        kodo.faults().inject(RequestMatcher.any(), 1_000, Fault.delay(Duration.ZERO));
+        long before = kodo.faults().faulted();
+        kodo.faults().add(FaultRule.builder().times(1_000).fault(Fault.delay(Duration.ZERO)).build());
 
         kind(() -> store.append(PutRequest.builder(bucket, "k").build(), 1, Payload.ofBytes(new byte[] {2})),
                 ErrorKind.UNSUPPORTED);
@@ -399,7 +401,7 @@ class QiniuStoreTest {
                 Payload.ofBytes(new byte[] {2})), ErrorKind.INVALID_ARGUMENT);
         kind(() -> store.stat(bucket, "nul\0key"), ErrorKind.INVALID_ARGUMENT);
 
-        assertThat(kodo.faults().applied() - before).as("requests sent").isZero();
+        assertThat(kodo.faults().faulted() - before).as("requests sent").isZero();
         assertThat(store.capabilities().append()).isFalse();
         assertThat(kodo.content(bucket, "k")).hasValue(new byte[] {1});
     }
@@ -410,10 +412,11 @@ class QiniuStoreTest {
         byte[] data = bytes(5000, 10);
         store.put(PutRequest.builder(bucket, "src").contentType("text/plain").userMetadata(Map.of("color", "blue"))
                 .build(), Payload.ofBytes(data));
-        int before = kodo.faults().applied();
-        kodo.faults().inject(RequestMatcher.of("GET", "/getfile/"), 1_000, Fault.delay(Duration.ZERO));
-        kodo.faults().inject((method, path) -> method.equals("POST") && path.equals("/"), 1_000,
-                Fault.delay(Duration.ZERO)); // form uploads
+        long before = kodo.faults().faulted();
+        kodo.faults().add(FaultRule.builder().method("GET").pathPrefix("/getfile/").times(1_000)
+                .fault(Fault.delay(Duration.ZERO)).build());
+        kodo.faults().add(FaultRule.builder().matching(r -> r.method().equals("POST") && r.path().equals("/"))
+                .times(1_000).fault(Fault.delay(Duration.ZERO)).build()); // form uploads
 
         store.copy(CopyRequest.of(bucket, "src", bucket, "dst")
                 .withMetadata("text/csv", Map.of("color", "red", "shape", "round"))
@@ -421,7 +424,7 @@ class QiniuStoreTest {
         store.copy(CopyRequest.of(bucket, "dst", bucket, "dst").withStorageClass(new StorageClass(
                 StorageClass.Family.INFREQUENT, "GLACIER_IR")));
 
-        assertThat(kodo.faults().applied() - before).as("downloads and uploads sent").isZero();
+        assertThat(kodo.faults().faulted() - before).as("downloads and uploads sent").isZero();
         kodo.faults().clear();
         ObjectInfo copy = store.stat(bucket, "dst");
         assertThat(copy.contentType()).isEqualTo("text/csv");
@@ -488,9 +491,9 @@ class QiniuStoreTest {
         int[] laterLookups = new int[1];
 
         try (ObjectStore domains = open(SK, Map.of("download-mode", "domain"))) {
-            byte[] first = countedMatching(firstLookups, RequestMatcher.of("GET", "/v2/domains"),
+            byte[] first = countedMatching(firstLookups, FaultRule.builder().method("GET").pathPrefix("/v2/domains"),
                     () -> readAll(domains.get(bucket, "k")));
-            byte[] range = countedMatching(laterLookups, RequestMatcher.of("GET", "/v2/domains"),
+            byte[] range = countedMatching(laterLookups, FaultRule.builder().method("GET").pathPrefix("/v2/domains"),
                     () -> readAll(domains.get(bucket, "k", ByteRange.suffix(10))));
             URI presigned = domains.presign(new PresignRequest(PresignRequest.Method.GET, bucket, "k",
                     Duration.ofMinutes(1)));
@@ -524,17 +527,18 @@ class QiniuStoreTest {
 
     /** Runs {@code action}, leaving in {@code count[0]} how many requests the emulator received meanwhile. */
     private <T> T counted(int[] count, java.util.function.Supplier<T> action) {
-        return countedMatching(count, RequestMatcher.any(), action);
+        return countedMatching(count, FaultRule.builder(), action);
     }
 
-    private <T> T countedMatching(int[] count, RequestMatcher matcher, java.util.function.Supplier<T> action) {
+    /** Like {@link #counted}, counting only the requests the rule {@code matching} (its filters, not yet built) takes. */
+    private <T> T countedMatching(int[] count, FaultRule.Builder matching, java.util.function.Supplier<T> action) {
         // a zero delay is a fault that changes nothing but is counted; rules added earlier apply first
-        int before = kodo.faults().applied();
-        kodo.faults().inject(matcher, 1_000_000, Fault.delay(Duration.ZERO));
+        long before = kodo.faults().faulted();
+        kodo.faults().add(matching.times(1_000_000).fault(Fault.delay(Duration.ZERO)).build());
         try {
             return action.get();
         } finally {
-            count[0] = kodo.faults().applied() - before;
+            count[0] = (int) (kodo.faults().faulted() - before);
             kodo.faults().clear();
         }
     }

@@ -5,15 +5,32 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 
 /**
- * What an injected fault does to one request, whichever store is behind the {@link FaultProxy}:
- * the faults a network and an overloaded object store produce, each a way for a client to lose or
- * damage data if it is careless.
+ * What an injected fault does to one request, whichever server gives it (the {@link FaultProxy} in
+ * front of any store, or the OSS and Kodo emulators themselves): the faults a network and an
+ * overloaded object store produce, each a way for a client to lose or damage data if it is careless.
+ * Each server words the store's errors its own way (S3's and OSS's XML, Kodo's JSON); what the other
+ * faults do on the wire is {@link FaultWire}'s, the same everywhere.
  */
 public sealed interface Fault {
 
-    /** An error answer instead of the server's: {@code status} with the store's error {@code code}. */
+    /**
+     * An error answer instead of the server's: {@code status} with the store's error {@code code}
+     * and its usual message for that code.
+     *
+     * @param code S3's and OSS's {@code <Code>} ({@code InternalError}, {@code ServerBusy}); for Kodo,
+     *     which has no codes beside its statuses, the text of its {@code {"error": ...}} body
+     *     ({@code "too many requests"})
+     */
     static Fault error(int status, String code) {
-        return new Error(status, code);
+        return new Error(status, code, null);
+    }
+
+    /**
+     * An error answer with this {@code message}: S3's and OSS's {@code <Message>}. Kodo's body has
+     * the code only, and the message is not sent.
+     */
+    static Fault error(int status, String code, String message) {
+        return new Error(status, code, requireNonNull(message, "message is null"));
     }
 
     /** The store's "slow down": S3's 503 SlowDown, OSS's 503 ServerBusy, Kodo's 573. */
@@ -50,12 +67,22 @@ public sealed interface Fault {
         return new SlowBody(bytesPerSecond);
     }
 
-    /** The request is held back {@code delay}, then passed on and answered normally (a WAN's latency). */
+    /** The request is held back {@code delay}, then answered normally (a WAN's latency). */
     static Fault delay(Duration delay) {
-        return new Delay(delay);
+        return new Delay(delay, null);
     }
 
-    record Error(int status, String code) implements Fault {
+    /** The request is held back {@code delay}, then given {@code then} (a slow front end that fails). */
+    static Fault delay(Duration delay, Fault then) {
+        return new Delay(delay, requireNonNull(then, "then is null"));
+    }
+
+    /**
+     * An error answer.
+     *
+     * @param message the store's message, or {@code null} for its usual one for {@code code}
+     */
+    record Error(int status, String code, String message) implements Fault {
         public Error {
             if (status < 400 || status > 999) {
                 throw new IllegalArgumentException("an error status is 400..999: " + status);
@@ -88,7 +115,12 @@ public sealed interface Fault {
         }
     }
 
-    record Delay(Duration delay) implements Fault {
+    /**
+     * A delay before the request is given {@code then}.
+     *
+     * @param then the fault after the delay, or {@code null}: the request is then answered normally
+     */
+    record Delay(Duration delay, Fault then) implements Fault {
         public Delay {
             requireNonNull(delay, "delay is null");
             if (delay.isNegative()) {

@@ -2,50 +2,41 @@ package dev.barge.test.fault;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.test.net.HttpServer;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An HTTP proxy on 127.0.0.1 in front of an object store (S3Proxy, or the OSS and Kodo emulators)
  * that gives requests the {@link Fault}s its {@link #faults() rules} pick: error and throttling
  * answers in the store's own format, resets before the response and in the middle of its body,
- * bodies cut short, wrong lengths, slow bodies and added latency. One fault API for every store
- * Barge's tests run against; the benchmarks use its {@link Fault.Delay} as a WAN.
+ * bodies cut short, wrong lengths, slow bodies and added latency. The emulators take the same rules
+ * themselves ({@code emulator.faults()}); the proxy is for a store that does not (S3Proxy), and for
+ * faults between a client and a store left as it is. The benchmarks use its {@link Fault.Delay} as a
+ * WAN.
  *
  * <p>Requests go on unchanged, {@code Host} header included, so signatures that cover it stay
  * valid: point the client at {@link #endpoint()}. Each client connection has one connection to the
@@ -53,9 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FaultProxy implements AutoCloseable {
     private static final int MAX_BODY = 256 << 20;
-    private static final int SLICE = 8 << 10;
 
-    /** The store behind the proxy: how its errors and its "slow down" look. */
+    /** The store behind the proxy: how its errors, its "slow down" and its addresses look. */
     public enum Protocol {
         S3("application/xml", 503, "SlowDown"),
         OSS("application/xml", 503, "ServerBusy"),
@@ -71,58 +61,66 @@ public final class FaultProxy implements AutoCloseable {
             this.throttleCode = throttleCode;
         }
 
-        String body(String code, String requestId) {
+        String body(Fault.Error error, String requestId) {
+            String message = error.message() == null ? "injected by the fault proxy" : error.message();
             return switch (this) {
-                case S3 -> "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>"
-                        + "injected by the fault proxy</Message><RequestId>" + requestId + "</RequestId></Error>";
-                case OSS -> "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>"
-                        + "injected by the fault proxy</Message><RequestId>" + requestId + "</RequestId>"
+                case S3 -> "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + error.code() + "</Code><Message>"
+                        + message + "</Message><RequestId>" + requestId + "</RequestId></Error>";
+                case OSS -> "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + error.code() + "</Code><Message>"
+                        + message + "</Message><RequestId>" + requestId + "</RequestId>"
                         + "<HostId>127.0.0.1</HostId></Error>";
-                case KODO -> "{\"error\":\"" + code + "\"}";
+                case KODO -> "{\"error\":\"" + error.code() + "\"}";
             };
+        }
+
+        Fault.Error throttle() {
+            return new Fault.Error(throttleStatus, throttleCode, null);
+        }
+
+        /** The request as rules see it: S3's and OSS's path-style {@code /bucket/key} read; Kodo's not. */
+        FaultRequest request(String method, String uri) {
+            if (this == KODO) {
+                return new FaultRequest(method, uri);
+            }
+            FaultRequest wire = new FaultRequest(method, uri);
+            String path = wire.path();
+            int slash = path.indexOf('/', 1);
+            String bucket = decode(slash < 0 ? path.substring(1) : path.substring(1, slash));
+            String key = slash < 0 || slash == path.length() - 1 ? null : decode(path.substring(slash + 1));
+            return new FaultRequest(method, uri, bucket.isEmpty() ? null : bucket, key);
+        }
+
+        private static String decode(String encoded) {
+            return URLDecoder.decode(encoded.replace("+", "%2B"), StandardCharsets.UTF_8);
         }
     }
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2,
-            new DefaultThreadFactory("fault-proxy", true), NioIoHandler.newFactory());
     private final InetSocketAddress upstream;
     private final Protocol protocol;
     private final Faults faults = new Faults();
     private final AtomicLong requestIds = new AtomicLong();
-    private final Channel server;
+    private final HttpServer server;
 
-    private FaultProxy(InetSocketAddress upstream, Protocol protocol) throws InterruptedException {
+    private FaultProxy(InetSocketAddress upstream, Protocol protocol) {
         this.upstream = upstream;
         this.protocol = protocol;
-        this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY),
-                                new Frontend());
-                    }
-                })
-                .bind("127.0.0.1", 0).sync().channel();
+        this.server = HttpServer.builder("fault-proxy").ioThreads(2).aggregate(MAX_BODY)
+                .handler(channel -> new Frontend()).start();
     }
 
     /** A proxy in front of {@code endpoint} ({@code http://host:port}), a store speaking {@code protocol}. */
     public static FaultProxy inFrontOf(String endpoint, Protocol protocol) {
         URI uri = URI.create(endpoint);
-        try {
-            return new FaultProxy(new InetSocketAddress(uri.getHost(), uri.getPort()),
-                    requireNonNull(protocol, "protocol is null"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting the fault proxy", e);
-        }
+        return new FaultProxy(new InetSocketAddress(uri.getHost(), uri.getPort()),
+                requireNonNull(protocol, "protocol is null"));
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + port();
+        return server.endpoint();
     }
 
     public int port() {
-        return ((InetSocketAddress) server.localAddress()).getPort();
+        return server.port();
     }
 
     public Faults faults() {
@@ -131,8 +129,7 @@ public final class FaultProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        server.close();
     }
 
     /** A client's connection: each request gets its fault, or goes to the store. */
@@ -142,36 +139,39 @@ public final class FaultProxy implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            FaultRequest seen = new FaultRequest(request.method().name(), request.uri());
-            Fault fault = faults.select(seen);
-            request.retain();
-            if (fault instanceof Fault.Delay delay) {
-                ctx.executor().schedule(() -> forward(ctx, request, null), delay.delay().toNanos(),
-                        TimeUnit.NANOSECONDS);
-                return;
-            }
-            if (fault == null) {
-                forward(ctx, request, null);
-            } else if (fault instanceof Fault.Error error) {
-                answerError(ctx, request, error.status(), error.code());
-            } else if (fault instanceof Fault.Throttle) {
-                answerError(ctx, request, protocol.throttleStatus, protocol.throttleCode);
-            } else if (fault instanceof Fault.ResetBeforeResponse) {
-                request.release();
-                reset(ctx.channel());
-            } else {
-                forward(ctx, request, fault); // the fault is in how the answer comes back
-            }
+            Fault fault = faults.select(protocol.request(request.method().name(), request.uri()));
+            request.retain(); // until it is forwarded or answered, maybe after a delay
+            FaultWire.give(ctx.channel(), fault, new FaultWire.Answer() {
+                @Override
+                public Fault.Error throttle() {
+                    return protocol.throttle();
+                }
+
+                @Override
+                public void error(Fault.Error error) {
+                    answerError(ctx, request, error);
+                }
+
+                @Override
+                public void serve(Fault responseFault) {
+                    forward(ctx, request, responseFault);
+                }
+
+                @Override
+                public void abandoned() {
+                    request.release();
+                }
+            });
         }
 
-        private void answerError(ChannelHandlerContext ctx, FullHttpRequest request, int status, String code) {
+        private void answerError(ChannelHandlerContext ctx, FullHttpRequest request, Fault.Error error) {
             boolean head = request.method().equals(HttpMethod.HEAD);
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             request.release();
             String id = "fault-" + requestIds.incrementAndGet();
-            byte[] body = protocol.body(code, id).getBytes(StandardCharsets.UTF_8);
+            byte[] body = protocol.body(error, id).getBytes(StandardCharsets.UTF_8);
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.valueOf(status), head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+                    HttpResponseStatus.valueOf(error.status()), head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, protocol.contentType)
                     .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
                     .set("x-amz-request-id", id).set("x-oss-request-id", id).set("X-Reqid", id);
@@ -182,7 +182,7 @@ public final class FaultProxy implements AutoCloseable {
                     : ChannelFutureListener.CLOSE);
         }
 
-        /** Sends the request to the store; its answer comes back through {@link #answer}, with the fault. */
+        /** Sends the request to the store; its answer comes back through {@link Backend}, with the fault. */
         private void forward(ChannelHandlerContext ctx, FullHttpRequest request, Fault onResponse) {
             if (!ctx.channel().isActive()) {
                 request.release();
@@ -192,7 +192,7 @@ public final class FaultProxy implements AutoCloseable {
                 send(ctx, request, onResponse);
                 return;
             }
-            backendHandler = new Backend(this, ctx);
+            backendHandler = new Backend(ctx);
             new Bootstrap().group(ctx.channel().eventLoop()).channel(NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(new ChannelInitializer<SocketChannel>() {
@@ -208,7 +208,7 @@ public final class FaultProxy implements AutoCloseable {
                             send(ctx, request, onResponse);
                         } else {
                             request.release();
-                            reset(ctx.channel());
+                            FaultWire.reset(ctx.channel());
                         }
                     });
         }
@@ -217,61 +217,9 @@ public final class FaultProxy implements AutoCloseable {
             backendHandler.expect(onResponse, request.method().equals(HttpMethod.HEAD), HttpUtil.isKeepAlive(request));
             backend.writeAndFlush(request).addListener((ChannelFutureListener) f -> {
                 if (!f.isSuccess()) {
-                    reset(ctx.channel());
+                    FaultWire.reset(ctx.channel());
                 }
             });
-        }
-
-        /** The store's answer to the request in flight, given to the client as the fault says. */
-        void answer(ChannelHandlerContext ctx, FullHttpResponse response, Fault fault, boolean head,
-                boolean keepAlive) {
-            Channel client = ctx.channel();
-            ByteBuf body = response.content();
-            int length = body.readableBytes();
-            boolean reusable = keepAlive && HttpUtil.isKeepAlive(response);
-            if (fault == null) {
-                if (!head && HttpUtil.isTransferEncodingChunked(response)) {
-                    response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING)
-                            .set(HttpHeaderNames.CONTENT_LENGTH, length);
-                }
-                client.writeAndFlush(response.retain())
-                        .addListener(reusable ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
-            } else if (fault instanceof Fault.ResetMidBody) {
-                client.write(headersOf(response, length));
-                client.writeAndFlush(new DefaultHttpContent(body.retainedSlice(0, length / 2)))
-                        .addListener(f -> reset(client));
-            } else if (fault instanceof Fault.TruncatedBody) {
-                client.write(headersOf(response, length));
-                client.writeAndFlush(new DefaultHttpContent(body.retainedSlice(0, length / 2)))
-                        .addListener(ChannelFutureListener.CLOSE);
-            } else if (fault instanceof Fault.WrongContentLength wrong) {
-                client.write(headersOf(response, Math.max(0, length + wrong.delta())));
-                client.writeAndFlush(new DefaultHttpContent(body.retain())).addListener(ChannelFutureListener.CLOSE);
-            } else if (fault instanceof Fault.SlowBody slow) {
-                client.writeAndFlush(headersOf(response, length));
-                dribble(client, body.retain(), 0, slow.bytesPerSecond(), reusable);
-            } else {
-                throw new IllegalStateException("not a response fault: " + fault);
-            }
-        }
-
-        /** Sends {@code body} from {@code offset} in slices, each after the time its bytes take at the rate. */
-        private void dribble(Channel client, ByteBuf body, int offset, int bytesPerSecond, boolean keepAlive) {
-            if (!client.isActive()) {
-                body.release();
-                return;
-            }
-            int n = Math.min(SLICE, body.readableBytes() - offset);
-            if (n <= 0) {
-                body.release();
-                client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
-                        .addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
-                return;
-            }
-            client.writeAndFlush(new DefaultHttpContent(body.retainedSlice(offset, n)));
-            long nanos = TimeUnit.SECONDS.toNanos(1) * n / bytesPerSecond;
-            client.eventLoop().schedule(() -> dribble(client, body, offset + n, bytesPerSecond, keepAlive), nanos,
-                    TimeUnit.NANOSECONDS);
         }
 
         @Override
@@ -287,16 +235,14 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** The store's side of one client connection. */
+    /** The store's side of one client connection: its answer goes to the client as the fault says. */
     private static final class Backend extends SimpleChannelInboundHandler<FullHttpResponse> {
-        private final Frontend frontend;
         private final ChannelHandlerContext client;
         private Fault fault;
         private boolean head;
         private boolean keepAlive;
 
-        Backend(Frontend frontend, ChannelHandlerContext client) {
-            this.frontend = frontend;
+        Backend(ChannelHandlerContext client) {
             this.client = client;
         }
 
@@ -311,9 +257,9 @@ public final class FaultProxy implements AutoCloseable {
             if (HttpResponseStatus.CONTINUE.equals(response.status())) {
                 return; // the aggregator in front answered the client's Expect already
             }
-            Fault given = head && fault != null ? null : fault; // a HEAD has no body to break
-            frontend.answer(client, response, given, head, keepAlive);
-            if (!HttpUtil.isKeepAlive(response)) {
+            boolean storeKeepsIt = HttpUtil.isKeepAlive(response);
+            FaultWire.write(client.channel(), response.retain(), fault, head, keepAlive);
+            if (!storeKeepsIt) {
                 ctx.close();
             }
         }
@@ -326,24 +272,7 @@ public final class FaultProxy implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
-            reset(client.channel());
+            FaultWire.reset(client.channel());
         }
-    }
-
-    /** The status line and headers of {@code response}, announcing {@code length} bytes of body. */
-    private static HttpResponse headersOf(FullHttpResponse response, int length) {
-        HttpResponse headers = new DefaultHttpResponse(response.protocolVersion(), response.status());
-        headers.headers().set(response.headers());
-        headers.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-        headers.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
-        return headers;
-    }
-
-    /** Closes with a TCP reset (SO_LINGER 0), not a FIN. */
-    private static void reset(Channel channel) {
-        if (channel.isActive()) {
-            channel.config().setOption(ChannelOption.SO_LINGER, 0);
-        }
-        channel.close();
     }
 }

@@ -20,7 +20,13 @@ import java.util.function.Predicate;
  *         .build());
  * // the next two GETs of keys under "big/" have their body cut short
  * proxy.faults().add(FaultRule.builder().method("GET").keyPrefix("big/").times(2).fault(Fault.truncatedBody()).build());
+ * // the second Kodo stat from now is answered 573 after 100 ms
+ * kodo.faults().add(FaultRule.builder().method("POST").pathPrefix("/stat/").skip(1)
+ *         .fault(Fault.delay(Duration.ofMillis(100), Fault.throttle())).build());
  * }</pre>
+ *
+ * <p>The same rules go to a {@link FaultProxy} and to the OSS and Kodo emulators'
+ * {@code faults()}; the emulators apply them before checking the signature, as a front end would fail.
  */
 public final class FaultRule {
     private final Predicate<FaultRequest> filter;
@@ -70,6 +76,11 @@ public final class FaultRule {
         return matched;
     }
 
+    /** Whether it has fired as many times as it may. */
+    public synchronized boolean exhausted() {
+        return fired >= times;
+    }
+
     @Override
     public String toString() {
         return description;
@@ -93,10 +104,25 @@ public final class FaultRule {
             return filter("method=" + method, r -> r.method().equalsIgnoreCase(method));
         }
 
-        /** Only requests whose path, after the bucket where the store puts it in the path, starts with {@code prefix}. */
+        /** Only requests on this bucket (where the server tells; see {@link FaultRequest}). */
+        public Builder bucket(String bucket) {
+            requireNonNull(bucket, "bucket is null");
+            return filter("bucket=" + bucket, r -> bucket.equals(r.bucket()));
+        }
+
+        /**
+         * Only requests about one object whose decoded key starts with {@code prefix} (where the
+         * server tells the key: S3 and OSS, not Kodo; see {@link FaultRequest}).
+         */
         public Builder keyPrefix(String prefix) {
             requireNonNull(prefix, "prefix is null");
-            return filter("key^=" + prefix, r -> r.path().contains("/" + prefix));
+            return filter("key^=" + prefix, r -> r.key() != null && r.key().startsWith(prefix));
+        }
+
+        /** Only requests whose path, still encoded and without the query, starts with {@code prefix} ("/stat/"). */
+        public Builder pathPrefix(String prefix) {
+            requireNonNull(prefix, "prefix is null");
+            return filter("path^=" + prefix, r -> r.path().startsWith(prefix));
         }
 
         /** Only requests whose query names {@code parameter} ("uploadId", "partNumber", "delete", ...). */

@@ -7,8 +7,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The fault rules of one {@link FaultProxy}, tried in the order they were added: the first that
- * fires on a request decides its fault. Thread-safe; rules may be added while requests run.
+ * The fault rules of one server (a {@link FaultProxy}, an OSS or Kodo emulator), tried in the order
+ * they were added: the first that fires on a request decides its fault. Thread-safe; rules may be
+ * added while requests run.
+ *
+ * <pre>{@code
+ * emulator.faults().next(1, Fault.error(503, "ServerBusy"));    // the next request, whatever it is
+ * emulator.faults().next(1, Fault.resetBeforeResponse());
+ * FaultRule rule = emulator.faults().add(FaultRule.builder().method("GET").keyPrefix("big/")
+ *         .fault(Fault.truncatedBody()).build());
+ * rule.fired();
+ * emulator.faults().clear();
+ * }</pre>
  */
 public final class Faults {
     private final List<FaultRule> rules = new CopyOnWriteArrayList<>();
@@ -26,22 +36,28 @@ public final class Faults {
         return add(FaultRule.builder().times(n).fault(fault).build());
     }
 
+    /** Takes {@code rule} out; it fires no more. */
+    public void remove(FaultRule rule) {
+        rules.remove(rule);
+    }
+
+    /** Takes every rule out. The counts of requests and faults go on. */
     public void clear() {
         rules.clear();
     }
 
-    /** Requests seen since the proxy started. */
+    /** Requests seen since the server started. */
     public long requests() {
         return requests.get();
     }
 
-    /** Requests given a fault since the proxy started. */
+    /** Requests given a fault since the server started: a test's way to tell its fault was hit, or to count requests. */
     public long faulted() {
         return faulted.get();
     }
 
-    /** The fault for {@code request}, or {@code null}. */
-    Fault select(FaultRequest request) {
+    /** The fault for {@code request}, or {@code null}; counts the request, and the fault. */
+    public Fault select(FaultRequest request) {
         requests.incrementAndGet();
         for (FaultRule rule : rules) {
             Fault fault = rule.select(request);
