@@ -55,8 +55,9 @@ import java.util.function.IntToLongFunction;
  *   <li>a stream that ends within {@link Settings#singlePutLimit()} bytes becomes one ordinary put,
  *       with its MD5 where the store checks one ({@link Settings#singlePutMd5()});</li>
  *   <li>a put's expected checksums are computed as the bytes are read and compared before the upload
- *       is completed, so that a mismatch leaves nothing behind; with them only the checksum the store
- *       reports of the whole ({@link Settings#reported()}), compared after: nothing else is hashed.</li>
+ *       is completed, so that a mismatch leaves nothing behind; with them only the checksums of the whole the
+ *       driver asks for ({@link Settings#wholeChecksums()}), compared with the store's after: nothing else
+ *       is hashed.</li>
  * </ul>
  *
  * Thread-safe; one engine serves a whole store. Closing it stops its threads.
@@ -77,15 +78,16 @@ public final class MultipartEngine implements AutoCloseable {
      *     as large every tenth of the store's maximum part count), for stores that take parts of
      *     different sizes; otherwise every part but the last is {@code partSize} bytes, as some stores
      *     (Kodo's qetag blocks, some S3-compatible stores) need
-     * @param reported the checksum the store reports of an object it assembled from parts (OSS's CRC-64,
-     *     Kodo's qetag), computed of the bytes sent and compared with it, or {@code null}: a store that
-     *     assembled something else has its object deleted and the put fails
+     * @param wholeChecksums checksums of the whole object computed of the bytes sent, besides the
+     *     expected ones: those the store reports of an object it assembled from parts (OSS's CRC-64,
+     *     Kodo's qetag) are compared with them, and a store that assembled something else has its
+     *     object deleted and the put fails; the others are reported in the result (Kodo's MD5)
      * @param singlePutMd5 whether a short stream's single put carries the MD5 of its bytes, when none
      *     is expected: S3 and OSS check it in transit (Content-MD5), and S3 over http then spares the
      *     SDK's chunked SHA-256 signing, which costs more than the MD5; the result reports it
      */
     public record Settings(long partSize, int partsInFlight, long singlePutLimit, boolean growParts,
-            Checksum.Algorithm reported, boolean singlePutMd5) {
+            Set<Checksum.Algorithm> wholeChecksums, boolean singlePutMd5) {
         public Settings {
             if (partSize < 1 || partSize > PartPlan.MAX_IN_MEMORY_PART_SIZE) {
                 throw new IllegalArgumentException("partSize must be 1.." + PartPlan.MAX_IN_MEMORY_PART_SIZE + ": "
@@ -97,6 +99,7 @@ public final class MultipartEngine implements AutoCloseable {
             if (singlePutLimit < 0 || singlePutLimit > partSize) {
                 throw new IllegalArgumentException("singlePutLimit must be 0..partSize: " + singlePutLimit);
             }
+            wholeChecksums = Set.copyOf(requireNonNull(wholeChecksums, "wholeChecksums is null"));
         }
     }
 
@@ -237,9 +240,7 @@ public final class MultipartEngine implements AutoCloseable {
             }
             Set<Checksum.Algorithm> expected = EnumSet.noneOf(Checksum.Algorithm.class);
             request.expectedChecksums().forEach(c -> expected.add(c.algorithm()));
-            if (settings.reported() != null) {
-                expected.add(settings.reported());
-            }
+            expected.addAll(settings.wholeChecksums());
             ContentHashes hashes = new ContentHashes(expected);
             PartBatch batch = new PartBatch(parts, upload);
             byte[] buffer = first;
