@@ -244,6 +244,8 @@ public final class MultipartEngine implements AutoCloseable {
             ContentHashes hashes = new ContentHashes(expected);
             PartBatch batch = new PartBatch(parts, upload);
             byte[] buffer = first;
+            List<Checksum> computed;
+            WriteResult written;
             try {
                 int n = firstLength;
                 long total = 0;
@@ -268,7 +270,7 @@ public final class MultipartEngine implements AutoCloseable {
                 }
                 checkLength(request, length, total, true);
                 List<CompletedPart> uploaded = batch.awaitAll();
-                List<Checksum> computed = hashes.finish();
+                computed = hashes.finish();
                 for (Checksum want : request.expectedChecksums()) {
                     Checksum actual = computed.stream().filter(c -> c.algorithm() == want.algorithm()).findFirst()
                             .orElseThrow();
@@ -279,8 +281,7 @@ public final class MultipartEngine implements AutoCloseable {
                                         + actual.value() + "; the upload was abandoned, nothing was written").build();
                     }
                 }
-                WriteResult written = parts.completeMultipart(upload, uploaded);
-                return withComputed(written, computed);
+                written = parts.completeMultipart(upload, uploaded);
             } catch (IOException | RuntimeException | Error e) {
                 if (buffer != null) {
                     buffers.release(buffer);
@@ -288,6 +289,7 @@ public final class MultipartEngine implements AutoCloseable {
                 batch.abort(e);
                 throw e;
             }
+            return withComputed(written, computed); // the upload is complete: nothing left to abort
         }
 
         /**
@@ -369,6 +371,8 @@ public final class MultipartEngine implements AutoCloseable {
         private final MultipartUpload upload;
         private final Deque<Future<CompletedPart>> inFlight = new ArrayDeque<>();
         private final List<CompletedPart> done = new ArrayList<>();
+        /** Set on a failure: parts not yet started are not sent. */
+        private volatile boolean stopped;
 
         PartBatch(ObjectStore parts, MultipartUpload upload) {
             this.parts = parts;
@@ -376,7 +380,12 @@ public final class MultipartEngine implements AutoCloseable {
         }
 
         void submit(Callable<CompletedPart> part) {
-            inFlight.add(executor.submit(part));
+            inFlight.add(executor.submit(() -> {
+                if (stopped) {
+                    throw new CancellationException("the upload is being aborted");
+                }
+                return part.call();
+            }));
         }
 
         /** Waits, oldest first, until fewer than {@code limit} parts are in flight. */
@@ -413,15 +422,16 @@ public final class MultipartEngine implements AutoCloseable {
         }
 
         /**
-         * Drops the parts not started, waits for those being sent (a part that lands after the abort
+         * Stops the parts not started, waits for those being sent (a part that lands after the abort
          * would be stored again by some stores, and cost storage), then aborts the upload. The abort is
          * sent even when the thread was interrupted; the interrupt is kept for the caller.
          */
         void abort(Throwable failure) {
-            inFlight.forEach(f -> f.cancel(false));
+            // not Future.cancel: a cancelled task counts as done while its request is still being sent
+            stopped = true;
             boolean interrupted = Thread.interrupted();
             for (Future<CompletedPart> part : inFlight) {
-                while (!part.isCancelled()) {
+                while (true) {
                     try {
                         part.get();
                         break;
