@@ -317,8 +317,9 @@ public interface ObjectStore extends AutoCloseable {
     }
 
     /**
-     * The shared engine that writes this store's puts of unknown length in parts, or {@code null} when
-     * the store writes every put itself. Such a put is cut into parts above the driver, by the
+     * The shared engine that writes this store's puts of unknown length (and those of known length it
+     * {@linkplain MultipartEngine#writesInParts takes}) in parts, or {@code null} when the store writes
+     * every put itself. Such a put is cut into parts above the driver, by the
      * outermost layer ({@code dev.barge.storage.layer}) running the engine over itself, so that each part
      * is a call of its own that the retry, rate-limit and metrics layers see: a part that fails is sent
      * again alone. A driver called directly runs the same engine over itself. Constant for the life of

@@ -73,7 +73,10 @@ public final class MultipartEngine implements AutoCloseable {
      *     the stream counts
      * @param singlePutLimit a stream that ends within this many bytes is written by one
      *     {@link ObjectStore#put} of known length, which the driver must write itself (not through this
-     *     engine again); at most {@code partSize}
+     *     engine again); at most {@code partSize} and {@code partsAbove}
+     * @param partsAbove a put of known length above this many bytes is written in parts too, so that
+     *     the layers above the driver send and retry its parts one by one (Kodo above its form-upload
+     *     threshold); {@link Long#MAX_VALUE} where one request writes any put the store takes
      * @param growParts whether a stream of unknown length may be cut into parts of growing size (twice
      *     as large every tenth of the store's maximum part count), for stores that take parts of
      *     different sizes; otherwise every part but the last is {@code partSize} bytes, as some stores
@@ -86,7 +89,7 @@ public final class MultipartEngine implements AutoCloseable {
      *     is expected: S3 and OSS check it in transit (Content-MD5), and S3 over http then spares the
      *     SDK's chunked SHA-256 signing, which costs more than the MD5; the result reports it
      */
-    public record Settings(long partSize, int partsInFlight, long singlePutLimit, boolean growParts,
+    public record Settings(long partSize, int partsInFlight, long singlePutLimit, long partsAbove, boolean growParts,
             Set<Checksum.Algorithm> wholeChecksums, boolean singlePutMd5) {
         public Settings {
             if (partSize < 1 || partSize > PartPlan.MAX_IN_MEMORY_PART_SIZE) {
@@ -96,8 +99,9 @@ public final class MultipartEngine implements AutoCloseable {
             if (partsInFlight < 1) {
                 throw new IllegalArgumentException("partsInFlight must be >= 1: " + partsInFlight);
             }
-            if (singlePutLimit < 0 || singlePutLimit > partSize) {
-                throw new IllegalArgumentException("singlePutLimit must be 0..partSize: " + singlePutLimit);
+            if (singlePutLimit < 0 || singlePutLimit > partSize || singlePutLimit > partsAbove) {
+                throw new IllegalArgumentException("singlePutLimit must be 0..min(partSize, partsAbove): "
+                        + singlePutLimit);
             }
             wholeChecksums = Set.copyOf(requireNonNull(wholeChecksums, "wholeChecksums is null"));
         }
@@ -127,9 +131,12 @@ public final class MultipartEngine implements AutoCloseable {
         return settings;
     }
 
-    /** Whether {@link #put} would cut this payload into parts: when its length is not known. */
+    /**
+     * Whether this store's puts of this payload are the engine's, cut into parts: when its length is
+     * not known, or above {@link Settings#partsAbove()}.
+     */
     public boolean writesInParts(Payload payload) {
-        return !payload.hasKnownLength();
+        return !payload.hasKnownLength() || payload.length() > settings.partsAbove();
     }
 
     // ---- put ----------------------------------------------------------------------------

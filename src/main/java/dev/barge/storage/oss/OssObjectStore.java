@@ -108,9 +108,10 @@ final class OssObjectStore implements ObjectStore {
         // OSS takes parts of any size: a long stream's parts grow, so that 10,000 of them hold terabytes;
         // the CRC-64 OSS reports of the whole is compared with that of the bytes sent
         this.uploads = new MultipartEngine(new MultipartEngine.Settings(settings.uploadPartSize(), PARTS_IN_FLIGHT,
-                settings.uploadPartSize(), true, Set.of(Checksum.Algorithm.CRC64_ECMA), true), "barge-oss-upload-" + settings.remote());
+                settings.uploadPartSize(), Long.MAX_VALUE, true, Set.of(Checksum.Algorithm.CRC64_ECMA), true),
+                "barge-oss-upload-" + settings.remote());
         this.copies = new MultipartEngine(new MultipartEngine.Settings(settings.copyThreshold(), PARTS_IN_FLIGHT, 0,
-                false, Set.of(), false), "barge-oss-copy-" + settings.remote());
+                Long.MAX_VALUE, false, Set.of(), false), "barge-oss-copy-" + settings.remote());
         this.capabilities = Capabilities.builder()
                 // larger objects than one CopyObject takes are copied part by part inside copy()
                 .copy(OssStoreProvider.MAX_PART_SIZE * OssStoreProvider.MAX_PARTS)

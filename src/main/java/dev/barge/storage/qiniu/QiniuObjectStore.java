@@ -119,8 +119,8 @@ final class QiniuObjectStore implements ObjectStore {
         // the qetag of the bytes sent (and their MD5 reported); a stream within the form-upload threshold
         // (and a part) is one form upload
         this.parts = new MultipartEngine(new MultipartEngine.Settings(QiniuContentHash.BLOCK_SIZE, PARTS_IN_FLIGHT,
-                Math.min(settings.formUploadThreshold(), QiniuContentHash.BLOCK_SIZE), false, VERIFIABLE, false),
-                "barge-kodo-upload");
+                Math.min(settings.formUploadThreshold(), QiniuContentHash.BLOCK_SIZE), settings.formUploadThreshold(),
+                false, VERIFIABLE, false), "barge-kodo-upload");
         // Kodo's copy takes objects of any size in one request, and its upload API has no part copy
         this.capabilities = Capabilities.builder()
                 .copy(Long.MAX_VALUE)
@@ -294,7 +294,7 @@ final class QiniuObjectStore implements ObjectStore {
             throw StorageException.invalidArgument(Operation.PUT, bucket, key, "a single put takes at most "
                     + MAX_PUT_SIZE + " bytes, not " + payload.length() + "; use a multipart upload");
         }
-        if (parts.writesInParts(payload) || payload.length() > settings.formUploadThreshold()) {
+        if (parts.writesInParts(payload)) {
             return parts.put(this, request, payload);
         }
         try (InputStream in = payload.open()) {

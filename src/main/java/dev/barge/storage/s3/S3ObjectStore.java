@@ -131,10 +131,12 @@ final class S3ObjectStore implements ObjectStore {
         this.options = requireNonNull(options, "options is null");
         // every part but the last of one size: S3 takes any, but some S3-compatible stores (R2) do not
         this.uploads = new MultipartEngine(new MultipartEngine.Settings(options.multipartUploadPartSize(),
-                options.multipartUploadConcurrency(), options.multipartUploadPartSize(), false, Set.of(), true),
+                options.multipartUploadConcurrency(), options.multipartUploadPartSize(), Long.MAX_VALUE, false, Set.of(),
+                true),
                 "barge-s3-upload-" + options.remote());
         this.copies = new MultipartEngine(new MultipartEngine.Settings(options.multipartCopyPartSize(),
-                options.multipartCopyConcurrency(), 0, false, Set.of(), false), "barge-s3-copy-" + options.remote());
+                options.multipartCopyConcurrency(), 0, Long.MAX_VALUE, false, Set.of(), false),
+                "barge-s3-copy-" + options.remote());
     }
 
     private static Capabilities capabilities(boolean md5) {
