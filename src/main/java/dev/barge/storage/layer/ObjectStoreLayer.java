@@ -53,10 +53,23 @@ public abstract class ObjectStoreLayer implements ObjectStore {
 
     protected final ObjectStore delegate;
     private final boolean readsByKey;
+    private final boolean putsWhole;
+    private final boolean copiesWhole;
 
     protected ObjectStoreLayer(ObjectStore delegate) {
         this.delegate = requireNonNull(delegate, "delegate is null");
         this.readsByKey = overridesGetByKey(getClass());
+        this.putsWhole = overrides(getClass(), "put", PutRequest.class, Payload.class);
+        this.copiesWhole = overrides(getClass(), "copy", CopyRequest.class);
+    }
+
+    /** Whether a subclass overrides the method: it then sees each such call whole, not in parts. */
+    private static boolean overrides(Class<?> type, String name, Class<?>... parameters) {
+        try {
+            return type.getMethod(name, parameters).getDeclaringClass() != ObjectStoreLayer.class;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -141,7 +154,7 @@ public abstract class ObjectStoreLayer implements ObjectStore {
      */
     @Override
     public WriteResult put(PutRequest request, Payload payload) {
-        MultipartEngine engine = delegate.multipartEngine();
+        MultipartEngine engine = putsWhole ? null : delegate.multipartEngine();
         if (engine != null && engine.writesInParts(payload)) {
             return engine.put(this, request, payload);
         }
@@ -187,11 +200,20 @@ public abstract class ObjectStoreLayer implements ObjectStore {
     /** The copy, with its parts (if it is copied in parts) sent through this layer. */
     @Override
     public WriteResult copy(CopyRequest request) {
-        return copy(request, this);
+        return copyThrough(request, this);
     }
 
+    /**
+     * The copy, its parts sent through {@code parts}; but a subclass that overrides
+     * {@link #copy(CopyRequest)} (to count, fail or relabel copies) gets it there, so that no copy
+     * passes it by: its parts then go through the layers from here down.
+     */
     @Override
     public WriteResult copy(CopyRequest request, ObjectStore parts) {
+        return copiesWhole ? copy(request) : copyThrough(request, parts);
+    }
+
+    private WriteResult copyThrough(CopyRequest request, ObjectStore parts) {
         return invoke(call(Operation.COPY, request.sourceBucket(), request.sourceKey()),
                 () -> delegate.copy(request, parts));
     }
@@ -229,9 +251,13 @@ public abstract class ObjectStoreLayer implements ObjectStore {
                 () -> delegate.uploadPartCopy(upload, partNumber, sourceBucket, sourceKey, sourceEtag, range));
     }
 
+    /**
+     * The store's engine; none where a subclass overrides {@link #put} (to count, fail or relabel
+     * puts), so that the layers above hand it every put whole, and the layer below it cuts the parts.
+     */
     @Override
     public MultipartEngine multipartEngine() {
-        return delegate.multipartEngine();
+        return putsWhole ? null : delegate.multipartEngine();
     }
 
     @Override
