@@ -21,6 +21,8 @@ import java.util.Set;
  * @param multipartMinPartSize smallest size of any part but the last
  * @param multipartMaxPartSize largest size of a part
  * @param multipartMaxParts largest part number
+ * @param multipartCopy {@link ObjectStore#uploadPartCopy}: a part of an upload copied by the store from
+ *     a range of another object, so that copies above {@code maxCopySize} need no bytes through Barge
  * @param maxPutSize the largest object a single {@link ObjectStore#put} can write
  * @param storageClasses the storage class families a put, copy or {@code setStorageClass} accepts
  * @param setStorageClass {@link ObjectStore#setStorageClass} in place
@@ -46,6 +48,7 @@ public record Capabilities(
         long multipartMinPartSize,
         long multipartMaxPartSize,
         int multipartMaxParts,
+        boolean multipartCopy,
         long maxPutSize,
         Set<StorageClass.Family> storageClasses,
         boolean setStorageClass,
@@ -66,6 +69,9 @@ public record Capabilities(
         if (multipart && (multipartMinPartSize <= 0 || multipartMaxPartSize < multipartMinPartSize
                 || multipartMaxParts < 1)) {
             throw new IllegalArgumentException("multipart needs 0 < min part size <= max part size and max parts >= 1");
+        }
+        if (multipartCopy && !multipart) {
+            throw new IllegalArgumentException("a part copy is a part of a multipart upload: multipartCopy needs multipart");
         }
         if (!storageClasses.contains(StorageClass.Family.STANDARD)) {
             throw new IllegalArgumentException("every store keeps STANDARD objects");
@@ -90,6 +96,7 @@ public record Capabilities(
         private long multipartMinPartSize;
         private long multipartMaxPartSize;
         private int multipartMaxParts;
+        private boolean multipartCopy;
         private long maxPutSize = Long.MAX_VALUE;
         private Set<StorageClass.Family> storageClasses = EnumSet.of(StorageClass.Family.STANDARD);
         private boolean setStorageClass;
@@ -119,6 +126,12 @@ public record Capabilities(
             this.multipartMinPartSize = minPartSize;
             this.multipartMaxPartSize = maxPartSize;
             this.multipartMaxParts = maxParts;
+            return this;
+        }
+
+        /** Parts copied by the store from ranges of other objects ({@link ObjectStore#uploadPartCopy}). */
+        public Builder multipartCopy(boolean multipartCopy) {
+            this.multipartCopy = multipartCopy;
             return this;
         }
 
@@ -175,7 +188,7 @@ public record Capabilities(
 
         public Capabilities build() {
             return new Capabilities(copy, maxCopySize, append, multipart, multipartMinPartSize, multipartMaxPartSize,
-                    multipartMaxParts, maxPutSize, storageClasses, setStorageClass, restore, presign, presignMaxExpiry,
+                    multipartMaxParts, multipartCopy, maxPutSize, storageClasses, setStorageClass, restore, presign, presignMaxExpiry,
                     listStartAfter, maxBatchDeleteSize, checksums, keysNestUnderObjects);
         }
     }

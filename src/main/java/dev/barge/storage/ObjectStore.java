@@ -1,5 +1,6 @@
 package dev.barge.storage;
 
+import dev.barge.storage.multipart.MultipartEngine;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -235,6 +236,18 @@ public interface ObjectStore extends AutoCloseable {
     }
 
     /**
+     * {@link #copy(CopyRequest)}, with the requests of a copy in parts (each part copy, the completion,
+     * the abort) sent through {@code parts}: this store as its caller sees it, layers included, so that
+     * each part is retried, rate limited and measured on its own and a failed part never restarts the
+     * copy. The layers ({@code dev.barge.storage.layer}) call this with themselves; a driver's
+     * {@code copy(request)} calls it with itself. This default ignores {@code parts}: a store without
+     * multipart copy copies in one request.
+     */
+    default WriteResult copy(CopyRequest request, ObjectStore parts) {
+        return copy(request);
+    }
+
+    /**
      * Appends bytes to an appendable object, creating it when {@code position} is 0 and it does
      * not exist. The request's content type and metadata apply when the object is created.
      *
@@ -281,6 +294,39 @@ public interface ObjectStore extends AutoCloseable {
     default CompletedPart uploadPart(MultipartUpload upload, int partNumber, Payload payload) {
         throw StorageException.unsupported(Operation.MULTIPART_UPLOAD_PART, upload.bucket(), upload.key(),
                 "this store has no multipart upload");
+    }
+
+    /**
+     * Uploads one part by having the store copy it from a range of an object of this store: no bytes
+     * pass through Barge. Otherwise as {@link #uploadPart}: parts may be copied in any order and
+     * concurrently, copying a part number again replaces that part, copied and uploaded parts mix.
+     * The upload's content type and metadata are those it was started with, not the source's.
+     *
+     * @param partNumber 1 to {@link Capabilities#multipartMaxParts()}
+     * @param sourceEtag the etag the source must have, so that every part of one copy comes from one
+     *     version of it (else {@code PRECONDITION_FAILED}), or {@code null} for whatever is there
+     * @param range the bytes of the source to copy, first and last byte given, within the object
+     * @throws StorageException {@code NOT_FOUND} for the source or an unknown upload,
+     *     {@code PRECONDITION_FAILED} when the source's etag is no longer {@code sourceEtag},
+     *     {@code UNSUPPORTED} without {@link Capabilities#multipartCopy()}
+     */
+    default CompletedPart uploadPartCopy(MultipartUpload upload, int partNumber, String sourceBucket,
+            String sourceKey, String sourceEtag, ByteRange range) {
+        throw StorageException.unsupported(Operation.MULTIPART_UPLOAD_PART_COPY, upload.bucket(), upload.key(),
+                "this store cannot copy parts of a multipart upload; stream the object instead");
+    }
+
+    /**
+     * The shared engine that writes this store's puts of unknown length (and those of known length it
+     * {@linkplain MultipartEngine#writesInParts takes}) in parts, or {@code null} when the store writes
+     * every put itself. Such a put is cut into parts above the driver, by the
+     * outermost layer ({@code dev.barge.storage.layer}) running the engine over itself, so that each part
+     * is a call of its own that the retry, rate-limit and metrics layers see: a part that fails is sent
+     * again alone. A driver called directly runs the same engine over itself. Constant for the life of
+     * the store.
+     */
+    default MultipartEngine multipartEngine() {
+        return null;
     }
 
     /**

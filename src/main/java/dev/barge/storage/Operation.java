@@ -19,6 +19,8 @@ public enum Operation {
     APPEND,
     MULTIPART_INITIATE,
     MULTIPART_UPLOAD_PART,
+    /** A part of a multipart upload copied by the store from a range of another object (UploadPartCopy). */
+    MULTIPART_UPLOAD_PART_COPY,
     MULTIPART_COMPLETE,
     MULTIPART_ABORT,
     SET_STORAGE_CLASS,

@@ -17,6 +17,7 @@ import dev.barge.storage.Payload;
 import dev.barge.storage.PutRequest;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.WriteResult;
+import dev.barge.storage.multipart.PartBuffers;
 import dev.barge.storage.multipart.PartPlan;
 import java.io.FilterInputStream;
 import java.io.IOException;

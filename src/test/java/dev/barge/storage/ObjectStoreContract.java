@@ -651,6 +651,60 @@ public abstract class ObjectStoreContract {
         store.abortMultipart(upload);
     }
 
+    @Test
+    void partCopiesMixWithUploadedPartsAndCopyNoMetadataOfTheSource() {
+        assumeThat(caps.multipartCopy()).as("store copies parts").isTrue();
+        int partSize = (int) caps.multipartMinPartSize();
+        byte[] source = bytes(partSize * 2 + 99, 41);
+        store.put(PutRequest.builder(bucket, "source").contentType("application/x-source")
+                .userMetadata(Map.of("from", "source")).build(), Payload.ofBytes(source));
+        String etag = store.stat(bucket, "source").etag();
+        byte[] tail = bytes(500, 42);
+        MultipartUpload upload = store.initiateMultipart(PutRequest.builder(bucket, "assembled")
+                .contentType("application/x-target").build());
+
+        CompletedPart p2 = store.uploadPartCopy(upload, 2, bucket, "source", etag,
+                ByteRange.of(partSize, 2L * partSize - 1));
+        CompletedPart p1 = store.uploadPartCopy(upload, 1, bucket, "source", null, ByteRange.of(0, partSize - 1));
+        CompletedPart p3 = store.uploadPart(upload, 3, Payload.ofBytes(tail));
+        assertThat(p1.size()).isEqualTo(partSize);
+        store.completeMultipart(upload, List.of(p2, p3, p1));
+
+        byte[] expected = new byte[2 * partSize + tail.length];
+        System.arraycopy(source, 0, expected, 0, 2 * partSize);
+        System.arraycopy(tail, 0, expected, 2 * partSize, tail.length);
+        assertThat(read("assembled")).isEqualTo(expected);
+        ObjectInfo info = store.stat(bucket, "assembled");
+        assertThat(info.contentType()).isEqualTo("application/x-target");
+        assertThat(info.userMetadata()).doesNotContainKey("from");
+    }
+
+    @Test
+    void aPartCopyPinnedToAnotherVersionOfTheSourceFailsWithPreconditionFailed() {
+        assumeThat(caps.multipartCopy()).as("store copies parts").isTrue();
+        put("source", bytes(1000, 43));
+        String old = store.stat(bucket, "source").etag();
+        put("source", bytes(1000, 44));
+        MultipartUpload upload = store.initiateMultipart(PutRequest.builder(bucket, "pinned").build());
+
+        assertKind(() -> store.uploadPartCopy(upload, 1, bucket, "source", old, ByteRange.of(0, 999)),
+                ErrorKind.PRECONDITION_FAILED);
+        assertKind(() -> store.uploadPartCopy(upload, 1, bucket, "missing", null, ByteRange.of(0, 999)),
+                ErrorKind.NOT_FOUND);
+        store.abortMultipart(upload);
+        assertKind(() -> store.stat(bucket, "pinned"), ErrorKind.NOT_FOUND);
+    }
+
+    @Test
+    void aPartCopyOnAStoreWithoutOneIsUnsupported() {
+        assumeThat(caps.multipart() && !caps.multipartCopy()).as("store uploads but does not copy parts").isTrue();
+        put("source", bytes(1000, 45));
+        MultipartUpload upload = store.initiateMultipart(PutRequest.builder(bucket, "no-copy").build());
+        assertKind(() -> store.uploadPartCopy(upload, 1, bucket, "source", null, ByteRange.of(0, 999)),
+                ErrorKind.UNSUPPORTED);
+        store.abortMultipart(upload);
+    }
+
     // ---- storage classes ----------------------------------------------------------------
 
     @Test

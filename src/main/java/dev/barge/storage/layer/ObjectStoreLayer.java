@@ -21,6 +21,7 @@ import dev.barge.storage.PutRequest;
 import dev.barge.storage.RestoreRequest;
 import dev.barge.storage.StorageClass;
 import dev.barge.storage.WriteResult;
+import dev.barge.storage.multipart.MultipartEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -31,6 +32,11 @@ import java.util.function.Supplier;
  * A decorator around another store that sees every operation through one method,
  * {@link #invoke}, and every byte stream through {@link #download} and {@link #upload}. Layers
  * (retry, rate limit, metrics) implement those and nothing else; {@link StoreLayers} stacks them.
+ *
+ * <p>Writes in parts are cut above the layers, so that each part passes every layer as a call of its
+ * own: a put that the store's {@link ObjectStore#multipartEngine() multipart engine} writes in parts
+ * is run by the engine over the outermost layer (the first to see it), and a copy passes that layer
+ * down as the store its part copies go through ({@link ObjectStore#copy(CopyRequest, ObjectStore)}).
  */
 public abstract class ObjectStoreLayer implements ObjectStore {
 
@@ -47,10 +53,23 @@ public abstract class ObjectStoreLayer implements ObjectStore {
 
     protected final ObjectStore delegate;
     private final boolean readsByKey;
+    private final boolean putsWhole;
+    private final boolean copiesWhole;
 
     protected ObjectStoreLayer(ObjectStore delegate) {
         this.delegate = requireNonNull(delegate, "delegate is null");
         this.readsByKey = overridesGetByKey(getClass());
+        this.putsWhole = overrides(getClass(), "put", PutRequest.class, Payload.class);
+        this.copiesWhole = overrides(getClass(), "copy", CopyRequest.class);
+    }
+
+    /** Whether a subclass overrides the method: it then sees each such call whole, not in parts. */
+    private static boolean overrides(Class<?> type, String name, Class<?>... parameters) {
+        try {
+            return type.getMethod(name, parameters).getDeclaringClass() != ObjectStoreLayer.class;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -128,8 +147,17 @@ public abstract class ObjectStoreLayer implements ObjectStore {
         });
     }
 
+    /**
+     * A put, or, when the store's multipart engine writes this payload in parts, the engine's run over
+     * this layer: its parts come back through here, each counted, limited and retried on its own, and
+     * the stream itself is neither wrapped nor retried (its bytes would be counted twice).
+     */
     @Override
     public WriteResult put(PutRequest request, Payload payload) {
+        MultipartEngine engine = putsWhole ? null : delegate.multipartEngine();
+        if (engine != null && engine.writesInParts(payload)) {
+            return engine.put(this, request, payload);
+        }
         Call call = write(Operation.PUT, request.bucket(), request.key(), payload);
         Payload wrapped = upload(call, payload);
         return invoke(call, () -> delegate.put(request, wrapped));
@@ -169,9 +197,25 @@ public abstract class ObjectStoreLayer implements ObjectStore {
         });
     }
 
+    /** The copy, with its parts (if it is copied in parts) sent through this layer. */
     @Override
     public WriteResult copy(CopyRequest request) {
-        return invoke(call(Operation.COPY, request.sourceBucket(), request.sourceKey()), () -> delegate.copy(request));
+        return copyThrough(request, this);
+    }
+
+    /**
+     * The copy, its parts sent through {@code parts}; but a subclass that overrides
+     * {@link #copy(CopyRequest)} (to count, fail or relabel copies) gets it there, so that no copy
+     * passes it by: its parts then go through the layers from here down.
+     */
+    @Override
+    public WriteResult copy(CopyRequest request, ObjectStore parts) {
+        return copiesWhole ? copy(request) : copyThrough(request, parts);
+    }
+
+    private WriteResult copyThrough(CopyRequest request, ObjectStore parts) {
+        return invoke(call(Operation.COPY, request.sourceBucket(), request.sourceKey()),
+                () -> delegate.copy(request, parts));
     }
 
     @Override
@@ -198,6 +242,22 @@ public abstract class ObjectStoreLayer implements ObjectStore {
         Call call = write(Operation.MULTIPART_UPLOAD_PART, upload.bucket(), upload.key(), payload);
         Payload wrapped = upload(call, payload);
         return invoke(call, () -> delegate.uploadPart(upload, partNumber, wrapped));
+    }
+
+    @Override
+    public CompletedPart uploadPartCopy(MultipartUpload upload, int partNumber, String sourceBucket, String sourceKey,
+            String sourceEtag, ByteRange range) {
+        return invoke(call(Operation.MULTIPART_UPLOAD_PART_COPY, upload.bucket(), upload.key()),
+                () -> delegate.uploadPartCopy(upload, partNumber, sourceBucket, sourceKey, sourceEtag, range));
+    }
+
+    /**
+     * The store's engine; none where a subclass overrides {@link #put} (to count, fail or relabel
+     * puts), so that the layers above hand it every put whole, and the layer below it cuts the parts.
+     */
+    @Override
+    public MultipartEngine multipartEngine() {
+        return putsWhole ? null : delegate.multipartEngine();
     }
 
     @Override

@@ -37,6 +37,7 @@ import dev.barge.storage.BucketInfo;
 import dev.barge.storage.ByteRange;
 import dev.barge.storage.Capabilities;
 import dev.barge.storage.Checksum;
+import dev.barge.storage.Crc64;
 import dev.barge.storage.CompletedPart;
 import dev.barge.storage.CopyRequest;
 import dev.barge.storage.DeleteResult;
@@ -56,8 +57,14 @@ import dev.barge.storage.RestoreRequest;
 import dev.barge.storage.StorageClass;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.WriteResult;
+import dev.barge.storage.multipart.MultipartEngine;
+import dev.barge.storage.multipart.PartPlan;
 import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -86,19 +93,31 @@ final class OssObjectStore implements ObjectStore {
     static final int MAX_BATCH_DELETE = 1000;
     private static final int MAX_KEY_BYTES = 1023;
     private static final String URL_ENCODING = "url";
+    /** Parts of one object uploaded or copied at once. */
+    private static final int PARTS_IN_FLIGHT = 4;
 
     private final OSS client;
     private final OssSettings settings;
     private final Capabilities capabilities;
+    private final MultipartEngine uploads;
+    private final MultipartEngine copies;
 
     OssObjectStore(OSS client, OssSettings settings) {
         this.client = requireNonNull(client, "client is null");
         this.settings = requireNonNull(settings, "settings is null");
+        // OSS takes parts of any size: a long stream's parts grow, so that 10,000 of them hold terabytes;
+        // the CRC-64 OSS reports of the whole is compared with that of the bytes sent
+        this.uploads = new MultipartEngine(new MultipartEngine.Settings(settings.uploadPartSize(), PARTS_IN_FLIGHT,
+                settings.uploadPartSize(), Long.MAX_VALUE, true, Set.of(Checksum.Algorithm.CRC64_ECMA), true),
+                "barge-oss-upload-" + settings.remote());
+        this.copies = new MultipartEngine(new MultipartEngine.Settings(settings.copyThreshold(), PARTS_IN_FLIGHT, 0,
+                Long.MAX_VALUE, false, Set.of(), false), "barge-oss-copy-" + settings.remote());
         this.capabilities = Capabilities.builder()
                 // larger objects than one CopyObject takes are copied part by part inside copy()
                 .copy(OssStoreProvider.MAX_PART_SIZE * OssStoreProvider.MAX_PARTS)
                 .append(true)
                 .multipart(OssStoreProvider.MIN_PART_SIZE, OssStoreProvider.MAX_PART_SIZE, OssStoreProvider.MAX_PARTS)
+                .multipartCopy(true)
                 .maxPutSize(MAX_PUT_SIZE)
                 .storageClasses(EnumSet.allOf(StorageClass.Family.class))
                 .setStorageClass(true)
@@ -217,10 +236,15 @@ final class OssObjectStore implements ObjectStore {
             throw StorageException.invalidArgument(Operation.PUT, bucket, key, "a single put takes at most "
                     + MAX_PUT_SIZE + " bytes, the payload has " + payload.length() + "; use multipart upload");
         }
+        if (uploads.writesInParts(payload)
+                || expected.crc64() != null && payload.length() > settings.uploadPartSize()) {
+            // OSS checks no CRC-64 before it commits: the engine checks it before completing
+            return uploads.put(this, request, payload);
+        }
         ObjectMetadata metadata = OssHeaders.forWrite(request.contentType(), request.userMetadata(),
                 request.storageClass());
         try (InputStream in = payload.open()) {
-            if (payload.hasKnownLength() && expected.crc64() == null) {
+            if (expected.crc64() == null) {
                 // streamed as is; OSS checks Content-MD5 before the object becomes visible
                 metadata.setContentLength(payload.length());
                 if (expected.md5() != null) {
@@ -231,13 +255,35 @@ final class OssObjectStore implements ObjectStore {
                 PutObjectResult result = call(Operation.PUT, bucket, key, () -> client.putObject(put));
                 return putResult(result);
             }
-            // OSS cannot check a CRC-64 before it commits: read in parts, check, then commit
-            InputStream source = new OssPayloadStream(in, payload.length());
-            return new OssStreamUpload(client, settings.uploadPartSize(), bucket, key)
-                    .put(source, metadata, expected.md5(), expected.crc64());
+            // OSS cannot check a CRC-64 before it commits: held, checked, then sent with its MD5
+            byte[] data = new OssPayloadStream(in, payload.length()).readAllBytes();
+            return putChecked(request, data, metadata, expected);
         } catch (IOException e) {
             throw OssErrors.payload(Operation.PUT, bucket, key, e);
         }
+    }
+
+    /** One PutObject of bytes checked against the expected checksums first, carrying their MD5. */
+    private WriteResult putChecked(PutRequest request, byte[] data, ObjectMetadata metadata, Expected expected) {
+        String bucket = request.bucket();
+        String key = request.key();
+        String md5 = HexFormat.of().formatHex(md5().digest(data));
+        Crc64 crc = new Crc64();
+        crc.update(data, 0, data.length);
+        if (expected.md5() != null && !expected.md5().equals(md5)
+                || expected.crc64() != null && expected.crc64() != crc.getValue()) {
+            throw StorageException.builder(ErrorKind.CHECKSUM_MISMATCH, Operation.PUT).bucket(bucket).key(key)
+                    .detail("expected " + (expected.md5() != null ? "MD5 " + expected.md5() + " " : "")
+                            + (expected.crc64() != null ? "CRC-64 " + Long.toUnsignedString(expected.crc64()) + " " : "")
+                            + "but the payload has MD5 " + md5 + ", CRC-64 " + Long.toUnsignedString(crc.getValue())
+                            + "; nothing was written").build();
+        }
+        metadata.setContentLength(data.length);
+        metadata.setContentMD5(OssHeaders.contentMd5(md5));
+        PutObjectResult result = call(Operation.PUT, bucket, key,
+                () -> client.putObject(new PutObjectRequest(bucket, key, new ByteArrayInputStream(data), metadata)));
+        return new WriteResult(OssHeaders.unquote(result.getETag()),
+                List.of(Checksum.md5Hex(md5), OssHeaders.crc64(crc.getValue())));
     }
 
     @Override
@@ -293,19 +339,24 @@ final class OssObjectStore implements ObjectStore {
 
     @Override
     public WriteResult copy(CopyRequest request) {
+        return copy(request, this);
+    }
+
+    @Override
+    public WriteResult copy(CopyRequest request, ObjectStore parts) {
         ObjectInfo listed = request.listedSource();
         if (listed != null && listed.size() <= settings.copyThreshold()) {
             // the listing gave the size: one CopyObject, no HEAD
             return singleCopy(Operation.COPY, request, listed.checksums());
         }
         ObjectMetadata source = head(Operation.COPY, request.sourceBucket(), request.sourceKey());
-        return copy(Operation.COPY, request, source);
+        return copy(Operation.COPY, request, source, parts);
     }
 
-    private WriteResult copy(Operation op, CopyRequest request, ObjectMetadata source) {
+    private WriteResult copy(Operation op, CopyRequest request, ObjectMetadata source, ObjectStore parts) {
         long size = source.getContentLength();
         if (size > settings.copyThreshold()) {
-            return copyInParts(op, request, source, size);
+            return copyInParts(op, request, source, size, parts);
         }
         return singleCopy(op, request, OssHeaders.describe("", size, source, true).checksums());
     }
@@ -346,41 +397,23 @@ final class OssObjectStore implements ObjectStore {
         return new WriteResult(etag, checksums);
     }
 
-    /** UploadPartCopy in parts of the copy threshold (more when 10 000 would not do), pinned to the source's etag. */
-    private WriteResult copyInParts(Operation op, CopyRequest request, ObjectMetadata source, long size) {
+    /**
+     * UploadPartCopy in parts of the copy threshold (more when 10 000 would not do), pinned to the
+     * source's etag, by the shared engine; the upload starts here with the metadata the copy keeps.
+     */
+    private WriteResult copyInParts(Operation op, CopyRequest request, ObjectMetadata source, long size,
+            ObjectStore parts) {
         String targetBucket = request.targetBucket();
         String targetKey = request.targetKey();
-        long partSize = Math.max(settings.copyThreshold(),
-                (size + OssStoreProvider.MAX_PARTS - 1) / OssStoreProvider.MAX_PARTS);
-        if (partSize > OssStoreProvider.MAX_PART_SIZE) {
-            throw StorageException.invalidArgument(op, request.sourceBucket(), request.sourceKey(),
-                    "an object of " + size + " bytes is larger than OSS can copy in 10000 parts of 5GB");
-        }
+        PartPlan plan = PartPlan.of(op, targetBucket, targetKey, size, settings.copyThreshold(), capabilities);
         ObjectMetadata metadata = request.replaceMetadata()
                 ? OssHeaders.forWrite(request.contentType(), request.userMetadata(), request.storageClass())
                 : carriedOver(source, request.storageClass());
         String uploadId = call(op, targetBucket, targetKey, () -> client.initiateMultipartUpload(
                 new InitiateMultipartUploadRequest(targetBucket, targetKey, metadata)).getUploadId());
-        String sourceEtag = OssHeaders.unquote(source.getETag());
-        try {
-            List<PartETag> parts = new ArrayList<>();
-            int number = 1;
-            for (long offset = 0; offset < size; offset += partSize, number++) {
-                UploadPartCopyRequest part = new UploadPartCopyRequest(request.sourceBucket(), request.sourceKey(),
-                        targetBucket, targetKey, uploadId, number, offset, Math.min(partSize, size - offset));
-                if (sourceEtag != null) {
-                    // every part from the same version of the source
-                    part.setMatchingETagConstraints(List.of(sourceEtag));
-                }
-                parts.add(client.uploadPartCopy(part).getPartETag());
-            }
-            CompleteMultipartUploadResult result = client.completeMultipartUpload(
-                    new CompleteMultipartUploadRequest(targetBucket, targetKey, uploadId, parts));
-            return copyResult(OssHeaders.unquote(result.getETag()), source);
-        } catch (RuntimeException e) {
-            abortQuietly(targetBucket, targetKey, uploadId, e);
-            throw OssErrors.map(op, targetBucket, targetKey, e);
-        }
+        WriteResult written = copies.copy(parts, new MultipartUpload(targetBucket, targetKey, uploadId), plan,
+                request.sourceBucket(), request.sourceKey(), OssHeaders.unquote(source.getETag()));
+        return copyResult(written.etag(), source);
     }
 
     /** What a COPY directive would keep: content type, user metadata, the stored standard headers. */
@@ -433,7 +466,7 @@ final class OssObjectStore implements ObjectStore {
             return;
         }
         copy(Operation.SET_STORAGE_CLASS, CopyRequest.of(bucket, key, bucket, key).withStorageClass(storageClass),
-                source);
+                source, this);
     }
 
     // ---- multipart ----------------------------------------------------------------------
@@ -473,6 +506,33 @@ final class OssObjectStore implements ObjectStore {
         } catch (IOException e) {
             throw OssErrors.payload(Operation.MULTIPART_UPLOAD_PART, bucket, key, e);
         }
+    }
+
+    @Override
+    public CompletedPart uploadPartCopy(MultipartUpload upload, int partNumber, String sourceBucket, String sourceKey,
+            String sourceEtag, ByteRange range) {
+        Operation op = Operation.MULTIPART_UPLOAD_PART_COPY;
+        if (partNumber < 1 || partNumber > OssStoreProvider.MAX_PARTS) {
+            throw StorageException.invalidArgument(op, upload.bucket(), upload.key(),
+                    "part number " + partNumber + " is outside 1.." + OssStoreProvider.MAX_PARTS);
+        }
+        if (range.isSuffix() || range.last() < 0 || range.last() - range.first() + 1 > OssStoreProvider.MAX_PART_SIZE) {
+            throw StorageException.invalidArgument(op, upload.bucket(), upload.key(), "a part copy needs a range of"
+                    + " at most " + OssStoreProvider.MAX_PART_SIZE + " bytes with its first and last byte, not " + range);
+        }
+        long length = range.last() - range.first() + 1;
+        UploadPartCopyRequest part = new UploadPartCopyRequest(sourceBucket, sourceKey, upload.bucket(), upload.key(),
+                upload.uploadId(), partNumber, range.first(), length);
+        if (sourceEtag != null) {
+            part.setMatchingETagConstraints(List.of(sourceEtag));
+        }
+        String etag = call(op, upload.bucket(), upload.key(), () -> client.uploadPartCopy(part)).getETag();
+        return new CompletedPart(partNumber, OssHeaders.unquote(etag), length);
+    }
+
+    @Override
+    public MultipartEngine multipartEngine() {
+        return uploads;
     }
 
     @Override
@@ -582,6 +642,8 @@ final class OssObjectStore implements ObjectStore {
 
     @Override
     public void close() {
+        uploads.close();
+        copies.close();
         client.shutdown();
     }
 
@@ -597,6 +659,14 @@ final class OssObjectStore implements ObjectStore {
             return action.get();
         } catch (RuntimeException e) {
             throw OssErrors.map(op, bucket, key, e);
+        }
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is part of every Java runtime", e);
         }
     }
 

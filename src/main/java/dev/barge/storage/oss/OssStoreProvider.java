@@ -208,8 +208,9 @@ public final class OssStoreProvider implements StoreProvider {
         //   x-oss-hash-crc64ecma; the SDK never checks ranged GETs either;
         // - puts carry the Content-MD5 of their bytes when their MD5 is expected (OSS refuses a mismatch
         //   before the object becomes visible, where the SDK's check came after it had replaced the old
-        //   one); a put expecting a CRC-64 is held and checked before it is sent (OssStreamUpload), whose
-        //   parts carry their Content-MD5 and whose completion is compared with OSS's CRC-64;
+        //   one); a put expecting a CRC-64 is held and checked before it is sent, or, larger than a part,
+        //   checked by the multipart engine before it completes; a put in parts (MultipartEngine) is
+        //   compared with the CRC-64 OSS reports of the whole;
         // - the transfer layer compares the CRC-64 OSS reports after a multipart upload (parsed whether or
         //   not the check is on) with the CRC-64 of the bytes it sent, and deletes a mismatching object.
         c.setCrcCheckEnabled(false);

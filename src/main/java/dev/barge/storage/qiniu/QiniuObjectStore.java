@@ -37,10 +37,9 @@ import dev.barge.storage.RestoreStatus;
 import dev.barge.storage.StorageClass;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.WriteResult;
-import java.io.ByteArrayInputStream;
+import dev.barge.storage.multipart.MultipartEngine;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -85,6 +84,8 @@ final class QiniuObjectStore implements ObjectStore {
     private static final Pattern META_NAME = Pattern.compile("[A-Za-z0-9_-]{1,50}");
     private static final Pattern MD5_HEX = Pattern.compile("[0-9a-fA-F]{32}");
     private static final MediaType OCTET_STREAM = MediaType.get(QiniuUploads.OCTET_STREAM);
+    /** Parts of one put uploaded at once. */
+    private static final int PARTS_IN_FLIGHT = 4;
 
     private final QiniuSettings settings;
     private final BucketManager manager;
@@ -93,6 +94,7 @@ final class QiniuObjectStore implements ObjectStore {
     private final QiniuDownloads downloads;
     private final QiniuHosts hosts;
     private final Capabilities capabilities;
+    private final MultipartEngine parts;
 
     QiniuObjectStore(QiniuSettings settings) {
         this.settings = requireNonNull(settings, "settings is null");
@@ -113,6 +115,13 @@ final class QiniuObjectStore implements ObjectStore {
                 ? settings.requestTimeout().multipliedBy(2) : MIN_TOKEN_TTL;
         this.uploads = new QiniuUploads(http, auth, cfg, tokenTtl, hosts);
         this.downloads = new QiniuDownloads(settings, auth, manager, http, hosts);
+        // parts of 4 MiB, a qetag block each, so that Kodo's hash of the whole is the qetag, compared with
+        // the qetag of the bytes sent (and their MD5 reported); a stream within the form-upload threshold
+        // (and a part) is one form upload
+        this.parts = new MultipartEngine(new MultipartEngine.Settings(QiniuContentHash.BLOCK_SIZE, PARTS_IN_FLIGHT,
+                Math.min(settings.formUploadThreshold(), QiniuContentHash.BLOCK_SIZE), settings.formUploadThreshold(),
+                false, VERIFIABLE, false), "barge-kodo-upload");
+        // Kodo's copy takes objects of any size in one request, and its upload API has no part copy
         this.capabilities = Capabilities.builder()
                 .copy(Long.MAX_VALUE)
                 .multipart(MIN_PART_SIZE, MAX_PART_SIZE, MAX_PARTS)
@@ -285,70 +294,32 @@ final class QiniuObjectStore implements ObjectStore {
             throw StorageException.invalidArgument(Operation.PUT, bucket, key, "a single put takes at most "
                     + MAX_PUT_SIZE + " bytes, not " + payload.length() + "; use a multipart upload");
         }
+        if (parts.writesInParts(payload)) {
+            return parts.put(this, request, payload);
+        }
         try (InputStream in = payload.open()) {
-            return write(request, fileType, in, payload.length());
+            return form(request, fileType, in, payload.length());
         } catch (IOException e) {
             throw QiniuErrors.io(Operation.PUT, bucket, key, e);
         }
     }
 
     /**
-     * Up to the form-upload threshold: one form upload. Above it: resumable upload v2 in 4 MiB parts,
-     * completed only once every byte is read and checked, aborted otherwise. Either way the bytes are
-     * hashed as they are read; expected checksums are compared before the object becomes visible, and
-     * Kodo's hash of what it stored is compared with the hash of what was sent.
+     * A put within the form-upload threshold: one form upload. Larger puts are resumable uploads in
+     * parts by the shared {@link MultipartEngine}. The bytes are hashed as they are read; expected
+     * checksums are compared before the object becomes visible, and Kodo's hash of what it stored is
+     * compared with the hash of what was sent.
      */
-    private WriteResult write(PutRequest request, int fileType, InputStream in, long announced) throws IOException {
+    private WriteResult form(PutRequest request, int fileType, InputStream in, long announced) throws IOException {
         String bucket = request.bucket();
         String key = request.key();
-        int threshold = (int) settings.formUploadThreshold();
-        byte[] head = in.readNBytes(threshold + 1);
-        String token = uploads.token(bucket, key, fileType);
-        if (head.length <= threshold) {
-            QiniuContentHash hash = new QiniuContentHash();
-            hash.update(head, 0, head.length);
-            QiniuContentHash.Hashes hashes = hash.finish();
-            checkPayload(request, announced, hashes);
-            String stored = uploads.form(Operation.PUT, bucket, key, token, head, head.length, request.contentType(),
-                    request.userMetadata());
-            return written(bucket, key, hashes, stored);
-        }
-        InputStream all = new SequenceInputStream(new ByteArrayInputStream(head), in);
-        String uploadId = uploads.initiate(Operation.PUT, bucket, key, token);
-        QiniuContentHash.Hashes hashes;
-        String stored;
-        try {
-            QiniuContentHash hash = new QiniuContentHash();
-            List<CompletedPart> parts = new ArrayList<>();
-            byte[] buffer = new byte[QiniuContentHash.BLOCK_SIZE];
-            int n;
-            while ((n = all.readNBytes(buffer, 0, buffer.length)) > 0) {
-                if (parts.size() == MAX_PARTS) {
-                    throw StorageException.invalidArgument(Operation.PUT, bucket, key, "the payload is larger than "
-                            + MAX_PUT_SIZE + " bytes, the most a single put takes; use a multipart upload");
-                }
-                hash.update(buffer, 0, n);
-                int number = parts.size() + 1;
-                QiniuUploads.UploadedPart part = uploads.uploadPart(Operation.PUT, bucket, key, token, uploadId, number,
-                        RequestBody.create(OCTET_STREAM, buffer, 0, n));
-                checkPart(Operation.PUT, bucket, key, number, part, md5Hex(buffer, n));
-                parts.add(new CompletedPart(number, part.etag(), n));
-                if (n < buffer.length) {
-                    break;
-                }
-            }
-            hashes = hash.finish();
-            checkPayload(request, announced, hashes);
-            stored = uploads.complete(Operation.PUT, bucket, key, token, uploadId, parts, request.contentType(),
-                    request.userMetadata());
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                uploads.abort(Operation.PUT, bucket, key, token, uploadId);
-            } catch (RuntimeException abort) {
-                e.addSuppressed(abort);
-            }
-            throw e;
-        }
+        byte[] data = in.readNBytes((int) announced + 1);
+        QiniuContentHash hash = new QiniuContentHash();
+        hash.update(data, 0, data.length);
+        QiniuContentHash.Hashes hashes = hash.finish();
+        checkPayload(request, announced, hashes);
+        String stored = uploads.form(Operation.PUT, bucket, key, uploads.token(bucket, key, fileType), data,
+                data.length, request.contentType(), request.userMetadata());
         return written(bucket, key, hashes, stored);
     }
 
@@ -720,6 +691,11 @@ final class QiniuObjectStore implements ObjectStore {
     }
 
     @Override
+    public MultipartEngine multipartEngine() {
+        return parts;
+    }
+
+    @Override
     public WriteResult completeMultipart(MultipartUpload upload, List<CompletedPart> parts) {
         QiniuUploadId id = uploadId(Operation.MULTIPART_COMPLETE, upload);
         List<CompletedPart> ordered = parts.stream().sorted(Comparator.comparingInt(CompletedPart::partNumber)).toList();
@@ -761,6 +737,7 @@ final class QiniuObjectStore implements ObjectStore {
 
     @Override
     public void close() {
+        parts.close();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
     }
@@ -863,11 +840,5 @@ final class QiniuObjectStore implements ObjectStore {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is part of every Java runtime", e);
         }
-    }
-
-    private static String md5Hex(byte[] data, int length) {
-        MessageDigest md5 = md5();
-        md5.update(data, 0, length);
-        return HexFormat.of().formatHex(md5.digest());
     }
 }

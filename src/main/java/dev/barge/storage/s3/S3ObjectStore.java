@@ -26,6 +26,8 @@ import dev.barge.storage.RestoreStatus;
 import dev.barge.storage.StorageClass;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.WriteResult;
+import dev.barge.storage.multipart.MultipartEngine;
+import dev.barge.storage.multipart.PartPlan;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -50,12 +52,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -97,9 +94,10 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /**
  * An S3 endpoint as an {@link ObjectStore}, on the AWS SDK's synchronous client. One client
  * serves every thread. The SDK sends each request once (the retry layer retries); the driver adds
- * what S3 leaves to clients: puts of unknown length (buffered parts), copies above the
- * single-copy limit (parallel UploadPartCopy), storage class changes (a copy onto itself), and
- * telling a missing bucket from a missing key after a HEAD, whose 404 has no body.
+ * what S3 leaves to clients: storage class changes (a copy onto itself) and telling a missing
+ * bucket from a missing key after a HEAD, whose 404 has no body. Puts of unknown length and copies
+ * above the single-copy limit are the shared {@link MultipartEngine}'s, over this driver's pieces
+ * (UploadPart, UploadPartCopy).
  */
 final class S3ObjectStore implements ObjectStore {
     static final long MIN_PART_SIZE = 5L << 20;
@@ -120,7 +118,8 @@ final class S3ObjectStore implements ObjectStore {
     private final S3Presigner presigner;
     private final AutoCloseable credentials;
     private final S3Options options;
-    private final ThreadPoolExecutor copyExecutor;
+    private final MultipartEngine uploads;
+    private final MultipartEngine copies;
 
     /**
      * @param credentials the credentials provider to close with the store, or {@code null}
@@ -130,20 +129,21 @@ final class S3ObjectStore implements ObjectStore {
         this.presigner = requireNonNull(presigner, "presigner is null");
         this.credentials = credentials;
         this.options = requireNonNull(options, "options is null");
-        AtomicInteger threads = new AtomicInteger();
-        this.copyExecutor = new ThreadPoolExecutor(options.multipartCopyConcurrency(),
-                options.multipartCopyConcurrency(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
-                    Thread thread = new Thread(task, "barge-s3-copy-" + options.remote() + "-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        copyExecutor.allowCoreThreadTimeOut(true);
+        // every part but the last of one size: S3 takes any, but some S3-compatible stores (R2) do not
+        this.uploads = new MultipartEngine(new MultipartEngine.Settings(options.multipartUploadPartSize(),
+                options.multipartUploadConcurrency(), options.multipartUploadPartSize(), Long.MAX_VALUE, false, Set.of(),
+                true),
+                "barge-s3-upload-" + options.remote());
+        this.copies = new MultipartEngine(new MultipartEngine.Settings(options.multipartCopyPartSize(),
+                options.multipartCopyConcurrency(), 0, Long.MAX_VALUE, false, Set.of(), false),
+                "barge-s3-copy-" + options.remote());
     }
 
     private static Capabilities capabilities(boolean md5) {
         return Capabilities.builder()
                 .copy(MAX_COPY_SIZE)
                 .multipart(MIN_PART_SIZE, MAX_PART_SIZE, MAX_PARTS)
+                .multipartCopy(true)
                 .maxPutSize(MAX_PUT_SIZE)
                 .storageClasses(S3StorageClasses.OFFERED)
                 .setStorageClass(true)
@@ -287,12 +287,8 @@ final class S3ObjectStore implements ObjectStore {
             throw StorageException.invalidArgument(Operation.PUT, bucket, key, "a single put takes at most "
                     + MAX_PUT_SIZE + " bytes, not " + payload.length() + "; use a multipart upload");
         }
-        if (!payload.hasKnownLength()) {
-            try (InputStream in = payload.open()) {
-                return putStream(request, storageClass, expectedMd5, in);
-            } catch (IOException e) {
-                throw S3Errors.map(Operation.PUT, bucket, key, e);
-            }
+        if (uploads.writesInParts(payload)) {
+            return uploads.put(this, request, payload);
         }
         PutObjectRequest put = putRequest(request, storageClass, payload.length(),
                 expectedMd5 == null ? null : base64(HexFormat.of().parseHex(expectedMd5)));
@@ -319,54 +315,6 @@ final class S3ObjectStore implements ObjectStore {
             b.contentMD5(contentMd5);
         }
         return b.build();
-    }
-
-    /**
-     * A put of unknown length: what fits in one part goes up in one PutObject; more becomes a
-     * multipart upload of parts read into memory one at a time, aborted on any failure. Every
-     * request carries the Content-MD5 of its bytes; an expected MD5 of the whole is checked
-     * before the upload is completed, so a mismatch leaves nothing behind.
-     */
-    private WriteResult putStream(PutRequest request, String storageClass, String expectedMd5, InputStream in)
-            throws IOException {
-        String bucket = request.bucket();
-        String key = request.key();
-        byte[] buffer = new byte[options.multipartUploadPartSize()];
-        int first = in.readNBytes(buffer, 0, buffer.length);
-        if (first < buffer.length) {
-            String md5 = HexFormat.of().formatHex(md5Of(buffer, first));
-            if (expectedMd5 != null && !expectedMd5.equals(md5)) {
-                throw mismatch(Operation.PUT, bucket, key, expectedMd5, md5);
-            }
-            PutObjectRequest put = putRequest(request, storageClass, first, base64(HexFormat.of().parseHex(md5)));
-            RequestBody body = bytes(buffer, first);
-            PutObjectResponse response = call(Operation.PUT, bucket, key, () -> client.putObject(put, body));
-            return written(response.eTag(), md5,
-                    encrypted(response.serverSideEncryptionAsString(), response.sseCustomerAlgorithm()));
-        }
-        MultipartUpload upload = initiate(Operation.PUT, request, storageClass);
-        try {
-            MessageDigest whole = md5();
-            List<CompletedPart> parts = new ArrayList<>();
-            int n = first;
-            while (n > 0) {
-                if (parts.size() == MAX_PARTS) {
-                    throw StorageException.invalidArgument(Operation.PUT, bucket, key, "the stream is longer than "
-                            + MAX_PARTS + " parts of " + buffer.length + " bytes; raise the option multipart-upload-part-size");
-                }
-                whole.update(buffer, 0, n);
-                parts.add(uploadBytes(Operation.PUT, upload, parts.size() + 1, buffer, n));
-                n = in.readNBytes(buffer, 0, buffer.length);
-            }
-            String md5 = HexFormat.of().formatHex(whole.digest());
-            if (expectedMd5 != null && !expectedMd5.equals(md5)) {
-                throw mismatch(Operation.PUT, bucket, key, expectedMd5, md5);
-            }
-            return complete(Operation.PUT, upload, parts);
-        } catch (IOException | RuntimeException e) {
-            abortAfterFailure(upload, e);
-            throw e;
-        }
     }
 
     private CompletedPart uploadBytes(Operation op, MultipartUpload upload, int partNumber, byte[] buffer, int n) {
@@ -464,6 +412,11 @@ final class S3ObjectStore implements ObjectStore {
 
     @Override
     public WriteResult copy(CopyRequest request) {
+        return copy(request, this);
+    }
+
+    @Override
+    public WriteResult copy(CopyRequest request, ObjectStore parts) {
         requireKey(Operation.COPY, request.sourceBucket(), request.sourceKey());
         requireKey(Operation.COPY, request.targetBucket(), request.targetKey());
         String storageClass = storageClassName(Operation.COPY, request.targetBucket(), request.targetKey(),
@@ -478,7 +431,7 @@ final class S3ObjectStore implements ObjectStore {
             return singleCopy(Operation.COPY, request.sourceBucket(), request.sourceKey(), target);
         }
         HeadObjectResponse source = head(Operation.COPY, request.sourceBucket(), request.sourceKey());
-        return copy(Operation.COPY, request.sourceBucket(), request.sourceKey(), source, target);
+        return copy(Operation.COPY, request.sourceBucket(), request.sourceKey(), source, target, parts);
     }
 
     /**
@@ -496,7 +449,8 @@ final class S3ObjectStore implements ObjectStore {
         if (currentName.equals(name)) {
             return; // S3 refuses a copy onto itself that changes nothing
         }
-        copy(Operation.SET_STORAGE_CLASS, bucket, key, current, new Target(bucket, key, name, Headers.of(current)));
+        copy(Operation.SET_STORAGE_CLASS, bucket, key, current, new Target(bucket, key, name, Headers.of(current)),
+                this);
     }
 
     /** Where a copy writes; {@code headers} {@code null} keeps the source's (metadata directive COPY). */
@@ -535,9 +489,10 @@ final class S3ObjectStore implements ObjectStore {
         }
     }
 
-    private WriteResult copy(Operation op, String sourceBucket, String sourceKey, HeadObjectResponse source, Target target) {
+    private WriteResult copy(Operation op, String sourceBucket, String sourceKey, HeadObjectResponse source, Target target,
+            ObjectStore parts) {
         if (source.contentLength() != null && source.contentLength() > options.multipartCopyThreshold()) {
-            return multipartCopy(op, sourceBucket, sourceKey, source, target);
+            return multipartCopy(op, sourceBucket, sourceKey, source, target, parts);
         }
         return singleCopy(op, sourceBucket, sourceKey, target);
     }
@@ -561,14 +516,14 @@ final class S3ObjectStore implements ObjectStore {
     }
 
     /**
-     * A copy in parts copied by the store (UploadPartCopy), several at a time, each pinned to the
-     * source's etag so that a source replaced meanwhile fails the copy instead of mixing versions.
-     * On a failure the parts not started are dropped, the running ones awaited, the upload aborted.
+     * A copy in parts copied by the store (UploadPartCopy), by the shared engine: the upload is started
+     * here with the headers the copy keeps (multipart uploads copy none), the parts go through
+     * {@code parts}, each pinned to the source's etag.
      */
     private WriteResult multipartCopy(Operation op, String sourceBucket, String sourceKey, HeadObjectResponse source,
-            Target target) {
-        long size = source.contentLength();
-        long partSize = Math.max(options.multipartCopyPartSize(), (size + MAX_PARTS - 1) / MAX_PARTS);
+            Target target, ObjectStore parts) {
+        PartPlan plan = PartPlan.of(op, target.bucket(), target.key(), source.contentLength(),
+                options.multipartCopyPartSize(), capabilities());
         CreateMultipartUploadRequest.Builder b = CreateMultipartUploadRequest.builder()
                 .bucket(target.bucket()).key(target.key());
         (target.headers() != null ? target.headers() : Headers.of(source)).applyTo(b);
@@ -577,60 +532,7 @@ final class S3ObjectStore implements ObjectStore {
         }
         String uploadId = call(op, target.bucket(), target.key(), () -> client.createMultipartUpload(b.build())).uploadId();
         MultipartUpload upload = new MultipartUpload(target.bucket(), target.key(), uploadId);
-        List<Future<CompletedPart>> futures = new ArrayList<>();
-        try {
-            int partNumber = 1;
-            for (long offset = 0; offset < size; offset += partSize, partNumber++) {
-                int number = partNumber;
-                String range = "bytes=" + offset + "-" + (Math.min(offset + partSize, size) - 1);
-                long length = Math.min(partSize, size - offset);
-                futures.add(copyExecutor.submit(() -> {
-                    UploadPartCopyResponse response = call(op, sourceBucket, sourceKey, () -> client.uploadPartCopy(p -> p
-                            .sourceBucket(sourceBucket).sourceKey(sourceKey).copySourceIfMatch(source.eTag())
-                            .copySourceRange(range).destinationBucket(target.bucket()).destinationKey(target.key())
-                            .uploadId(uploadId).partNumber(number)));
-                    return new CompletedPart(number, unquote(response.copyPartResult().eTag()), length);
-                }));
-            }
-            List<CompletedPart> parts = new ArrayList<>(futures.size());
-            for (Future<CompletedPart> future : futures) {
-                parts.add(future.get());
-            }
-            return complete(op, upload, parts);
-        } catch (ExecutionException e) {
-            StorageException failure = S3Errors.map(op, sourceBucket, sourceKey, e.getCause() != null ? e.getCause() : e);
-            stopAndAbort(upload, futures, failure);
-            throw failure;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            StorageException failure = StorageException.builder(ErrorKind.PERMANENT, op).bucket(sourceBucket)
-                    .key(sourceKey).detail("interrupted while copying parts").cause(e).build();
-            stopAndAbort(upload, futures, failure);
-            throw failure;
-        } catch (RuntimeException e) {
-            stopAndAbort(upload, futures, e);
-            throw e;
-        }
-    }
-
-    private void stopAndAbort(MultipartUpload upload, List<Future<CompletedPart>> futures, Exception failure) {
-        futures.forEach(f -> f.cancel(false));
-        boolean interrupted = Thread.interrupted();
-        for (Future<CompletedPart> future : futures) {
-            try {
-                if (!future.isCancelled()) {
-                    future.get(); // a part still being copied would outlive the abort
-                }
-            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-                // reported through the first failure
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        abortAfterFailure(upload, failure);
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        return copies.copy(parts, upload, plan, sourceBucket, sourceKey, unquote(source.eTag()));
     }
 
     // ---- multipart ----------------------------------------------------------------------
@@ -688,13 +590,42 @@ final class S3ObjectStore implements ObjectStore {
         if (payload.isReplayable()) {
             // One MD5 pass here lets the store check the part, and then over http the SDK need not
             // sign it with SHA-256 chunk by chunk (S3UnsignedPayload), which costs twice as much.
-            request.contentMD5(base64(md5Of(op, upload, payload)));
+            request.contentMD5(base64(md5Of(op, upload.bucket(), upload.key(), payload)));
         }
         try (Body body = Body.of(payload)) {
             UploadPartRequest built = request.build();
             String etag = call(op, upload.bucket(), upload.key(), () -> client.uploadPart(built, body.requestBody())).eTag();
             return new CompletedPart(partNumber, unquote(etag), payload.length());
         }
+    }
+
+    @Override
+    public CompletedPart uploadPartCopy(MultipartUpload upload, int partNumber, String sourceBucket, String sourceKey,
+            String sourceEtag, ByteRange range) {
+        Operation op = Operation.MULTIPART_UPLOAD_PART_COPY;
+        if (partNumber < 1 || partNumber > MAX_PARTS) {
+            throw StorageException.invalidArgument(op, upload.bucket(), upload.key(),
+                    "part number " + partNumber + " is outside 1.." + MAX_PARTS);
+        }
+        requireKey(op, sourceBucket, sourceKey);
+        if (range.isSuffix() || range.last() < 0 || range.last() - range.first() + 1 > MAX_PART_SIZE) {
+            throw StorageException.invalidArgument(op, upload.bucket(), upload.key(), "a part copy needs a range of"
+                    + " at most " + MAX_PART_SIZE + " bytes with its first and last byte, not " + range);
+        }
+        UploadPartCopyResponse response = call(op, sourceBucket, sourceKey, () -> client.uploadPartCopy(p -> {
+            p.sourceBucket(sourceBucket).sourceKey(sourceKey).copySourceRange("bytes=" + range.first() + "-"
+                    + range.last()).destinationBucket(upload.bucket()).destinationKey(upload.key())
+                    .uploadId(upload.uploadId()).partNumber(partNumber);
+            if (sourceEtag != null) {
+                p.copySourceIfMatch(quote(sourceEtag));
+            }
+        }));
+        return new CompletedPart(partNumber, unquote(response.copyPartResult().eTag()), range.last() - range.first() + 1);
+    }
+
+    @Override
+    public MultipartEngine multipartEngine() {
+        return uploads;
     }
 
     @Override
@@ -744,14 +675,6 @@ final class S3ObjectStore implements ObjectStore {
         }
     }
 
-    private void abortAfterFailure(MultipartUpload upload, Exception failure) {
-        try {
-            abortMultipart(upload);
-        } catch (RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
     // ---- restore and presign ------------------------------------------------------------
 
     @Override
@@ -795,7 +718,8 @@ final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void close() {
-        copyExecutor.shutdownNow();
+        uploads.close();
+        copies.close();
         presigner.close();
         client.close();
         if (credentials != null) {
@@ -939,11 +863,6 @@ final class S3ObjectStore implements ObjectStore {
         return md5;
     }
 
-    private static StorageException mismatch(Operation op, String bucket, String key, String expected, String actual) {
-        return StorageException.builder(ErrorKind.CHECKSUM_MISMATCH, op).bucket(bucket).key(key)
-                .detail("expected MD5 " + expected + " but the data has " + actual + "; nothing was written").build();
-    }
-
     private static void requireKey(Operation op, String bucket, String key) {
         requireBucket(op, bucket);
         requireNonNull(key, "key is null");
@@ -1020,12 +939,12 @@ final class S3ObjectStore implements ObjectStore {
         return md5.digest();
     }
 
-    private static byte[] md5Of(Operation op, MultipartUpload upload, Payload payload) {
+    private static byte[] md5Of(Operation op, String bucket, String key, Payload payload) {
         MessageDigest md5 = md5();
         try (InputStream in = new DigestInputStream(payload.open(), md5)) {
             in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
-            throw S3Errors.map(op, upload.bucket(), upload.key(), e);
+            throw S3Errors.map(op, bucket, key, e);
         }
         return md5.digest();
     }

@@ -11,8 +11,9 @@ import static java.util.Objects.requireNonNull;
  * @param regionGiven whether the region was configured (rather than defaulted)
  * @param multipartCopyThreshold copies of objects above this size use UploadPartCopy
  * @param multipartCopyPartSize the part size of those copies, before raising it to fit 10,000 parts
- * @param multipartCopyConcurrency how many parts of copies are copied at once
+ * @param multipartCopyConcurrency how many parts of one copy are copied at once
  * @param multipartUploadPartSize the part size of puts of unknown length
+ * @param multipartUploadConcurrency how many parts of one put of unknown length are read and sent at once
  * @param etagIsMd5 whether a plain single-part etag is the MD5 of the content
  */
 record S3Options(
@@ -23,6 +24,7 @@ record S3Options(
         long multipartCopyPartSize,
         int multipartCopyConcurrency,
         int multipartUploadPartSize,
+        int multipartUploadConcurrency,
         boolean etagIsMd5) {
 
     S3Options {

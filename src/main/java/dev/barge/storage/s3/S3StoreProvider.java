@@ -41,9 +41,11 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  *       parallel UploadPartCopy requests instead of one CopyObject; at most 5GB, S3's limit for one copy;</li>
  *   <li>{@code multipart-copy-part-size} (default 256MB): the part size of those copies, raised so
  *       that an object needs at most 10,000 parts;</li>
- *   <li>{@code multipart-copy-concurrency} (default 4): parts copied at once, per store;</li>
+ *   <li>{@code multipart-copy-concurrency} (default 4): parts of one copy copied at once;</li>
  *   <li>{@code multipart-upload-part-size} (default 16MB): a put of unknown length is sent in parts
  *       of this size, each held in memory while it is sent; objects up to 10,000 parts;</li>
+ *   <li>{@code multipart-upload-concurrency} (default 4): parts of one put of unknown length read and
+ *       sent at once, the part being read included: memory is this times the part size;</li>
  *   <li>{@code etag-is-md5} (default true): whether a single-part etag of 32 hex digits is the MD5
  *       of the content. Set false for stores where it is not (buckets encrypted with SSE-KMS by
  *       default, some S3-compatible stores): the store then reports no MD5;</li>
@@ -192,8 +194,12 @@ public final class S3StoreProvider implements StoreProvider {
             throw invalid(config, "option multipart-upload-part-size must be between 5MB and 1GB "
                     + "(each part is held in memory while it is sent)");
         }
+        long uploadConcurrency = config.longOption("multipart-upload-concurrency", 4);
+        if (uploadConcurrency < 1 || uploadConcurrency > 256) {
+            throw invalid(config, "option multipart-upload-concurrency must be between 1 and 256");
+        }
         return new S3Options(config.name(), region, regionGiven, copyThreshold, copyPartSize, (int) copyConcurrency,
-                (int) uploadPartSize, config.booleanOption("etag-is-md5", true));
+                (int) uploadPartSize, (int) uploadConcurrency, config.booleanOption("etag-is-md5", true));
     }
 
     private static Duration positive(RemoteConfig config, String setting, Duration value) {

@@ -3,6 +3,9 @@ package dev.barge.storage.layer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.barge.storage.ByteRange;
+import dev.barge.storage.CopyRequest;
+import dev.barge.storage.ObjectStore;
+import dev.barge.storage.WriteResult;
 import dev.barge.storage.ObjectContent;
 import dev.barge.storage.ObjectInfo;
 import java.util.List;
@@ -13,7 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A read of a listed object goes down the layers as such, so that the store may spare a lookup,
  * except through a layer that overrides the read by key: that layer sees it there, so that no read
- * passes a layer that counts, fails or relabels reads.
+ * passes a layer that counts, fails or relabels reads. A copy goes down with the outermost layer as
+ * the store its parts go through, unless a layer overrides the copy: it sees it whole, and its parts go
+ * through the layers from there down.
  */
 class ObjectStoreLayerTest {
     /** The store: which of its two reads each call arrived at. */
@@ -76,5 +81,54 @@ class ObjectStoreLayerTest {
 
         assertThat(counted).as("the override saw the read").containsExactly("k");
         assertThat(reads).containsExactly("by key k");
+    }
+
+    /** The store that copies, recording the store each copy was to send its parts through. */
+    private final List<ObjectStore> partsOfCopies = new CopyOnWriteArrayList<>();
+    private final ScriptedStore copying = new ScriptedStore() {
+        @Override
+        public WriteResult copy(CopyRequest request) {
+            return copy(request, this);
+        }
+
+        @Override
+        public WriteResult copy(CopyRequest request, ObjectStore parts) {
+            partsOfCopies.add(parts);
+            return new WriteResult("etag", List.of());
+        }
+    };
+
+    @Test
+    void aCopyGoesDownWithTheOutermostLayerAsTheStoreOfItsParts() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        ObjectStoreLayer outer = passing(passing(copying, seen), seen);
+
+        outer.copy(CopyRequest.of("b", "k", "b", "k2"));
+
+        assertThat(partsOfCopies).containsExactly(outer);
+        assertThat(seen).containsExactly("COPY k", "COPY k");
+    }
+
+    @Test
+    void aLayerThatOverridesTheCopySeesCopiesFromTheLayersAbove() {
+        List<String> counted = new CopyOnWriteArrayList<>();
+        ObjectStoreLayer counting = new ObjectStoreLayer(copying) {
+            @Override
+            protected <T> T invoke(Call call, Supplier<T> action) {
+                return action.get();
+            }
+
+            @Override
+            public WriteResult copy(CopyRequest request) {
+                counted.add(request.sourceKey());
+                return super.copy(request);
+            }
+        };
+
+        passing(counting, new CopyOnWriteArrayList<>()).copy(CopyRequest.of("b", "k", "b", "k2"));
+
+        assertThat(counted).as("the override saw the copy").containsExactly("k");
+        assertThat(partsOfCopies).as("its parts go through the layers from the override down")
+                .containsExactly(counting);
     }
 }
