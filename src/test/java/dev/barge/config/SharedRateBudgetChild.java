@@ -1,5 +1,6 @@
 package dev.barge.config;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.barge.storage.layer.AdaptiveRateSettings;
 import dev.barge.storage.layer.RateBudget;
 import dev.barge.storage.layer.RateBudgets;
@@ -10,21 +11,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A process spending one shared budget, for {@link SharedRateLimitTest}: arguments URL, user,
- * remote, rate per second, threads, milliseconds. It prints {@code ready}, waits for a line on
+ * remote, rate per second, threads, milliseconds. It prints {@code @ready} (its lines start with
+ * {@code @}: logs may share its standard output), waits for a line on
  * standard input (so that every process starts at once), spends tokens from that many threads for
- * that long, and prints the wall-clock millisecond of each admission, then {@code done}.
+ * that long, and prints the wall-clock millisecond of each admission, then {@code @done}.
  */
 public final class SharedRateBudgetChild {
     private SharedRateBudgetChild() {}
 
     public static void main(String[] args) throws Exception {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(args[0]);
-        dataSource.setUser(args[1]);
+        // pooled, as the job repository's DataSource is: a connection opened per lease would be measured instead
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(args[0]);
+        dataSource.setUsername(args[1]);
+        dataSource.setMaximumPoolSize(4);
         String remote = args[2];
         double rate = Double.parseDouble(args[3]);
         int threads = Integer.parseInt(args[4]);
@@ -32,7 +35,7 @@ public final class SharedRateBudgetChild {
         RateBudget budget = new SharedRateBudgets(dataSource).budget(remote, RateBudgets.Kind.OPERATIONS, rate,
                 AdaptiveRateSettings.OFF);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        out.println("ready");
+        out.println("@ready");
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         long deadline = System.currentTimeMillis() + millis;
         List<Long> admitted = Collections.synchronizedList(new ArrayList<>());
@@ -56,9 +59,9 @@ public final class SharedRateBudgetChild {
         }
         synchronized (admitted) {
             for (long t : admitted) {
-                out.println(t);
+                out.println("@" + t);
             }
         }
-        out.println("done");
+        out.println("@done");
     }
 }
