@@ -152,8 +152,13 @@ final class SharedRateBudget implements RateBudget {
         if (now - readAt >= pollMillis && reading.compareAndSet(false, true)) {
             try {
                 state = read();
-                readAt = now;
+            } catch (RuntimeException e) {
+                // the repository did not answer: go on at the rate last read (a metrics scrape, a
+                // request), and try again after the next poll rather than fail what asked
+                log.debug("cannot read the shared rate of {}, going on at {}/s: {}", remote,
+                        state.rateAt(now, adaptive), e.getMessage());
             } finally {
+                readAt = now;
                 reading.set(false);
             }
         }

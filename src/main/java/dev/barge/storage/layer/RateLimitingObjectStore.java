@@ -86,13 +86,27 @@ final class RateLimitingObjectStore extends ObjectStoreLayer {
         if (budget == null) {
             return;
         }
-        Gauge.builder("barge.ratelimit.rate", budget, b -> finiteOrNaN(b.rate()))
+        // a scrape must never fail for a budget: a meter's function that throws fails the whole
+        // Prometheus answer, so these fall back to NaN and the last count
+        Gauge.builder("barge.ratelimit.rate", budget, b -> {
+                    try {
+                        return finiteOrNaN(b.rate());
+                    } catch (RuntimeException e) {
+                        return Double.NaN;
+                    }
+                })
                 .description("the rate a remote's budget admits now, per second (NaN: no limit)")
                 .tags("remote", remote, "kind", kind.label())
                 .strongReference(true)
                 .register(metrics);
         if (kind == RateBudgets.Kind.OPERATIONS) {
-            FunctionCounter.builder("barge.ratelimit.stepdowns", budget, RateBudget::stepDowns)
+            FunctionCounter.builder("barge.ratelimit.stepdowns", budget, b -> {
+                        try {
+                            return b.stepDowns();
+                        } catch (RuntimeException e) {
+                            return 0; // a cumulative counter keeps the highest count it saw
+                        }
+                    })
                     .description("how often the store's throttling stepped the operations rate down")
                     .tags("remote", remote)
                     .register(metrics);
