@@ -5,13 +5,16 @@ import dev.barge.job.JobRecords;
 import dev.barge.job.JobRunner;
 import dev.barge.job.Preflight;
 import dev.barge.storage.StoreRegistry;
+import dev.barge.storage.layer.RateBudgets;
 import java.time.Clock;
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -39,6 +42,18 @@ public class JobConfiguration {
     @Bean
     JobRunner jobRunner(JobRepository repository, JobOperator operator, ExecutionOwnership ownership) {
         return new JobRunner(repository, operator, ownership, Clock.systemUTC());
+    }
+
+    /**
+     * Where remotes' rate budgets live: in the job repository when it is PostgreSQL, which every
+     * worker, partition and manager shares, so that one requests/s and one bytes/s budget per remote
+     * holds for the cluster ({@link SharedRateBudgets}); with the embedded H2 database, one process's,
+     * in memory (one store per remote, so its partitions share one bucket).
+     */
+    @Bean
+    RateBudgets rateBudgets(DataSource dataSource, Environment environment) {
+        String url = environment.getProperty("spring.datasource.url", "");
+        return url.startsWith("jdbc:postgresql:") ? new SharedRateBudgets(dataSource) : RateBudgets.IN_PROCESS;
     }
 
     /** The checks before a job starts, naming a remote's settings as the user wrote them. */

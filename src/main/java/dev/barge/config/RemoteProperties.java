@@ -6,6 +6,7 @@ import dev.barge.storage.Operation;
 import dev.barge.storage.RemoteConfig;
 import dev.barge.storage.Secret;
 import dev.barge.storage.StorageException;
+import dev.barge.storage.layer.AdaptiveRateSettings;
 import dev.barge.storage.layer.RateLimitSettings;
 import dev.barge.storage.layer.RetrySettings;
 import java.nio.file.Path;
@@ -93,7 +94,8 @@ public record RemoteProperties(
                 retry.multiplier() != null ? retry.multiplier() : d.multiplier(),
                 retry.maxDelay() != null ? retry.maxDelay() : d.maxDelay(),
                 retry.jitter() != null ? retry.jitter() : d.jitter(),
-                retry.maxElapsed() != null ? retry.maxElapsed() : d.maxElapsed());
+                retry.maxElapsed() != null ? retry.maxElapsed() : d.maxElapsed(),
+                retry.maxThrottled() != null ? retry.maxThrottled() : d.maxThrottled());
     }
 
     /** This remote's rate limits; none by default. */
@@ -113,13 +115,24 @@ public record RemoteProperties(
 
     /** {@code barge.remotes.<name>.retry.*}; see {@link RetrySettings}. */
     public record Retry(Integer maxAttempts, Duration initialDelay, Double multiplier, Duration maxDelay,
-            Duration jitter, Duration maxElapsed) {}
+            Duration jitter, Duration maxElapsed, Duration maxThrottled) {}
+
+    /**
+     * How this remote's operations rate adapts to the store's throttling: {@link AdaptiveRateSettings#DEFAULT}
+     * unless {@code rate-limit.adaptive: false}, and never for a local remote (which does not throttle:
+     * no layer, no cost).
+     */
+    public AdaptiveRateSettings adaptiveRateSettings() {
+        return rateLimit != null && Boolean.FALSE.equals(rateLimit.adaptive()) ? AdaptiveRateSettings.OFF
+                : AdaptiveRateSettings.DEFAULT;
+    }
 
     /**
      * {@code barge.remotes.<name>.rate-limit.*}.
      *
      * @param operationsPerSecond requests per second (fractions allowed)
      * @param bytesPerSecond bytes per second, e.g. {@code 50MB}
+     * @param adaptive whether throttled answers step the operations rate down (default true)
      */
-    public record RateLimit(Double operationsPerSecond, DataSize bytesPerSecond) {}
+    public record RateLimit(Double operationsPerSecond, DataSize bytesPerSecond, Boolean adaptive) {}
 }

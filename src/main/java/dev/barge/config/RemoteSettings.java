@@ -137,7 +137,8 @@ public final class RemoteSettings {
             for (var delay : Map.of("retry.initial-delay", Optional.ofNullable(retry.initialDelay()),
                     "retry.max-delay", Optional.ofNullable(retry.maxDelay()),
                     "retry.jitter", Optional.ofNullable(retry.jitter()),
-                    "retry.max-elapsed", Optional.ofNullable(retry.maxElapsed())).entrySet()) {
+                    "retry.max-elapsed", Optional.ofNullable(retry.maxElapsed()),
+                    "retry.max-throttled", Optional.ofNullable(retry.maxThrottled())).entrySet()) {
                 refuseIf(delay.getValue().filter(Duration::isNegative).isPresent(), remote, delay.getKey(),
                         "zero or more, such as 200ms");
             }

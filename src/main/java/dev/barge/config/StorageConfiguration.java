@@ -8,6 +8,8 @@ import dev.barge.storage.StorageException;
 import dev.barge.storage.StoreProvider;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.azure.AzureStoreProvider;
+import dev.barge.storage.layer.AdaptiveRateSettings;
+import dev.barge.storage.layer.RateBudgets;
 import dev.barge.storage.layer.StoreLayers;
 import dev.barge.storage.local.LocalStoreProvider;
 import dev.barge.storage.oss.OssStoreProvider;
@@ -88,8 +90,11 @@ public class StorageConfiguration {
      */
     @Bean(destroyMethod = "close")
     StoreRegistry storeRegistry(List<StoreProvider> providers, BargeProperties properties, RemoteSettings settings,
-            ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<StoreRegistry.StoreDecorator> decorators) {
+            ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<StoreRegistry.StoreDecorator> decorators,
+            ObjectProvider<RateBudgets> rateBudgets) {
         MeterRegistry metrics = meterRegistry.getIfAvailable(() -> Metrics.globalRegistry);
+        // shared by the cluster with a PostgreSQL job repository (JobConfiguration), else this process's
+        RateBudgets budgets = rateBudgets.getIfAvailable(() -> RateBudgets.IN_PROCESS);
         Set<String> types = new TreeSet<>();
         providers.forEach(p -> types.add(p.type()));
         List<RemoteConfig> remotes = properties.remotes().entrySet().stream()
@@ -108,7 +113,11 @@ public class StorageConfiguration {
             }
             RemoteProperties configured = byName.get(remote.name());
             StoreLayers.Builder layers = StoreLayers.builder(remote.name()).metrics(metrics)
-                    .walkListings(walkListings(remote));
+                    .walkListings(walkListings(remote)).budgets(budgets);
+            if (!"local".equals(remote.type())) {
+                // a local remote never throttles: no layer, no cost, unless it has limits of its own
+                layers.adaptive(configured != null ? configured.adaptiveRateSettings() : AdaptiveRateSettings.DEFAULT);
+            }
             if (configured != null) {
                 layers.retry(configured.retrySettings()).rateLimit(configured.rateLimitSettings());
             }

@@ -2,60 +2,138 @@ package dev.barge.storage.layer;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.storage.ErrorKind;
 import dev.barge.storage.ObjectStore;
 import dev.barge.storage.Payload;
+import dev.barge.storage.StorageException;
 import io.github.bucket4j.BlockingStrategy;
-import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Holds operations and bytes to the configured rates with Bucket4j token buckets: each
- * operation (each attempt, as this layer sits below retry) waits for one token before it is
- * sent; streamed bytes, both ways, wait for one token per byte before they are read.
+ * Holds operations and bytes to a remote's budgets ({@link RateBudget}): each operation (each
+ * attempt, as this layer sits below retry) waits for one token before it is sent; streamed bytes,
+ * both ways, wait for one token per byte before they are read. The budgets live in this process or
+ * are shared by a cluster ({@link RateBudgets}); this layer does not know which.
+ *
+ * <p>It is also where the store's throttling is heard: every attempt answered
+ * {@link ErrorKind#THROTTLED} tells the operations budget, which steps the rate down
+ * ({@link AdaptiveRateSettings}); the failure still goes up to the retry layer, which sends it again
+ * once the (now lower) budget lets it. For a remote with no limit the layer is there only when the
+ * rate adapts: it counts what is admitted, so that a first throttle can start from that rate.
+ *
+ * <p>Metrics (with a registry): {@code barge.ratelimit.rate} (gauge, per second, by remote and kind:
+ * NaN while there is no limit) and {@code barge.ratelimit.stepdowns} (how often throttling stepped
+ * the operations rate down).
  */
 final class RateLimitingObjectStore extends ObjectStoreLayer {
-    private final Bucket operations;
-    private final Bucket bytes;
+    private final RateBudget operations;
+    private final RateBudget bytes;
     private final long byteBurst;
-    private final BlockingStrategy blocking;
+    private final AdmittedRate admitted;
 
     RateLimitingObjectStore(ObjectStore delegate, RateLimitSettings settings) {
-        this(delegate, settings, TimeMeter.SYSTEM_NANOTIME, BlockingStrategy.PARKING);
+        this(delegate, "store", settings, AdaptiveRateSettings.OFF, RateBudgets.IN_PROCESS, null);
     }
 
     /** With an injected clock and way of waiting, so tests can run on simulated time. */
     RateLimitingObjectStore(ObjectStore delegate, RateLimitSettings settings, TimeMeter clock, BlockingStrategy blocking) {
-        super(delegate);
-        requireNonNull(settings, "settings is null");
-        this.blocking = requireNonNull(blocking, "blocking is null");
-        this.operations = settings.limitsOperations()
-                ? bucket(Math.max(1, (long) Math.ceil(settings.operationsPerSecond())), settings.operationsPerSecond(), clock)
-                : null;
-        this.byteBurst = settings.bytesPerSecond();
-        this.bytes = settings.limitsBytes() ? bucket(byteBurst, settings.bytesPerSecond(), clock) : null;
+        this(delegate, settings, AdaptiveRateSettings.OFF, clock, blocking);
     }
 
-    /** A bucket holding at most {@code capacity} tokens, refilled continuously at {@code perSecond}. */
-    private static Bucket bucket(long capacity, double perSecond, TimeMeter clock) {
-        long nanosPerToken = Math.max(1, Math.round(1_000_000_000d / perSecond));
-        return Bucket.builder()
-                .addLimit(limit -> limit.capacity(capacity).refillGreedy(1, Duration.ofNanos(nanosPerToken)))
-                .withCustomTimePrecision(clock)
-                .build();
+    /** With an injected clock and way of waiting, and an adaptive rate. */
+    RateLimitingObjectStore(ObjectStore delegate, RateLimitSettings settings, AdaptiveRateSettings adaptive,
+            TimeMeter clock, BlockingStrategy blocking) {
+        this(delegate, "store", settings, adaptive,
+                (remote, kind, limit, a) -> new LocalRateBudget(remote, limit, a, clock, blocking), null, clock);
+    }
+
+    RateLimitingObjectStore(ObjectStore delegate, String remote, RateLimitSettings settings,
+            AdaptiveRateSettings adaptive, RateBudgets budgets, MeterRegistry metrics) {
+        this(delegate, remote, settings, adaptive, budgets, metrics, TimeMeter.SYSTEM_NANOTIME);
+    }
+
+    private RateLimitingObjectStore(ObjectStore delegate, String remote, RateLimitSettings settings,
+            AdaptiveRateSettings adaptive, RateBudgets budgets, MeterRegistry metrics, TimeMeter clock) {
+        super(delegate);
+        requireNonNull(remote, "remote is null");
+        requireNonNull(settings, "settings is null");
+        requireNonNull(adaptive, "adaptive is null");
+        requireNonNull(budgets, "budgets is null");
+        this.operations = settings.limitsOperations() || adaptive.enabled()
+                ? budgets.budget(remote, RateBudgets.Kind.OPERATIONS, settings.operationsPerSecond(), adaptive)
+                : null;
+        this.byteBurst = settings.bytesPerSecond();
+        this.bytes = settings.limitsBytes()
+                ? budgets.budget(remote, RateBudgets.Kind.BYTES, settings.bytesPerSecond(), AdaptiveRateSettings.OFF)
+                : null;
+        this.admitted = adaptive.enabled() ? new AdmittedRate(clock) : null;
+        if (metrics != null) {
+            register(metrics, remote, RateBudgets.Kind.OPERATIONS, operations);
+            register(metrics, remote, RateBudgets.Kind.BYTES, bytes);
+        }
+    }
+
+    private static void register(MeterRegistry metrics, String remote, RateBudgets.Kind kind, RateBudget budget) {
+        if (budget == null) {
+            return;
+        }
+        // a scrape must never fail for a budget: a meter's function that throws fails the whole
+        // Prometheus answer, so these fall back to NaN and the last count
+        Gauge.builder("barge.ratelimit.rate", budget, b -> {
+                    try {
+                        return finiteOrNaN(b.rate());
+                    } catch (RuntimeException e) {
+                        return Double.NaN;
+                    }
+                })
+                .description("the rate a remote's budget admits now, per second (NaN: no limit)")
+                .tags("remote", remote, "kind", kind.label())
+                .strongReference(true)
+                .register(metrics);
+        if (kind == RateBudgets.Kind.OPERATIONS) {
+            FunctionCounter.builder("barge.ratelimit.stepdowns", budget, b -> {
+                        try {
+                            return b.stepDowns();
+                        } catch (RuntimeException e) {
+                            return 0; // a cumulative counter keeps the highest count it saw
+                        }
+                    })
+                    .description("how often the store's throttling stepped the operations rate down")
+                    .tags("remote", remote)
+                    .register(metrics);
+        }
+    }
+
+    private static double finiteOrNaN(double rate) {
+        return Double.isInfinite(rate) ? Double.NaN : rate;
     }
 
     @Override
     protected <T> T invoke(Call call, Supplier<T> action) {
-        if (operations != null) {
-            take(operations, 1);
+        if (operations == null) {
+            return action.get();
         }
-        return action.get();
+        take(operations, 1);
+        if (admitted != null) {
+            admitted.record();
+        }
+        try {
+            return action.get();
+        } catch (StorageException e) {
+            if (e.kind() == ErrorKind.THROTTLED) {
+                operations.throttled(admitted == null ? 0 : admitted.perSecond());
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -68,12 +146,45 @@ final class RateLimitingObjectStore extends ObjectStoreLayer {
         return bytes == null ? payload : mapStreams(payload, ThrottledInputStream::new);
     }
 
-    private void take(Bucket bucket, long tokens) {
+    private static void take(RateBudget budget, long tokens) {
         try {
-            bucket.asBlocking().consume(tokens, blocking);
+            budget.acquire(tokens);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the rate limit", e);
+        }
+    }
+
+    /** Operations sent per second, over the last whole second: where a first limit starts. */
+    private static final class AdmittedRate {
+        private static final long WINDOW = 1_000_000_000L;
+        private final TimeMeter clock;
+        private final LongAdder count = new LongAdder();
+        private volatile long windowStart;
+        private volatile double lastRate;
+
+        AdmittedRate(TimeMeter clock) {
+            this.clock = clock;
+            this.windowStart = clock.currentTimeNanos();
+        }
+
+        void record() {
+            count.increment();
+            long now = clock.currentTimeNanos();
+            if (now - windowStart >= WINDOW) {
+                synchronized (this) {
+                    long start = windowStart;
+                    if (now - start >= WINDOW) {
+                        lastRate = count.sumThenReset() * 1e9 / (now - start);
+                        windowStart = now;
+                    }
+                }
+            }
+        }
+
+        double perSecond() {
+            long elapsed = Math.max(1, clock.currentTimeNanos() - windowStart);
+            return Math.max(lastRate, count.sum() * 1e9 / Math.max(elapsed, WINDOW));
         }
     }
 
@@ -97,7 +208,7 @@ final class RateLimitingObjectStore extends ObjectStoreLayer {
             }
             int allowed = (int) Math.min(len, byteBurst);
             try {
-                bytes.asBlocking().consume(allowed, blocking);
+                bytes.acquire(allowed);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for the byte rate limit");
@@ -105,7 +216,7 @@ final class RateLimitingObjectStore extends ObjectStoreLayer {
             int n = super.read(b, off, allowed);
             int unused = n < 0 ? allowed : allowed - n;
             if (unused > 0) {
-                bytes.addTokens(unused);
+                bytes.refund(unused);
             }
             return n;
         }

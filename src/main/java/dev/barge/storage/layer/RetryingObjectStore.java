@@ -2,6 +2,7 @@ package dev.barge.storage.layer;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.barge.storage.ErrorKind;
 import dev.barge.storage.ObjectStore;
 import dev.barge.storage.StorageException;
 import java.time.Duration;
@@ -27,6 +28,12 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * ({@link StorageException#isConnectFailure()}): its endpoint is wrong or unreachable, and retries
  * would only multiply the connect timeout, so the command fails within one. Once the store has
  * answered, a failed connect is a blip like any other and is retried.
+ *
+ * <p>Throttling is not counted as failure: a request whose attempts ran out on a
+ * {@link dev.barge.storage.ErrorKind#THROTTLED} answer starts again with a fresh count, for up to
+ * {@link RetrySettings#maxThrottled()}, so a store that keeps saying "slow down" slows the job and
+ * does not turn into failed objects. Each attempt still waits for its token in the rate-limit layer
+ * below, whose rate those answers have stepped down, so the store sees fewer requests, not more.
  */
 final class RetryingObjectStore extends ObjectStoreLayer {
     private static final Logger log = LoggerFactory.getLogger(RetryingObjectStore.class);
@@ -58,6 +65,23 @@ final class RetryingObjectStore extends ObjectStoreLayer {
             answered.set(true);
             return result;
         }
+        long started = System.nanoTime();
+        while (true) {
+            try {
+                return withRetries(call, action);
+            } catch (StorageException e) {
+                Duration throttled = Duration.ofNanos(System.nanoTime() - started);
+                if (e.kind() != ErrorKind.THROTTLED || throttled.compareTo(settings.maxThrottled()) >= 0) {
+                    throw e;
+                }
+                log.info("{} {}/{} still throttled after {} s: sending it again, at the lower rate",
+                        call.operation().label(), call.bucket(), call.key(), throttled.toSeconds());
+                pause(settings.maxDelay());
+            }
+        }
+    }
+
+    private <T> T withRetries(Call call, Supplier<T> action) {
         ObservedBackOff backOff = new ObservedBackOff(call);
         RetryPolicy policy = RetryPolicy.builder()
                 .backOff(backOff)
@@ -92,6 +116,15 @@ final class RetryingObjectStore extends ObjectStoreLayer {
                 throw error;
             }
             throw new IllegalStateException("unexpected checked failure of " + call.operation().label(), last);
+        }
+    }
+
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to send a throttled request again", e);
         }
     }
 

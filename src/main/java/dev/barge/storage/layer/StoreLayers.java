@@ -16,7 +16,10 @@ import io.micrometer.core.instrument.MeterRegistry;
  *   <li><b>retry</b>: sends retryable failures again with backoff; the only layer that retries,
  *       and drivers do not retry on their own;</li>
  *   <li><b>rate limit</b>: every attempt, not only every call, takes a token, because the server
- *       sees every attempt; bytes are throttled as they stream;</li>
+ *       sees every attempt; bytes are throttled as they stream; throttled answers step the
+ *       operations rate down ({@link AdaptiveRateSettings}), here where each attempt's answer is
+ *       seen, and the retry layer above sends them again once the lower budget allows. The budgets
+ *       are this process's or a cluster's ({@link RateBudgets});</li>
  *   <li>the driver.</li>
  * </ol>
  *
@@ -26,10 +29,14 @@ public final class StoreLayers {
     private final String remote;
     private final RetrySettings retry;
     private final RateLimitSettings rateLimit;
+    private final AdaptiveRateSettings adaptive;
+    private final RateBudgets budgets;
     private final MeterRegistry metrics;
     private final boolean walkListings;
 
     private StoreLayers(Builder b) {
+        this.adaptive = b.adaptive;
+        this.budgets = b.budgets;
         this.remote = b.remote;
         this.retry = b.retry;
         this.rateLimit = b.rateLimit;
@@ -44,8 +51,8 @@ public final class StoreLayers {
     /** The store wrapped in the configured layers, in the documented order. */
     public ObjectStore wrap(ObjectStore store) {
         ObjectStore wrapped = requireNonNull(store, "store is null");
-        if (rateLimit.limitsOperations() || rateLimit.limitsBytes()) {
-            wrapped = new RateLimitingObjectStore(wrapped, rateLimit);
+        if (rateLimit.limitsOperations() || rateLimit.limitsBytes() || adaptive.enabled()) {
+            wrapped = new RateLimitingObjectStore(wrapped, remote, rateLimit, adaptive, budgets, metrics);
         }
         if (retry.maxAttempts() > 1) {
             wrapped = new RetryingObjectStore(wrapped, retry, RetryingObjectStore.RetryObserver.LOG);
@@ -63,6 +70,8 @@ public final class StoreLayers {
         private final String remote;
         private RetrySettings retry = RetrySettings.DEFAULT;
         private RateLimitSettings rateLimit = RateLimitSettings.NONE;
+        private AdaptiveRateSettings adaptive = AdaptiveRateSettings.OFF;
+        private RateBudgets budgets = RateBudgets.IN_PROCESS;
         private MeterRegistry metrics;
         private boolean walkListings;
 
@@ -77,6 +86,21 @@ public final class StoreLayers {
 
         public Builder rateLimit(RateLimitSettings rateLimit) {
             this.rateLimit = requireNonNull(rateLimit, "rateLimit is null");
+            return this;
+        }
+
+        /**
+         * How throttled answers change the operations rate; default {@link AdaptiveRateSettings#OFF}.
+         * When on, the rate-limit layer is there even without a limit, to start one at the first throttle.
+         */
+        public Builder adaptive(AdaptiveRateSettings adaptive) {
+            this.adaptive = requireNonNull(adaptive, "adaptive is null");
+            return this;
+        }
+
+        /** Where the budgets live; default {@link RateBudgets#IN_PROCESS}. */
+        public Builder budgets(RateBudgets budgets) {
+            this.budgets = requireNonNull(budgets, "budgets is null");
             return this;
         }
 
