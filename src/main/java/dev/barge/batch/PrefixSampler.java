@@ -18,10 +18,10 @@ import java.util.TreeMap;
  * prefixes of about equal size (dates, tenants, shards), and for the one {@link KeySampler} cannot
  * see into: a giant {@code logs/2024/} among a few other keys.
  *
- * <p>How: the top level first. While it holds fewer than {@value #ENTRIES_PER_PARTITION} entries per
- * partition, each of its prefixes (at most {@value #MAX_EXPANDED} of them) is listed in turn and
- * replaced by what it holds, one level deeper, so that a top level of a few prefixes still splits
- * evenly. Each entry, a prefix or an object, weighs one: a delimiter listing says nothing of how
+ * <p>How: the top level first. While it holds fewer entries than there are partitions, each of its
+ * prefixes (at most {@value #MAX_EXPANDED} of them) is listed in turn and replaced by what it holds,
+ * one level deeper, so that a top level of fewer prefixes than ranges still splits into all of them;
+ * the ranges then fall between the entries of that deeper level. Each entry, a prefix or an object, weighs one: a delimiter listing says nothing of how
  * many keys a prefix holds, so the ranges hold about as many entries each. A range ends at the entry
  * where the next one starts (its prefix or key, inclusive): the keys under one entry fall in one
  * range; only an object named exactly like the next prefix (a directory marker, {@code b/}) goes
@@ -34,8 +34,6 @@ import java.util.TreeMap;
 public final class PrefixSampler implements KeySample {
     /** Entries read at most at one level. */
     static final int MAX_ENTRIES = 10_000;
-    /** Entries per partition below which a level is listed one deeper. */
-    static final int ENTRIES_PER_PARTITION = 4;
     /** Prefixes of a level listed at most to go one deeper. */
     static final int MAX_EXPANDED = 64;
 
@@ -62,7 +60,7 @@ public final class PrefixSampler implements KeySample {
         if (level == null) {
             return new KeySampler(store, bucket, prefix).sample(partitions);
         }
-        while (level.size() < (long) ENTRIES_PER_PARTITION * partitions) {
+        while (level.size() < partitions) {
             List<Entry> deeper = deeper(level);
             if (deeper == null) {
                 break;

@@ -46,6 +46,28 @@ class PrefixSamplerTest {
     }
 
     @Test
+    void asManyPrefixesAsRangesOrMoreStayWholeEvenAFewARange() {
+        List<String> keys = new ArrayList<>();
+        for (int month = 1; month <= 6; month++) {
+            for (int i = 1; i <= 40; i++) {
+                keys.add(String.format("logs/2024-%02d/f%d.txt", month, i));
+            }
+        }
+        ScriptedListing store = ScriptedListing.keyspace(keys);
+
+        List<KeyRange> ranges = split(store, "logs/", 3);
+
+        for (KeyRange range : ranges) {
+            List<String> months = keys.stream().map(k -> k.substring("logs/".length()))
+                    .filter(range::contains).map(k -> k.substring(0, 8)).distinct().toList();
+            assertThat(months).as("the months of %s", range).hasSize(2);
+            assertThat(keys.stream().map(k -> k.substring("logs/".length())).filter(range::contains).count())
+                    .as("keys of %s: two whole months", range).isEqualTo(80);
+        }
+        assertThat(store.listings()).isEqualTo(1);
+    }
+
+    @Test
     void aGiantPrefixAmongAFewKeysIsListedLevelByLevelUntilItSplits() {
         List<String> keys = new ArrayList<>(List.of("a", "b/1", "z"));
         for (int i = 0; i < 2000; i++) {
