@@ -1,20 +1,15 @@
 package dev.barge.transfer;
 
 import dev.barge.storage.Checksum;
-import dev.barge.storage.Crc64;
-import dev.barge.storage.Qetag;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
+import dev.barge.storage.ContentHashes;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Computes checksums of bytes as they stream past, in the algorithms asked for and no others, each in
- * the textual form its vendor reports ({@link Checksum.Algorithm}). {@link #needed} says which
- * algorithms a transfer asks for. Not thread-safe: feed it bytes in order from one thread.
+ * Which checksums a transfer computes ({@link #needed}) and, through {@link ContentHashes}, the
+ * checksums of its bytes as they stream past, in those algorithms and no others. Not thread-safe:
+ * feed it bytes in order from one thread.
  */
 final class StreamingChecksums {
     /**
@@ -25,16 +20,10 @@ final class StreamingChecksums {
     private static final List<Checksum.Algorithm> BY_COST = List.of(Checksum.Algorithm.CRC64_ECMA,
             Checksum.Algorithm.QETAG, Checksum.Algorithm.MD5, Checksum.Algorithm.SHA256);
 
-    private final MessageDigest md5;
-    private final MessageDigest sha256;
-    private final Crc64 crc64;
-    private final Qetag qetag;
+    private final ContentHashes hashes;
 
     private StreamingChecksums(Set<Checksum.Algorithm> algorithms) {
-        md5 = algorithms.contains(Checksum.Algorithm.MD5) ? digest("MD5") : null;
-        sha256 = algorithms.contains(Checksum.Algorithm.SHA256) ? digest("SHA-256") : null;
-        crc64 = algorithms.contains(Checksum.Algorithm.CRC64_ECMA) ? new Crc64() : null;
-        qetag = algorithms.contains(Checksum.Algorithm.QETAG) ? new Qetag() : null;
+        hashes = new ContentHashes(algorithms);
     }
 
     /** Checksums in exactly these algorithms (none: the bytes are only counted). */
@@ -112,43 +101,11 @@ final class StreamingChecksums {
     }
 
     void update(byte[] bytes, int offset, int length) {
-        if (md5 != null) {
-            md5.update(bytes, offset, length);
-        }
-        if (sha256 != null) {
-            sha256.update(bytes, offset, length);
-        }
-        if (crc64 != null) {
-            crc64.update(bytes, offset, length);
-        }
-        if (qetag != null) {
-            qetag.update(bytes, offset, length);
-        }
+        hashes.update(bytes, offset, length);
     }
 
     /** The finished checksums; call once, after the last byte. */
     List<Checksum> finish() {
-        List<Checksum> result = new ArrayList<>(4);
-        if (md5 != null) {
-            result.add(new Checksum(Checksum.Algorithm.MD5, HexFormat.of().formatHex(md5.digest())));
-        }
-        if (sha256 != null) {
-            result.add(new Checksum(Checksum.Algorithm.SHA256, HexFormat.of().formatHex(sha256.digest())));
-        }
-        if (crc64 != null) {
-            result.add(crc64.checksum());
-        }
-        if (qetag != null) {
-            result.add(qetag.checksum());
-        }
-        return result;
-    }
-
-    private static MessageDigest digest(String algorithm) {
-        try {
-            return MessageDigest.getInstance(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is part of every Java runtime", e);
-        }
+        return hashes.finish();
     }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.barge.storage.ByteRange;
 import dev.barge.storage.Capabilities;
 import dev.barge.storage.Checksum;
+import dev.barge.storage.ContentHashes;
 import dev.barge.storage.CompletedPart;
 import dev.barge.storage.ErrorKind;
 import dev.barge.storage.MultipartUpload;

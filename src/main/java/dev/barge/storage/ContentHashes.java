@@ -1,8 +1,5 @@
-package dev.barge.storage.multipart;
+package dev.barge.storage;
 
-import dev.barge.storage.Checksum;
-import dev.barge.storage.Crc64;
-import dev.barge.storage.Qetag;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -11,24 +8,26 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The checksums a put expects, computed over its bytes in order as the engine reads them: only the
- * algorithms asked for, each byte hashed once, so that a put that expects nothing hashes nothing. Not
- * thread-safe; {@link #finish()} once.
+ * Checksums of bytes as they stream past, in the algorithms asked for and no others, each in the
+ * textual form its vendor reports: only those asked for, each byte hashed once, so that a write that
+ * expects nothing hashes nothing. The one implementation behind the multipart engine's expected
+ * checksums and a transfer's end-to-end ones. Not thread-safe: feed it bytes in order from one
+ * thread, and {@link #finish()} once.
  */
-final class ContentHashes {
+public final class ContentHashes {
     private final MessageDigest md5;
     private final MessageDigest sha256;
     private final Crc64 crc64;
     private final Qetag qetag;
 
-    ContentHashes(Set<Checksum.Algorithm> algorithms) {
+    public ContentHashes(Set<Checksum.Algorithm> algorithms) {
         md5 = algorithms.contains(Checksum.Algorithm.MD5) ? digest("MD5") : null;
         sha256 = algorithms.contains(Checksum.Algorithm.SHA256) ? digest("SHA-256") : null;
         crc64 = algorithms.contains(Checksum.Algorithm.CRC64_ECMA) ? new Crc64() : null;
         qetag = algorithms.contains(Checksum.Algorithm.QETAG) ? new Qetag() : null;
     }
 
-    void update(byte[] bytes, int offset, int length) {
+    public void update(byte[] bytes, int offset, int length) {
         if (md5 != null) {
             md5.update(bytes, offset, length);
         }
@@ -43,7 +42,8 @@ final class ContentHashes {
         }
     }
 
-    List<Checksum> finish() {
+    /** The finished checksums; call once, after the last byte. */
+    public List<Checksum> finish() {
         List<Checksum> result = new ArrayList<>(4);
         if (md5 != null) {
             result.add(Checksum.md5Hex(HexFormat.of().formatHex(md5.digest())));
