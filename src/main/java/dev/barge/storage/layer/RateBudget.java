@@ -18,8 +18,9 @@ public interface RateBudget {
     void refund(long tokens);
 
     /**
-     * The store answered {@link dev.barge.storage.ErrorKind#THROTTLED}: steps the rate down (once per
-     * hold, see {@link AdaptiveRateSettings}); a no-op when the rate does not adapt.
+     * The store is throttling ({@link dev.barge.storage.ErrorKind#THROTTLED} answers, enough of them
+     * to be a signal, see {@link ThrottleSignal}): steps the rate down (once per hold, see
+     * {@link AdaptiveRateSettings}); a no-op when the rate does not adapt.
      *
      * @param admittedPerSecond what this process was sending, for a budget with no limit yet
      */

@@ -15,7 +15,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -24,11 +23,12 @@ import java.util.function.Supplier;
  * both ways, wait for one token per byte before they are read. The budgets live in this process or
  * are shared by a cluster ({@link RateBudgets}); this layer does not know which.
  *
- * <p>It is also where the store's throttling is heard: every attempt answered
- * {@link ErrorKind#THROTTLED} tells the operations budget, which steps the rate down
- * ({@link AdaptiveRateSettings}); the failure still goes up to the retry layer, which sends it again
- * once the (now lower) budget lets it. For a remote with no limit the layer is there only when the
- * rate adapts: it counts what is admitted, so that a first throttle can start from that rate.
+ * <p>It is also where the store's throttling is heard: every answered attempt is counted
+ * ({@link ThrottleSignal}), and once throttled answers ({@link ErrorKind#THROTTLED}) are enough of
+ * them, the operations budget is told, which steps the rate down ({@link AdaptiveRateSettings}); the
+ * failure still goes up to the retry layer, which sends it again once the (now lower) budget lets
+ * it. For a remote with no limit the layer is there only when the rate adapts: it counts what is
+ * answered, so that a first step down can start from the rate being sent.
  *
  * <p>Metrics (with a registry): {@code barge.ratelimit.rate} (gauge, per second, by remote and kind:
  * NaN while there is no limit) and {@code barge.ratelimit.stepdowns} (how often throttling stepped
@@ -38,7 +38,8 @@ final class RateLimitingObjectStore extends ObjectStoreLayer {
     private final RateBudget operations;
     private final RateBudget bytes;
     private final long byteBurst;
-    private final AdmittedRate admitted;
+    private final AdaptiveRateSettings adaptive;
+    private final ThrottleSignal signal;
 
     RateLimitingObjectStore(ObjectStore delegate, RateLimitSettings settings) {
         this(delegate, "store", settings, AdaptiveRateSettings.OFF, RateBudgets.IN_PROCESS, null);
@@ -75,7 +76,8 @@ final class RateLimitingObjectStore extends ObjectStoreLayer {
         this.bytes = settings.limitsBytes()
                 ? budgets.budget(remote, RateBudgets.Kind.BYTES, settings.bytesPerSecond(), AdaptiveRateSettings.OFF)
                 : null;
-        this.admitted = adaptive.enabled() ? new AdmittedRate(clock) : null;
+        this.adaptive = adaptive;
+        this.signal = adaptive.enabled() ? new ThrottleSignal(clock) : null;
         if (metrics != null) {
             register(metrics, remote, RateBudgets.Kind.OPERATIONS, operations);
             register(metrics, remote, RateBudgets.Kind.BYTES, bytes);
@@ -123,16 +125,25 @@ final class RateLimitingObjectStore extends ObjectStoreLayer {
             return action.get();
         }
         take(operations, 1);
-        if (admitted != null) {
-            admitted.record();
+        if (signal == null) {
+            return action.get();
         }
+        boolean wasThrottled = false;
         try {
             return action.get();
         } catch (StorageException e) {
-            if (e.kind() == ErrorKind.THROTTLED) {
-                operations.throttled(admitted == null ? 0 : admitted.perSecond());
+            wasThrottled = e.kind() == ErrorKind.THROTTLED;
+            if (wasThrottled) {
+                signal.answered(true);
+                if (signal.overloaded(adaptive)) {
+                    operations.throttled(signal.answeredPerSecond());
+                }
             }
             throw e;
+        } finally {
+            if (!wasThrottled) {
+                signal.answered(false);
+            }
         }
     }
 
@@ -152,39 +163,6 @@ final class RateLimitingObjectStore extends ObjectStoreLayer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the rate limit", e);
-        }
-    }
-
-    /** Operations sent per second, over the last whole second: where a first limit starts. */
-    private static final class AdmittedRate {
-        private static final long WINDOW = 1_000_000_000L;
-        private final TimeMeter clock;
-        private final LongAdder count = new LongAdder();
-        private volatile long windowStart;
-        private volatile double lastRate;
-
-        AdmittedRate(TimeMeter clock) {
-            this.clock = clock;
-            this.windowStart = clock.currentTimeNanos();
-        }
-
-        void record() {
-            count.increment();
-            long now = clock.currentTimeNanos();
-            if (now - windowStart >= WINDOW) {
-                synchronized (this) {
-                    long start = windowStart;
-                    if (now - start >= WINDOW) {
-                        lastRate = count.sumThenReset() * 1e9 / (now - start);
-                        windowStart = now;
-                    }
-                }
-            }
-        }
-
-        double perSecond() {
-            long elapsed = Math.max(1, clock.currentTimeNanos() - windowStart);
-            return Math.max(lastRate, count.sum() * 1e9 / Math.max(elapsed, WINDOW));
         }
     }
 

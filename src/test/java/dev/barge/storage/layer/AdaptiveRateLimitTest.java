@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The AIMD rate on simulated time: a throttled answer halves it once per hold, never below the
- * floor; recovery adds a tenth of the limit per interval up to the limit; with no limit, the
+ * The AIMD rate on simulated time: throttled answers, enough of them and a large enough share of
+ * all answers, halve it once per hold, never below the floor; sporadic ones do not; recovery adds a tenth of the limit per interval up to the limit; with no limit, the
  * first throttle starts one from the rate admitted just before. And the retry layer does not turn
  * throttling into a failure while it lasts less than {@code maxThrottled}.
  */
@@ -91,12 +91,13 @@ class AdaptiveRateLimitTest {
 
     @Test
     void theLayerHearsThrottledAttemptsAndTheLowerRateHoldsTheNextOnesBack() {
-        ScriptedStore store = new ScriptedStore().failNext(ErrorKind.THROTTLED);
+        ScriptedStore store = new ScriptedStore().failNext(ErrorKind.THROTTLED, ErrorKind.THROTTLED);
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        RateLimitingObjectStore limited = new RateLimitingObjectStore(store, "r", new RateLimitSettings(10, 0), AIMD,
-                (remote, kind, limit, adaptive) -> new LocalRateBudget(remote, limit, adaptive, clock, advanceClock),
-                metrics);
+        RateLimitingObjectStore limited = limitedStore(store, 10, metrics);
 
+        catchThrowableOfType(StorageException.class, () -> limited.stat("b", "k"));
+        assertThat(metrics.get("barge.ratelimit.rate").tags("remote", "r", "kind", "operations").gauge().value())
+                .as("one throttled answer is no evidence yet").isEqualTo(10);
         catchThrowableOfType(StorageException.class, () -> limited.stat("b", "k"));
 
         assertThat(metrics.get("barge.ratelimit.rate").tags("remote", "r", "kind", "operations").gauge().value())
@@ -108,6 +109,90 @@ class AdaptiveRateLimitTest {
         }
         assertThat(now.get() - before).as("20 calls at 5/s with a burst of 5 take at least 3 s").isGreaterThanOrEqualTo(
                 3 * SECOND - SECOND / 10);
+    }
+
+    @Test
+    void sporadicThrottlesAmongManyAnswersDoNotStepTheRateDown() {
+        // one throttled answer in 50 (2 %, under the 5 % share), two of them within each window:
+        // a store's noise, which the retry layer absorbs, not a sign of load
+        ScriptedStore store = new ScriptedStore();
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        RateLimitingObjectStore limited = limitedStore(store, 100, metrics);
+        for (int i = 0; i < 2_000; i++) {
+            if (i % 50 == 0) {
+                store.failNext(ErrorKind.THROTTLED);
+                catchThrowableOfType(StorageException.class, () -> limited.stat("b", "k"));
+            } else {
+                limited.stat("b", "k");
+            }
+        }
+        assertThat(now.get()).as("20 s of simulated time at 100/s").isGreaterThan(15 * SECOND);
+        assertThat(metrics.get("barge.ratelimit.stepdowns").tags("remote", "r").functionCounter().count()).isZero();
+        assertThat(metrics.get("barge.ratelimit.rate").tags("remote", "r", "kind", "operations").gauge().value())
+                .isEqualTo(100);
+    }
+
+    @Test
+    void aThrottledShareAboveTheThresholdStepsTheRateDown() {
+        // one in 10 throttled, as a store 10 % over its limit answers
+        ScriptedStore store = new ScriptedStore();
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        RateLimitingObjectStore limited = limitedStore(store, 100, metrics);
+        for (int i = 0; i < 100; i++) {
+            if (i % 10 == 9) {
+                store.failNext(ErrorKind.THROTTLED);
+                catchThrowableOfType(StorageException.class, () -> limited.stat("b", "k"));
+            } else {
+                limited.stat("b", "k");
+            }
+        }
+        assertThat(metrics.get("barge.ratelimit.stepdowns").tags("remote", "r").functionCounter().count())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(metrics.get("barge.ratelimit.rate").tags("remote", "r", "kind", "operations").gauge().value())
+                .isLessThanOrEqualTo(50);
+    }
+
+    @Test
+    void theSignalCountsTheLastOneToTwoSecondsAndForgetsOlderAnswers() {
+        ThrottleSignal signal = new ThrottleSignal(clock);
+        signal.answered(true);
+        assertThat(signal.overloaded(AIMD)).as("one throttled answer: below the minimum of two").isFalse();
+        now.addAndGet(SECOND);
+        signal.answered(true);
+        assertThat(signal.overloaded(AIMD)).as("two, within the window and the one before").isTrue();
+        for (int i = 0; i < 38; i++) {
+            signal.answered(false);
+        }
+        assertThat(signal.overloaded(AIMD)).as("2 of 40: exactly 5 %").isTrue();
+        signal.answered(false);
+        assertThat(signal.overloaded(AIMD)).as("2 of 41: under 5 %").isFalse();
+        assertThat(signal.answeredPerSecond()).as("41 answers over the last 1-2 s").isCloseTo(41, within(1e-9));
+
+        now.addAndGet(2 * SECOND);
+        signal.answered(true);
+        assertThat(signal.overloaded(AIMD)).as("the earlier windows are over two seconds old").isFalse();
+        assertThat(signal.answeredPerSecond()).isCloseTo(1, within(1e-9));
+    }
+
+    @Test
+    void withNoLimitTheFirstStepDownStartsFromTheRateBeingSent() {
+        ScriptedStore store = new ScriptedStore();
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        RateLimitingObjectStore limited = limitedStore(store, 0, metrics);
+        for (int i = 0; i < 38; i++) {
+            limited.stat("b", "k");
+        }
+        store.failNext(ErrorKind.THROTTLED, ErrorKind.THROTTLED);
+        catchThrowableOfType(StorageException.class, () -> limited.stat("b", "k"));
+        catchThrowableOfType(StorageException.class, () -> limited.stat("b", "k"));
+
+        assertThat(metrics.get("barge.ratelimit.rate").tags("remote", "r", "kind", "operations").gauge().value())
+                .as("half of the 40 answered within the first second").isCloseTo(20, within(1e-9));
+    }
+
+    private RateLimitingObjectStore limitedStore(ScriptedStore store, double limit, SimpleMeterRegistry metrics) {
+        return new RateLimitingObjectStore(store, "r", new RateLimitSettings(limit, 0), AIMD,
+                (remote, kind, l, adaptive) -> new LocalRateBudget(remote, l, adaptive, clock, advanceClock), metrics);
     }
 
     @Test
