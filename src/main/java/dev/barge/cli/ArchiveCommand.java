@@ -113,7 +113,7 @@ final class ArchiveCommand implements Callable<Integer> {
         int chunk = chunkSize != null ? chunkSize : MigrateParameters.defaultChunkSize(concurrency);
         int ranges = partitions.partitions(spec);
         RateLimitSettings limit = output.rateLimit(spec, 0);
-        try (Session session = BargeCommand.root(spec).openJobs(limit, remotes, partitions.properties(spec))) {
+        try (Session session = BargeCommand.root(spec).openJobs(limit, remotes, partitions.properties(spec, limit))) {
             partitions.checkCluster(session);
             Terminal shown = output.shown(terminal);
             JobRequest request;

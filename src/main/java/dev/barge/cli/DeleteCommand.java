@@ -104,7 +104,7 @@ final class DeleteCommand implements Callable<Integer> {
                 return refused;
             }
         }
-        try (Session session = BargeCommand.root(spec).openJobs(limit, Set.of(where.remote()), partitions.properties(spec))) {
+        try (Session session = BargeCommand.root(spec).openJobs(limit, Set.of(where.remote()), partitions.properties(spec, limit))) {
             partitions.checkCluster(session);
             Terminal shown = output.shown(terminal);
             return new JobRun(session.jobs(), shown).preflightAndRun(parameters, output.json);

@@ -118,7 +118,7 @@ final class MigrateCommand implements Callable<Integer> {
         Location to = Location.parse(target);
         RateLimitSettings limit = output.rateLimit(spec, bwLimit == null ? 0 : bwLimit.toBytes());
         try (Session session = BargeCommand.root(spec).openJobs(limit, new HashSet<>(List.of(from.remote(), to.remote())),
-                partitions.properties(spec))) {
+                partitions.properties(spec, limit))) {
             partitions.checkCluster(session);
             Terminal shown = output.shown(terminal);
             return new JobRun(session.jobs(), shown).preflightAndRun(parameters, output.json);

@@ -5,6 +5,7 @@ import dev.barge.config.RemoteOnlyAutoConfigurations;
 import dev.barge.config.RemotePartitioningConfiguration;
 import dev.barge.job.MigrateParameters;
 import dev.barge.job.PartitionSplit;
+import dev.barge.storage.layer.RateLimitSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,11 +81,22 @@ final class PartitionsOption {
         }
     }
 
-    /** The properties the job's context is started with: remote partitioning on, with {@code --remote}. */
-    Map<String, String> properties(CommandSpec spec) {
+    /**
+     * The properties the job's context is started with: remote partitioning on, with {@code --remote}.
+     * Refuses {@code --remote} with this process's own limits ({@code limit}: {@code --tps-limit},
+     * {@code --bwlimit}), which the workers that do the copying would never see: a cluster's limit is
+     * the remote's, shared by every worker.
+     */
+    Map<String, String> properties(CommandSpec spec, RateLimitSettings limit) {
         partitions(spec);
         if (!remote) {
             return Map.of();
+        }
+        if (limit.limitsOperations() || limit.limitsBytes()) {
+            throw new ParameterException(spec.commandLine(), "--tps-limit and --bwlimit limit this process, and with"
+                    + " --remote the workers do the work: set barge.remotes.<name>.rate-limit.operations-per-second"
+                    + " or .bytes-per-second in the configuration the workers read (one budget the whole cluster"
+                    + " shares), and leave --tps-limit and --bwlimit out");
         }
         return contextProperties(broker, queue);
     }

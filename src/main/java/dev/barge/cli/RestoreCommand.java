@@ -113,7 +113,7 @@ final class RestoreCommand implements Callable<Integer> {
             remotes.add(Location.parse(thenCopyTo).remote());
         }
         RateLimitSettings limit = output.rateLimit(spec, 0);
-        try (Session session = BargeCommand.root(spec).openJobs(limit, remotes, partitions.properties(spec))) {
+        try (Session session = BargeCommand.root(spec).openJobs(limit, remotes, partitions.properties(spec, limit))) {
             partitions.checkCluster(session);
             Terminal shown = output.shown(terminal);
             return new JobRun(session.jobs(), shown).preflightAndRun(parameters, output.json);

@@ -105,7 +105,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         RateLimitSettings limit = output.rateLimit(spec, 0);
         try (Session session = BargeCommand.root(spec).openJobs(limit, new HashSet<>(List.of(
-                Location.parse(source).remote(), Location.parse(target).remote())), partitions.properties(spec))) {
+                Location.parse(source).remote(), Location.parse(target).remote())), partitions.properties(spec, limit))) {
             partitions.checkCluster(session);
             Terminal shown = output.shown(terminal);
             Session.Jobs jobs = session.jobs();

@@ -69,6 +69,21 @@ class RemotePartitionsRefusalTest {
     }
 
     @Test
+    void remoteWithThisProcesssOwnLimitsIsAUsageErrorNamingTheSharedOne() throws IOException {
+        // the workers do the copying and never see the manager's command line: a silent no-op otherwise
+        for (List<String> limit : List.of(List.of("--tps-limit", "50"), List.of("--bwlimit", "10MB"))) {
+            List<String> args = migrate("--partitions", "4", "--remote");
+            args.addAll(limit);
+            Result run = barge(args.toArray(String[]::new));
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.err()).contains("--tps-limit and --bwlimit limit this process, and with --remote the"
+                    + " workers do the work: set barge.remotes.<name>.rate-limit.operations-per-second");
+            assertThat(dir.resolve("dst")).doesNotExist();
+        }
+    }
+
+    @Test
     void remoteOnTheEmbeddedDatabaseIsRefusedNamingThePostgresOption() throws IOException {
         // the broker answers: the check's connection declares the queue, a fresh one deleted after
         String queue = "barge.test." + UUID.randomUUID();

@@ -39,7 +39,8 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
  * Remote partitions end to end, every process a real {@code barge} JVM of its own: two
  * {@code barge worker}s and a manager ({@code barge migrate --partitions 8 --remote}) sharing a
  * PostgreSQL job repository (a schema of its own) and the RabbitMQ at 127.0.0.1:5672, on a queue of
- * this test's own. The migration is 20,000 small objects, local to local.
+ * this test's own. The migration is 20,000 small objects, local to local; the same workers then
+ * verify the copies and delete them ({@code verify} and {@code delete} with {@code --remote}).
  */
 class RemotePartitionsTest {
     private static final int OBJECTS = 20_000;
@@ -116,6 +117,28 @@ class RemotePartitionsTest {
                 + " where STEP_NAME like 'migrate-range:%'")).isEqualTo(OBJECTS);
         assertThat(query("select count(*) from BARGE_PARTITION_OWNER")).as("owner records of ended partitions")
                 .isZero();
+
+        // the same workers run the other jobs' partitions: verify, then delete of the copies
+        Process verify = barge("verify", Map.of(), "verify", "src:photos", "dst:backup", "--partitions", "4",
+                "--remote", "--broker", BROKER, "--queue", queue, "--db-url", schema.url() + "&user=" + schema.user());
+        assertThat(verify.waitFor(4, TimeUnit.MINUTES)).as("verify finishes").isTrue();
+        assertThat(verify.exitValue()).as(log("verify")).isZero();
+        assertThat(log("verify")).containsPattern("matched\\s+20,?000 objects");
+        assertThat(query("select coalesce(sum(READ_COUNT), 0) from BATCH_STEP_EXECUTION"
+                + " where STEP_NAME like 'verify-range:%' and STATUS = 'COMPLETED'")).isEqualTo(OBJECTS);
+
+        Process delete = barge("delete", Map.of(), "delete", "dst:backup", "--yes", "--all", "--partitions", "4",
+                "--remote", "--broker", BROKER, "--queue", queue, "--db-url", schema.url() + "&user=" + schema.user());
+        assertThat(delete.waitFor(4, TimeUnit.MINUTES)).as("delete finishes").isTrue();
+        assertThat(delete.exitValue()).as(log("delete")).isZero();
+        assertThat(LocalObjects.count(temp.resolve("dst/backup"))).as("the copies are deleted").isZero();
+        assertThat(LocalObjects.count(temp.resolve("src/photos"))).as("the source is untouched").isEqualTo(OBJECTS);
+        assertThat(query("select coalesce(sum(WRITE_COUNT), 0) from BATCH_STEP_EXECUTION"
+                + " where STEP_NAME like 'delete-range:%' and STATUS = 'COMPLETED'")).isEqualTo(OBJECTS);
+        assertThat(homeLog("a") + homeLog("b")).contains("running partition verify-range:",
+                "running partition delete-range:");
+        assertThat(homeLog("verify") + homeLog("delete")).as("the managers run no partition themselves")
+                .doesNotContain("running partition");
 
         // SIGTERM on an idle worker: it stops cleanly
         b.destroy();
