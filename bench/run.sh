@@ -2,7 +2,7 @@
 # Barge against rclone, side by side, on one S3Proxy server on this machine (issue 11, item 1).
 #
 # Usage: bench/run.sh [--quick] [--runs N] [CASE...]
-#   CASE: a b c d e f g (default: all of them, in that order), or "sweep" (the short search for each
+#   CASE: a b c d e f g h w (default: all of them, in that order), or "sweep" (the short search for each
 #   tool's best settings that chose the ones below; not part of the default run).
 #   --quick   small N and one run of each, to check the script in a minute or two
 #   --runs N  runs of each tool per row (default 3), alternating rclone, Barge, rclone, Barge, ...
@@ -21,6 +21,8 @@
 #   h  latency (issue 16): a no-op sync of 100,000 identical keys in one flat directory, every request
 #      held back 20 ms by a delay proxy (dev.barge.bench.DelayProxy) as a WAN would: the listings are
 #      the work. rclone --checksum at --checkers 64, Barge with 1, 4 and 16 key-range partitions
+#   w  workers (issue 16): (a) at 10,000 objects in 8 key ranges run by 1, 2 and 4 `barge worker`
+#      processes (--remote), against (f)'s COPY ceiling; needs PostgreSQL and RabbitMQ on 127.0.0.1
 #
 # Every run prints wall time, obj/s or MiB/s, the client's CPU seconds (user + sys, /usr/bin/time),
 # the server's CPU seconds (S3Proxy's utime + stime from /proc) and the client's peak RSS. The summary
@@ -59,13 +61,13 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=true; RUNS=1 ;;
     --runs) RUNS=$2; shift ;;
-    a|b|c|d|e|f|g|h|sweep) CASES+=("$1") ;;
+    a|b|c|d|e|f|g|h|w|sweep) CASES+=("$1") ;;
     -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
   shift
 done
-[ ${#CASES[@]} -gt 0 ] || CASES=(a b c d e f g h)
+[ ${#CASES[@]} -gt 0 ] || CASES=(a b c d e f g h w)
 
 if $QUICK; then
   SMALL_SIZES=(500 2000); LARGE_COUNT=4; LARGE_SIZE=$((16 << 20)); MEMORY_SIZES=(1000 5000); KILL_SIZE=2000
@@ -75,6 +77,7 @@ else
   TINY_COUNT=100000; LATENCY_COUNT=100000
 fi
 LATENCY_MS=${BENCH_LATENCY_MS:-20}
+WORKER_RANGES=8
 
 ACCESS_KEY=bench-access-key
 SECRET_KEY=bench-secret-key
@@ -236,7 +239,7 @@ seed_bucket() {
 
 # Objects under a bucket or directory: files, less the local driver's sidecars
 count_files() { find "$1" -type f -not -path '*/.barge*' 2>/dev/null | wc -l; }
-server_ticks() { sed 's/.*) //' "/proc/$S3PROXY_PID/stat" | awk '{print $12 + $13}'; }
+server_ticks() { proc_ticks "$S3PROXY_PID"; }
 new_barge_home() { local h=$WORK/home-$RANDOM$RANDOM; cp -a "$BARGE_HOME_TEMPLATE" "$h"; echo "$h"; }
 
 # ---------------------------------------------------------------------------------------------
@@ -540,6 +543,64 @@ run_ceiling() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# (w) Workers (issue 16): the copy of (a) at its smaller N, bucket -> bucket, split into WORKER_RANGES
+#     key ranges (--partitions --remote) and run by W = 1, 2 and 4 `barge worker` processes on this
+#     machine, each running 2 ranges at once at --concurrency 16, as a worker machine would. The
+#     workers share a PostgreSQL job repository (a fresh schema of the database test on
+#     127.0.0.1:5432) and the RabbitMQ at 127.0.0.1:5672 (guest/guest) on a queue of the run's own,
+#     as .ci/run sets them up. Workers are started and ready before the clock starts (a cluster's
+#     workers are up before its jobs); the row's wall is the manager's, from start to its summary,
+#     and its client CPU that of the manager and every worker over the job. The server's limit for
+#     the same work is (f)'s COPY row.
+# ---------------------------------------------------------------------------------------------
+case_w() {
+  local n=${SMALL_SIZES[0]} w i
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || ! (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then
+    log "w: needs PostgreSQL at 127.0.0.1:5432 and RabbitMQ at 127.0.0.1:5672 (.ci/run installs and starts both): skipped"
+    return
+  fi
+  local_set "small-$n" "$n" 4096 50
+  seed_bucket "seed-small-$n" "small-$n"
+  for i in $(seq 1 "$RUNS"); do
+    for w in 1 2 4; do
+      local schema=bench_w_$$_${i}_$w queue=barge.bench.$$.$i.$w t=w-$w-$i
+      psql -h 127.0.0.1 -U postgres -d test -qc "create schema $schema" >/dev/null
+      local db="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$schema&user=postgres"
+      local cluster=(--db-url "$db" --broker amqp://guest:guest@127.0.0.1:5672 --queue "$queue")
+      local pids=() k
+      for k in $(seq 1 "$w"); do
+        env BARGE_HOME="$(new_barge_home)" "$BARGE" worker "${cluster[@]}" --parallel 2 > "$WORK/worker-$k.out" 2>&1 &
+        pids+=($!)   # the worker's JVM itself: every wrapper execs
+      done
+      for k in $(seq 1 "$w"); do
+        until grep -q 'barge worker: running partitions' "$WORK/worker-$k.out"; do
+          kill -0 "${pids[$((k - 1))]}" 2>/dev/null || { log "w: worker $k did not start"; cat "$WORK/worker-$k.out" >&2; return 1; }
+          sleep 0.2
+        done
+      done
+      local before=0 after=0 pid
+      for pid in "${pids[@]}"; do before=$((before + $(proc_ticks "$pid"))); done
+      rclone_ mkdir "s3:$t"
+      measure w "$n x 4 KiB bucket->bucket W=$w" barge "$i" "$n" $((n * 4096)) "$S3DATA/$t" -- \
+        env BARGE_HOME="$(new_barge_home)" "$BARGE" migrate "bench:seed-small-$n" "bench:$t" --partitions "$WORKER_RANGES" \
+        --remote "${cluster[@]}" --concurrency 16 --json
+      for pid in "${pids[@]}"; do after=$((after + $(proc_ticks "$pid"))); done
+      log "   workers' CPU over the job: $(echo "scale=2; ($after - $before) / 100" | bc) s (the client CPU above is the manager's alone)"
+      printf 'w\t%s\tbarge-workers\t%s\t%s\t-\t-\t-\t%s\t-\t-\tok\n' "$n x 4 KiB bucket->bucket W=$w" "$i" \
+        "$(echo "scale=2; ($after - $before) / 100" | bc)" "$n" >> "$OUT"
+      for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+      for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+      rm -rf "${S3DATA:?}/$t"
+      psql -h 127.0.0.1 -U postgres -d test -qc "drop schema $schema cascade" >/dev/null
+      command -v rabbitmqctl >/dev/null && rabbitmqctl -q delete_queue "$queue" >/dev/null 2>&1 || true
+    done
+  done
+}
+
+# utime + stime of a live process, in clock ticks
+proc_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+
+# ---------------------------------------------------------------------------------------------
 # sweep: the short search for each tool's best settings on the small objects (a and b at the
 # smaller N, one run each) and the large ones (c up). Not part of the default run.
 # ---------------------------------------------------------------------------------------------
@@ -586,7 +647,7 @@ summary() {
       for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
     $13 != stamp { next }
-    $1 == "sweep" || $3 == "barge-heap" || $3 == "barge-restart" { next }
+    $1 == "sweep" || $3 == "barge-heap" || $3 == "barge-restart" || $3 == "barge-workers" { next }
     {
       k = $1 SUBSEP $2 SUBSEP $3;
       if (!(k in n)) { order[++rows] = k }
@@ -608,10 +669,11 @@ summary() {
       ceil["a"] = "COPY"; ceil["b"] = "PUT"
       for (r = 1; r <= rows; r++) {
         k = order[r]; split(k, p, SUBSEP); if (p[3] != "barge") continue;
-        rk = p[1] SUBSEP p[2] SUBSEP "rclone"; if (!(rk in med)) continue;
-        line = sprintf("%-2s %-30s Barge/rclone %.2f  CPU %.2f", p[1], p[2], med[rk] / med[k], medcpu[k] / medcpu[rk]);
+        rk = p[1] SUBSEP p[2] SUBSEP "rclone"; if (!(rk in med) && p[1] != "w") continue;
+        line = (rk in med) ? sprintf("%-2s %-30s Barge/rclone %.2f  CPU %.2f", p[1], p[2], med[rk] / med[k], medcpu[k] / medcpu[rk]) \
+          : sprintf("%-2s %-30s", p[1], p[2]);
         # the ceiling row of the same objects and operation
-        op = ""; if (p[1] == "a") op = "COPY"; else if (p[1] == "b") op = "PUT";
+        op = ""; if (p[1] == "a" || p[1] == "w") op = "COPY"; else if (p[1] == "b") op = "PUT";
         else if (p[2] ~ /local->S3/) op = "PUT"; else if (p[2] ~ /S3->local/) op = "GET";
         split(p[2], words, " "); shape = " x " words[3] " " words[4] " " op;
         for (c in med) { split(c, q, SUBSEP); if (q[1] == "f" && substr(q[2], length(q[2]) - length(shape) + 1) == shape) {
@@ -621,6 +683,7 @@ summary() {
       }
     }' "$OUT"
   awk -F'\t' -v stamp="$stamp" '$13 == stamp && $3 == "barge-heap" { printf "d  %-30s Barge heap after GC: largest %s MiB, live half-way %s MiB\n", $2, $5, $6 }
+    $13 == stamp && $3 == "barge-workers" { printf "w  %-30s run %s: the workers used %s s of CPU over the job\n", $2, $4, $5 }
     $13 == stamp && $3 == "barge-restart" { printf "e  %-30s first new copy %.2f s after restart; %s objects written twice; on server at kill / committed: %s\n", $2, $5, $10, $11 }' "$OUT"
 }
 
