@@ -585,6 +585,12 @@ case_w() {
         env BARGE_HOME="$(new_barge_home)" "$BARGE" migrate "bench:seed-small-$n" "bench:$t" --partitions "$WORKER_RANGES" \
         --remote "${cluster[@]}" --concurrency 16 --json
       for pid in "${pids[@]}"; do after=$((after + $(proc_ticks "$pid"))); done
+      # each range: when it started after the first, how long it ran, what it copied (skew and stalls show here)
+      psql -h 127.0.0.1 -U postgres -d test -tAF ' ' -c "select step_name,
+          round(extract(epoch from start_time - min(start_time) over ())::numeric, 1),
+          round(extract(epoch from end_time - start_time)::numeric, 1), write_count, status
+          from $schema.batch_step_execution where step_name like 'migrate-range:%' order by start_time" \
+        | awk '{printf "   %s: started +%s s, ran %s s, %s copied, %s\n", $1, $2, $3, $4, $5}' >&2 || true
       log "   workers' CPU over the job: $(echo "scale=2; ($after - $before) / 100" | bc) s (the client CPU above is the manager's alone)"
       printf 'w\t%s\tbarge-workers\t%s\t%s\t-\t-\t-\t%s\t-\t-\tok\n' "$n x 4 KiB bucket->bucket W=$w" "$i" \
         "$(echo "scale=2; ($after - $before) / 100" | bc)" "$n" >> "$OUT"
