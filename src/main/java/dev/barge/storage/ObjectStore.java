@@ -361,6 +361,17 @@ public interface ObjectStore extends AutoCloseable {
     }
 
     /**
+     * {@link #setStorageClass(String, String, StorageClass)}, with the requests of a copy onto itself
+     * in parts sent through {@code parts}, as {@link #copy(CopyRequest, ObjectStore)} sends them: a
+     * failed part of a large object is that part's alone, never a restart of the whole. The layers
+     * call this with themselves; a driver's three-argument form calls it with itself. This default
+     * ignores {@code parts}: a store that changes classes natively sends no parts.
+     */
+    default void setStorageClass(String bucket, String key, StorageClass storageClass, ObjectStore parts) {
+        setStorageClass(bucket, key, storageClass);
+    }
+
+    /**
      * Asks for an archived object to be made readable for {@code days}. Restoring takes time
      * (minutes to days); {@link #stat} reports progress in {@link ObjectInfo#restore()}. Asking
      * again while a restore is in progress succeeds and changes nothing.

@@ -35,8 +35,10 @@ import java.util.function.Supplier;
  *
  * <p>Writes in parts are cut above the layers, so that each part passes every layer as a call of its
  * own: a put that the store's {@link ObjectStore#multipartEngine() multipart engine} writes in parts
- * is run by the engine over the outermost layer (the first to see it), and a copy passes that layer
- * down as the store its part copies go through ({@link ObjectStore#copy(CopyRequest, ObjectStore)}).
+ * is run by the engine over the outermost layer (the first to see it), and a copy (or a change of
+ * class by a copy onto itself) passes that layer down as the store its part copies go through
+ * ({@link ObjectStore#copy(CopyRequest, ObjectStore)},
+ * {@link ObjectStore#setStorageClass(String, String, StorageClass, ObjectStore)}).
  */
 public abstract class ObjectStoreLayer implements ObjectStore {
 
@@ -55,12 +57,14 @@ public abstract class ObjectStoreLayer implements ObjectStore {
     private final boolean readsByKey;
     private final boolean putsWhole;
     private final boolean copiesWhole;
+    private final boolean classesWhole;
 
     protected ObjectStoreLayer(ObjectStore delegate) {
         this.delegate = requireNonNull(delegate, "delegate is null");
         this.readsByKey = overridesGetByKey(getClass());
         this.putsWhole = overrides(getClass(), "put", PutRequest.class, Payload.class);
         this.copiesWhole = overrides(getClass(), "copy", CopyRequest.class);
+        this.classesWhole = overrides(getClass(), "setStorageClass", String.class, String.class, StorageClass.class);
     }
 
     /** Whether a subclass overrides the method: it then sees each such call whole, not in parts. */
@@ -155,7 +159,7 @@ public abstract class ObjectStoreLayer implements ObjectStore {
     @Override
     public WriteResult put(PutRequest request, Payload payload) {
         MultipartEngine engine = putsWhole ? null : delegate.multipartEngine();
-        if (engine != null && engine.writesInParts(payload)) {
+        if (engine != null && engine.writesInParts(request, payload)) {
             return engine.put(this, request, payload);
         }
         Call call = write(Operation.PUT, request.bucket(), request.key(), payload);
@@ -274,10 +278,28 @@ public abstract class ObjectStoreLayer implements ObjectStore {
         });
     }
 
+    /** The change of class, with its parts (if the store copies the object onto itself in parts) sent through this layer. */
     @Override
     public void setStorageClass(String bucket, String key, StorageClass storageClass) {
+        setStorageClassThrough(bucket, key, storageClass, this);
+    }
+
+    /**
+     * The change of class, its parts sent through {@code parts}; but a subclass that overrides
+     * {@link #setStorageClass(String, String, StorageClass)} gets it there, as for {@link #copy(CopyRequest, ObjectStore)}.
+     */
+    @Override
+    public void setStorageClass(String bucket, String key, StorageClass storageClass, ObjectStore parts) {
+        if (classesWhole) {
+            setStorageClass(bucket, key, storageClass);
+        } else {
+            setStorageClassThrough(bucket, key, storageClass, parts);
+        }
+    }
+
+    private void setStorageClassThrough(String bucket, String key, StorageClass storageClass, ObjectStore parts) {
         invoke(call(Operation.SET_STORAGE_CLASS, bucket, key), () -> {
-            delegate.setStorageClass(bucket, key, storageClass);
+            delegate.setStorageClass(bucket, key, storageClass, parts);
             return null;
         });
     }

@@ -89,9 +89,12 @@ public final class MultipartEngine implements AutoCloseable {
      * @param singlePutMd5 whether a short stream's single put carries the MD5 of its bytes, when none
      *     is expected: S3 and OSS check it in transit (Content-MD5), and S3 over http then spares the
      *     SDK's chunked SHA-256 signing, which costs more than the MD5; the result reports it
+     * @param partsWhenExpected a put of known length above {@code partSize} that expects one of these
+     *     checksums is written in parts too: the store cannot check them before a single put commits,
+     *     and this engine checks them of the bytes sent before it completes (OSS's CRC-64); empty for none
      */
     public record Settings(long partSize, int partsInFlight, long singlePutLimit, long partsAbove, boolean growParts,
-            Set<Checksum.Algorithm> wholeChecksums, boolean singlePutMd5) {
+            Set<Checksum.Algorithm> wholeChecksums, boolean singlePutMd5, Set<Checksum.Algorithm> partsWhenExpected) {
         public Settings {
             if (partSize < 1 || partSize > PartPlan.MAX_IN_MEMORY_PART_SIZE) {
                 throw new IllegalArgumentException("partSize must be 1.." + PartPlan.MAX_IN_MEMORY_PART_SIZE + ": "
@@ -105,6 +108,7 @@ public final class MultipartEngine implements AutoCloseable {
                         + singlePutLimit);
             }
             wholeChecksums = Set.copyOf(requireNonNull(wholeChecksums, "wholeChecksums is null"));
+            partsWhenExpected = Set.copyOf(requireNonNull(partsWhenExpected, "partsWhenExpected is null"));
         }
     }
 
@@ -138,6 +142,27 @@ public final class MultipartEngine implements AutoCloseable {
      */
     public boolean writesInParts(Payload payload) {
         return !payload.hasKnownLength() || payload.length() > settings.partsAbove();
+    }
+
+    /**
+     * Whether this store's put of this payload, for this request, is the engine's: as
+     * {@link #writesInParts(Payload)}, and also above {@link Settings#partSize()} when the request
+     * expects a checksum of {@link Settings#partsWhenExpected()}. The layers ask this, so that such a
+     * put's parts pass them one by one, each retried on its own.
+     */
+    public boolean writesInParts(PutRequest request, Payload payload) {
+        if (writesInParts(payload)) {
+            return true;
+        }
+        if (settings.partsWhenExpected().isEmpty() || payload.length() <= settings.partSize()) {
+            return false;
+        }
+        for (Checksum checksum : request.expectedChecksums()) {
+            if (settings.partsWhenExpected().contains(checksum.algorithm())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- put ----------------------------------------------------------------------------

@@ -108,10 +108,11 @@ final class OssObjectStore implements ObjectStore {
         // OSS takes parts of any size: a long stream's parts grow, so that 10,000 of them hold terabytes;
         // the CRC-64 OSS reports of the whole is compared with that of the bytes sent
         this.uploads = new MultipartEngine(new MultipartEngine.Settings(settings.uploadPartSize(), PARTS_IN_FLIGHT,
-                settings.uploadPartSize(), Long.MAX_VALUE, true, Set.of(Checksum.Algorithm.CRC64_ECMA), true),
+                settings.uploadPartSize(), Long.MAX_VALUE, true, Set.of(Checksum.Algorithm.CRC64_ECMA), true,
+                Set.of(Checksum.Algorithm.CRC64_ECMA)),
                 "barge-oss-upload-" + settings.remote());
         this.copies = new MultipartEngine(new MultipartEngine.Settings(settings.copyThreshold(), PARTS_IN_FLIGHT, 0,
-                Long.MAX_VALUE, false, Set.of(), false), "barge-oss-copy-" + settings.remote());
+                Long.MAX_VALUE, false, Set.of(), false, Set.of()), "barge-oss-copy-" + settings.remote());
         this.capabilities = Capabilities.builder()
                 // larger objects than one CopyObject takes are copied part by part inside copy()
                 .copy(OssStoreProvider.MAX_PART_SIZE * OssStoreProvider.MAX_PARTS)
@@ -236,9 +237,8 @@ final class OssObjectStore implements ObjectStore {
             throw StorageException.invalidArgument(Operation.PUT, bucket, key, "a single put takes at most "
                     + MAX_PUT_SIZE + " bytes, the payload has " + payload.length() + "; use multipart upload");
         }
-        if (uploads.writesInParts(payload)
-                || expected.crc64() != null && payload.length() > settings.uploadPartSize()) {
-            // OSS checks no CRC-64 before it commits: the engine checks it before completing
+        if (uploads.writesInParts(request, payload)) {
+            // OSS checks no CRC-64 before it commits: above a part, the engine checks it before completing
             return uploads.put(this, request, payload);
         }
         ObjectMetadata metadata = OssHeaders.forWrite(request.contentType(), request.userMetadata(),
@@ -459,6 +459,11 @@ final class OssObjectStore implements ObjectStore {
 
     @Override
     public void setStorageClass(String bucket, String key, StorageClass storageClass) {
+        setStorageClass(bucket, key, storageClass, this);
+    }
+
+    @Override
+    public void setStorageClass(String bucket, String key, StorageClass storageClass, ObjectStore parts) {
         requireNonNull(storageClass, "storageClass is null");
         ObjectMetadata source = head(Operation.SET_STORAGE_CLASS, bucket, key);
         String current = OssHeaders.header(source.getRawMetadata(), OssHeaders.STORAGE_CLASS);
@@ -466,7 +471,7 @@ final class OssObjectStore implements ObjectStore {
             return;
         }
         copy(Operation.SET_STORAGE_CLASS, CopyRequest.of(bucket, key, bucket, key).withStorageClass(storageClass),
-                source, this);
+                source, parts);
     }
 
     // ---- multipart ----------------------------------------------------------------------

@@ -120,7 +120,7 @@ final class QiniuObjectStore implements ObjectStore {
         // (and a part) is one form upload
         this.parts = new MultipartEngine(new MultipartEngine.Settings(QiniuContentHash.BLOCK_SIZE, PARTS_IN_FLIGHT,
                 Math.min(settings.formUploadThreshold(), QiniuContentHash.BLOCK_SIZE), settings.formUploadThreshold(),
-                false, VERIFIABLE, false), "barge-kodo-upload");
+                false, VERIFIABLE, false, Set.of()), "barge-kodo-upload");
         // Kodo's copy takes objects of any size in one request, and its upload API has no part copy
         this.capabilities = Capabilities.builder()
                 .copy(Long.MAX_VALUE)
@@ -515,6 +515,12 @@ final class QiniuObjectStore implements ObjectStore {
      */
     @Override
     public WriteResult copy(CopyRequest request) {
+        return copy(request, this);
+    }
+
+    /** As {@link #copy(CopyRequest)}; a copy through Barge reads and writes through {@code parts}. */
+    @Override
+    public WriteResult copy(CopyRequest request, ObjectStore parts) {
         String sourceBucket = request.sourceBucket();
         String sourceKey = request.sourceKey();
         String targetBucket = request.targetBucket();
@@ -536,7 +542,7 @@ final class QiniuObjectStore implements ObjectStore {
         boolean leavesArchive = source.storageClass().requiresRestore()
                 && !QiniuStorageTypes.storageClass(targetType).requiresRestore();
         if (dropsMetadata || leavesArchive) {
-            return copyThroughBarge(request, source, targetType);
+            return copyThroughBarge(request, source, targetType, parts);
         }
         if (!sourceBucket.equals(targetBucket) || !sourceKey.equals(targetKey)) {
             try {
@@ -564,14 +570,19 @@ final class QiniuObjectStore implements ObjectStore {
         return new WriteResult(source.etag(), source.checksums());
     }
 
-    private WriteResult copyThroughBarge(CopyRequest request, ObjectInfo source, int targetType) {
+    /**
+     * A copy Kodo cannot make itself: the bytes read and written again, through {@code parts} (the
+     * store as the caller sees it), so that a large object's upload goes in blocks that the layers
+     * send and retry one by one, as any put of it would.
+     */
+    private WriteResult copyThroughBarge(CopyRequest request, ObjectInfo source, int targetType, ObjectStore parts) {
         PutRequest put = PutRequest.builder(request.targetBucket(), request.targetKey())
                 .contentType(request.replaceMetadata() ? request.contentType() : source.contentType())
                 .userMetadata(request.replaceMetadata() ? request.userMetadata() : source.userMetadata())
                 .storageClass(QiniuStorageTypes.storageClass(targetType))
                 .build();
-        try (ObjectContent content = get(request.sourceBucket(), request.sourceKey(), null)) {
-            return put(put, Payload.ofStream(content.body(), content.length()));
+        try (ObjectContent content = parts.get(request.sourceBucket(), request.sourceKey(), null)) {
+            return parts.put(put, Payload.ofStream(content.body(), content.length()));
         } catch (IOException e) {
             throw QiniuErrors.io(Operation.COPY, request.sourceBucket(), request.sourceKey(), e);
         }

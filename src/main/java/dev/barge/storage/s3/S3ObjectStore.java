@@ -132,10 +132,10 @@ final class S3ObjectStore implements ObjectStore {
         // every part but the last of one size: S3 takes any, but some S3-compatible stores (R2) do not
         this.uploads = new MultipartEngine(new MultipartEngine.Settings(options.multipartUploadPartSize(),
                 options.multipartUploadConcurrency(), options.multipartUploadPartSize(), Long.MAX_VALUE, false, Set.of(),
-                true),
+                true, Set.of()),
                 "barge-s3-upload-" + options.remote());
         this.copies = new MultipartEngine(new MultipartEngine.Settings(options.multipartCopyPartSize(),
-                options.multipartCopyConcurrency(), 0, Long.MAX_VALUE, false, Set.of(), false),
+                options.multipartCopyConcurrency(), 0, Long.MAX_VALUE, false, Set.of(), false, Set.of()),
                 "barge-s3-copy-" + options.remote());
     }
 
@@ -441,6 +441,11 @@ final class S3ObjectStore implements ObjectStore {
      */
     @Override
     public void setStorageClass(String bucket, String key, StorageClass storageClass) {
+        setStorageClass(bucket, key, storageClass, this);
+    }
+
+    @Override
+    public void setStorageClass(String bucket, String key, StorageClass storageClass, ObjectStore parts) {
         requireNonNull(storageClass, "storageClass is null");
         requireKey(Operation.SET_STORAGE_CLASS, bucket, key);
         String name = storageClassName(Operation.SET_STORAGE_CLASS, bucket, key, storageClass);
@@ -450,7 +455,7 @@ final class S3ObjectStore implements ObjectStore {
             return; // S3 refuses a copy onto itself that changes nothing
         }
         copy(Operation.SET_STORAGE_CLASS, bucket, key, current, new Target(bucket, key, name, Headers.of(current)),
-                this);
+                parts);
     }
 
     /** Where a copy writes; {@code headers} {@code null} keeps the source's (metadata directive COPY). */

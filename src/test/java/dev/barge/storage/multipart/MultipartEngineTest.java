@@ -58,7 +58,7 @@ class MultipartEngineTest {
 
     private MultipartEngine engine(long partSize, int partsInFlight, boolean grow, Set<Checksum.Algorithm> whole) {
         MultipartEngine engine = new MultipartEngine(new MultipartEngine.Settings(partSize, partsInFlight, partSize,
-                Long.MAX_VALUE, grow, whole, true), "test");
+                Long.MAX_VALUE, grow, whole, true, Set.of()), "test");
         engines.add(engine);
         return engine;
     }

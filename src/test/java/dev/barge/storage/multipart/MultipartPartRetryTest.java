@@ -13,6 +13,7 @@ import dev.barge.storage.Payload;
 import dev.barge.storage.PutRequest;
 import dev.barge.storage.RemoteConfig;
 import dev.barge.storage.Secret;
+import dev.barge.storage.StorageClass;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.layer.RetrySettings;
 import dev.barge.storage.layer.StoreLayers;
@@ -122,6 +123,25 @@ class MultipartPartRetryTest {
         assertThat(count("POST", "uploadId")).isEqualTo(1);
         assertThat(count("DELETE", "uploadId")).isZero();
         assertThat(count("PUT", null)).as("no bytes through Barge: only part copies were PUT").isEqualTo(4);
+    }
+
+    @Test
+    void aResetInOnePartOfAChangeOfClassCopiesThatPartAgainAndNoOther() throws IOException {
+        // a change of class is a copy of the object onto itself: in parts above the copy threshold,
+        // which pass the layers one by one as a copy's do
+        store.put(PutRequest.builder("parts", "archived").build(), Payload.ofBytes(DATA));
+        seen.clear();
+        FaultRule reset = proxy.faults().add(uploadPart(2).fault(Fault.resetBeforeResponse()).build());
+
+        store.setStorageClass("parts", "archived", StorageClass.of(StorageClass.Family.INFREQUENT));
+
+        assertThat(reset.fired()).isEqualTo(1);
+        assertThat(read("archived")).isEqualTo(DATA);
+        // (S3Proxy keeps no class given to a multipart upload; S3ProtocolTest checks that it is sent)
+        assertThat(partRequests()).as("part copies sent, by number").containsExactlyInAnyOrder(1, 2, 2, 3);
+        assertThat(count("POST", "uploads")).as("one initiate: the object was not started again").isEqualTo(1);
+        assertThat(count("POST", "uploadId")).isEqualTo(1);
+        assertThat(count("DELETE", "uploadId")).isZero();
     }
 
     @Test
