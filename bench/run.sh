@@ -78,6 +78,7 @@ else
 fi
 LATENCY_MS=${BENCH_LATENCY_MS:-20}
 WORKER_RANGES=8
+WORKER_COUNTS=${BENCH_WORKERS:-1 2 4}
 
 ACCESS_KEY=bench-access-key
 SECRET_KEY=bench-secret-key
@@ -562,7 +563,7 @@ case_w() {
   local_set "small-$n" "$n" 4096 50
   seed_bucket "seed-small-$n" "small-$n"
   for i in $(seq 1 "$RUNS"); do
-    for w in 1 2 4; do
+    for w in $WORKER_COUNTS; do
       local schema=bench_w_$$_${i}_$w queue=barge.bench.$$.$i.$w t=w-$w-$i
       psql -h 127.0.0.1 -U postgres -d test -qc "create schema $schema" >/dev/null
       local db="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$schema&user=postgres"
