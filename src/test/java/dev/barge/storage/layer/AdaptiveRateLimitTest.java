@@ -115,17 +115,8 @@ class AdaptiveRateLimitTest {
     void sporadicThrottlesAmongManyAnswersDoNotStepTheRateDown() {
         // one throttled answer in 50 (2 %, under the 5 % share), two of them within each window:
         // a store's noise, which the retry layer absorbs, not a sign of load
-        ScriptedStore store = new ScriptedStore();
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        RateLimitingObjectStore limited = limitedStore(store, 100, metrics);
-        for (int i = 0; i < 2_000; i++) {
-            if (i % 50 == 0) {
-                store.failNext(ErrorKind.THROTTLED);
-                catchThrowableOfType(StorageException.class, () -> limited.stat("b", "k"));
-            } else {
-                limited.stat("b", "k");
-            }
-        }
+        sendThrottlingEvery(50, 2_000, metrics);
         assertThat(now.get()).as("20 s of simulated time at 100/s").isGreaterThan(15 * SECOND);
         assertThat(metrics.get("barge.ratelimit.stepdowns").tags("remote", "r").functionCounter().count()).isZero();
         assertThat(metrics.get("barge.ratelimit.rate").tags("remote", "r", "kind", "operations").gauge().value())
@@ -135,17 +126,8 @@ class AdaptiveRateLimitTest {
     @Test
     void aThrottledShareAboveTheThresholdStepsTheRateDown() {
         // one in 10 throttled, as a store 10 % over its limit answers
-        ScriptedStore store = new ScriptedStore();
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        RateLimitingObjectStore limited = limitedStore(store, 100, metrics);
-        for (int i = 0; i < 100; i++) {
-            if (i % 10 == 9) {
-                store.failNext(ErrorKind.THROTTLED);
-                catchThrowableOfType(StorageException.class, () -> limited.stat("b", "k"));
-            } else {
-                limited.stat("b", "k");
-            }
-        }
+        sendThrottlingEvery(10, 100, metrics);
         assertThat(metrics.get("barge.ratelimit.stepdowns").tags("remote", "r").functionCounter().count())
                 .isGreaterThanOrEqualTo(1);
         assertThat(metrics.get("barge.ratelimit.rate").tags("remote", "r", "kind", "operations").gauge().value())
@@ -188,6 +170,20 @@ class AdaptiveRateLimitTest {
 
         assertThat(metrics.get("barge.ratelimit.rate").tags("remote", "r", "kind", "operations").gauge().value())
                 .as("half of the 40 answered within the first second").isCloseTo(20, within(1e-9));
+    }
+
+    /** {@code calls} stats at a limit of 100/s, one in {@code every} answered THROTTLED (the first of each run). */
+    private void sendThrottlingEvery(int every, int calls, SimpleMeterRegistry metrics) {
+        ScriptedStore store = new ScriptedStore();
+        RateLimitingObjectStore limited = limitedStore(store, 100, metrics);
+        for (int i = 0; i < calls; i++) {
+            if (i % every == 0) {
+                store.failNext(ErrorKind.THROTTLED);
+                catchThrowableOfType(StorageException.class, () -> limited.stat("b", "k"));
+            } else {
+                limited.stat("b", "k");
+            }
+        }
     }
 
     private RateLimitingObjectStore limitedStore(ScriptedStore store, double limit, SimpleMeterRegistry metrics) {
