@@ -34,6 +34,7 @@ import org.springframework.integration.config.EnableIntegration;
 import org.springframework.integration.core.MessagingTemplate;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.support.MessageBuilder;
 
 /**
  * Remote partitions over RabbitMQ, on Spring Batch's remote partitioning: in a process started with
@@ -104,13 +105,15 @@ public class RemotePartitioningConfiguration {
             handler.setGridSize(gridSize);
             handler.setJobRepository(repository);
             handler.setPollInterval(pollInterval.toMillis());
-            handler.setMessagingOperations(new MessagingTemplate(partitionRequests));
+            MessagingTemplate messages = new MessagingTemplate(partitionRequests);
+            handler.setMessagingOperations(messages);
             try {
                 handler.afterPropertiesSet();
             } catch (Exception e) {
                 throw new IllegalStateException("remote partition handler: " + e.getMessage(), e);
             }
-            return new RemotePartitionHandler(handler, repository, ownership, rangeStepName);
+            return new RemotePartitionHandler(handler, repository, ownership, rangeStepName,
+                    request -> messages.send(MessageBuilder.withPayload(request).build()));
         };
     }
 

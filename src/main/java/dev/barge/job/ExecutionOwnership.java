@@ -113,7 +113,10 @@ public final class ExecutionOwnership implements JobExecutionListener, AutoClose
                 interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         return () -> {
             heartbeat.cancel(false);
-            forgetPartition(stepExecutionId);
+            // this process's record only: a partition taken over from it (its heartbeat was thought
+            // lost) belongs to its new worker now, whose record must stay
+            jdbc.update("delete from BARGE_PARTITION_OWNER where STEP_EXECUTION_ID = ? and HOST = ? and PID = ?",
+                    stepExecutionId, host, pid);
         };
     }
 
