@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -42,6 +45,13 @@ import org.springframework.batch.integration.partition.StepExecutionRequestHandl
  * ({@link RemotePartitionHandler}). A request for a partition that is no longer waiting to start
  * (one of a run that ended or was restarted since it was sent) is dropped. {@link #drain} stops the
  * partitions in flight after their chunk in flight, as a stop of their job would.
+ *
+ * <p>Every heartbeat interval the worker also looks at the managers of the partitions it runs: a
+ * partition whose manager is gone ({@code kill -9}, a lost machine: its owner record's process is
+ * dead, or silent for three heartbeats) is stopped after its chunk in flight too. Nobody waits for it
+ * any more, and the job's restart (the same command again) would send it to a worker again while it
+ * still ran here; stopped, it ends STOPPED and the restart resumes it from its last commit. A request
+ * of a manager that is gone is not run at all: it ends STOPPED at once.
  */
 public final class PartitionWorker implements StepLocator {
     private static final Logger log = LoggerFactory.getLogger(PartitionWorker.class);
@@ -54,6 +64,8 @@ public final class PartitionWorker implements StepLocator {
     /** The work of each job execution's partitioned step running here, by execution id and step. */
     private final Map<String, Shared> shared = new HashMap<>();
     private final Set<StepExecution> running = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService managers = Executors.newSingleThreadScheduledExecutor(
+            MigrateJob.threads("barge-partition-managers"));
     private volatile boolean draining;
     private volatile Consumer<String> report = line -> { };
 
@@ -64,6 +76,27 @@ public final class PartitionWorker implements StepLocator {
         this.ownership = requireNonNull(ownership, "ownership is null");
         handler.setJobRepository(repository);
         handler.setStepLocator(this);
+        long every = ownership.interval().toMillis();
+        managers.scheduleWithFixedDelay(this::stopOrphans, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops, after their chunk in flight, the partitions running here whose manager is gone. */
+    void stopOrphans() {
+        for (StepExecution execution : running) {
+            try {
+                long jobExecutionId = execution.getJobExecutionId();
+                if (!execution.isTerminateOnly() && !ownership.isAlive(jobExecutionId)) {
+                    log.warn("the manager of execution {} is gone: stopping partition {} after its chunk in flight;"
+                            + " the job's restart resumes it", jobExecutionId, execution.getStepName());
+                    report.accept("the manager of execution " + jobExecutionId + " is gone: stopping partition "
+                            + execution.getStepName() + " after its chunk in flight");
+                    execution.setTerminateOnly();
+                }
+            } catch (RuntimeException e) {
+                // the repository did not answer: look again at the next heartbeat
+                log.debug("could not look at the manager of partition {}: {}", execution.getStepName(), e.toString());
+            }
+        }
     }
 
     /** Tells {@code report} a line as each partition starts and ends here (a worker's console, say). */
@@ -148,6 +181,10 @@ public final class PartitionWorker implements StepLocator {
                 return;
             }
             JobExecution jobExecution = execution.getJobExecution();
+            if (!ownership.isAlive(jobExecution.getId())) {
+                stopUnrun(execution, "its manager is gone; the job's restart (the same command again) runs it");
+                return;
+            }
             String jobName = jobExecution.getJobInstance().getJobName();
             PartitionedJob job = jobs.get(jobName);
             String workStep = job == null ? null : job.workSteps().stream()
@@ -217,6 +254,19 @@ public final class PartitionWorker implements StepLocator {
                 current.work.close();
             }
         }
+    }
+
+    /** Ends a partition not run here as STOPPED, saying why: its job's restart runs it. */
+    private void stopUnrun(StepExecution execution, String why) {
+        log.info("dropped the request for partition {} of execution {}: {}", execution.getStepName(),
+                execution.getJobExecutionId(), why);
+        report.accept("dropped the request for partition " + execution.getStepName() + ": " + why);
+        LocalDateTime now = LocalDateTime.now();
+        execution.setStartTime(now);
+        execution.setStatus(BatchStatus.STOPPED);
+        execution.setExitStatus(ExitStatus.STOPPED.addExitDescription(why));
+        execution.setEndTime(now);
+        repository.update(execution);
     }
 
     /** Ends a partition this worker could not run as FAILED, saying why, so that its manager stops waiting for it. */

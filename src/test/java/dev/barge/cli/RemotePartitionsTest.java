@@ -207,6 +207,42 @@ class RemotePartitionsTest {
     }
 
     @Test
+    void aManagerKilledMidRunHasItsWorkersStopItsPartitionsAndTheSameCommandResumesThem() throws Exception {
+        int objects = 2000;
+        generate(objects);
+        Process a = worker("a", Map.of("BARGE_REMOTE_DST_RATE_LIMIT_OPERATIONS_PER_SECOND", "150"));
+        awaitReady("a", a);
+        Process first = manager("first", 4);
+        await("worker a has committed a chunk", () -> query("select count(*) from BATCH_STEP_EXECUTION s"
+                + " join BARGE_PARTITION_OWNER o on o.STEP_EXECUTION_ID = s.STEP_EXECUTION_ID"
+                + " where s.STATUS = 'STARTED' and s.COMMIT_COUNT > 0") > 0, first);
+        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+        // nobody waits for the partitions any more: the worker stops them after their chunk in flight,
+        // so that the restart cannot send them to a worker while they still run
+        await("worker a has stopped every partition of the dead manager", () -> query("select count(*) from"
+                + " BATCH_STEP_EXECUTION where STEP_NAME like 'migrate-range:%' and STATUS = 'STOPPED'") == 4, a);
+        assertThat(output("a")).contains("the manager of execution 1 is gone: stopping partition");
+        // with 4 ranges and 2 at once, two requests were still queued at the kill: dropped, never run
+        assertThat(output("a")).containsPattern("dropped the request for partition migrate-range:range\\d+: its"
+                + " manager is gone");
+        assertThat(query("select count(*) from BATCH_STEP_EXECUTION where STEP_NAME like 'migrate-range:%'"))
+                .as("no other range, none running").isEqualTo(4);
+        Path target = temp.resolve("dst/backup");
+        Map<Path, Object> atTheStop = inodes(target);
+        assertThat(atTheStop.size()).as("stopped half way").isBetween(1, objects - 1);
+        assertThat(a.isAlive()).as("the worker itself goes on").isTrue();
+
+        Process second = manager("second", 4);
+        assertThat(second.waitFor(4, TimeUnit.MINUTES)).as("the second manager finishes").isTrue();
+        assertThat(second.exitValue()).as(log("second")).isZero();
+        assertIdentical(objects);
+        long rewritten = atTheStop.entrySet().stream().filter(e -> !e.getValue().equals(inode(e.getKey()))).count();
+        assertThat(rewritten).as("objects written again: the stopped partitions committed their last chunk")
+                .isZero();
+    }
+
+    @Test
     void sigtermStopsAWorkersPartitionsAfterTheirChunkInFlightAndJobsRestartResumesThem() throws Exception {
         // fewer objects: this is about the stop, not the size
         int objects = 4000;
