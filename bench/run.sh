@@ -258,8 +258,8 @@ measure() {
   s1=$(server_ticks)
   local wall user sys rss in_job=- ok=ok found
   read -r wall user sys rss < <(tail -1 "$timef")
-  if grep -q '^{"status"' "$outf"; then
-    in_job=$(grep '^{"status"' "$outf" | tail -1 | jq -r .elapsedSeconds)
+  if grep -q '^{.*"elapsedSeconds"' "$outf"; then
+    in_job=$(grep '^{.*"elapsedSeconds"' "$outf" | tail -1 | jq -r .elapsedSeconds)
   fi
   found=$(count_files "$check")
   if [ "$rc" -ne 0 ] || [ "$found" -ne "$objects" ]; then
@@ -426,7 +426,7 @@ case_e() {
   first=$( { LC_ALL=C join -v2 -o 2.3 "$WORK/e-before.txt" "$WORK/e-after.txt"
              LC_ALL=C join "$WORK/e-before.txt" "$WORK/e-after.txt" | awk '$2 != $4 || $3 != $5 {print $5}'; } | sort -n | awk 'NR == 1')   # not head: sort would die of SIGPIPE under pipefail
   to_first=$(echo "${first:-0} - $restart" | bc)
-  rerun_copied=$(grep '^{"status"' "$WORK/cmd.out" | jq -r .objectsCopied)
+  rerun_copied=$(grep '^{.*"elapsedSeconds"' "$WORK/cmd.out" | jq -r .objectsCopied)
   log "   killed with $at_kill of $n objects on the server, ${committed:-?} committed in the job repository"
   log "   rerun: first new copy $(printf '%.2f' "$to_first") s after the restart; $twice objects written twice; the rerun reports $rerun_copied copied"
   printf 'e\t%s\tbarge-restart\t1\t%s\t-\t-\t-\t%s\t%s\t%s\tok\n' "$n x 4 KiB local->S3 rerun" "$to_first" "$n" "$twice" \
@@ -441,19 +441,22 @@ case_e() {
 #     chunk commits. Wall, CPU and peak RSS for each.
 # ---------------------------------------------------------------------------------------------
 case_g() {
-  local n=$TINY_COUNT
+  local n=$TINY_COUNT i t home sync
   local_set "tiny-$n" "$n" 1 300
-  prepare_rclone() { CHECK=$DATA/g-rclone-$1
-    CMD=(env -u AWS_CA_BUNDLE rclone copy --transfers 16 --checkers 16 "$DATA/tiny-$n" "$CHECK"); }
-  prepare_barge() { local t=g-barge-$1; mkdir -p "$DATA/$t"; CHECK=$DATA/$t
-    CMD=(env BARGE_HOME="$(new_barge_home)" "$BARGE" migrate "disk:tiny-$n" "disk:$t" --concurrency 16 --json); }
-  alternate g "$n x 1 B local->local" "$n" "$n"
-  local i home
+  # one round: rclone, Barge sync off, Barge sync on, so that a load beside the benchmark falls on all three
   for i in $(seq 1 "$RUNS"); do
-    local t=g-durable-$i; mkdir -p "$DATA/$t"; home=$(new_barge_home)
-    measure g "$n x 1 B local->local sync" barge "$i" "$n" "$n" "$DATA/$t" -- \
-      env BARGE_HOME="$home" "$BARGE" migrate "durable:tiny-$n" "durable:$t" --concurrency 16 --json
-    rm -rf "${DATA:?}/$t"
+    t=$DATA/g-rclone-$i
+    measure g "$n x 1 B local->local" rclone "$i" "$n" "$n" "$t" -- \
+      env -u AWS_CA_BUNDLE rclone copy --transfers 16 --checkers 16 "$DATA/tiny-$n" "$t"
+    rm -rf "$t"
+    for sync in off on; do
+      local remote=disk row="$n x 1 B local->local"
+      [ $sync = on ] && { remote=durable; row="$row sync"; }
+      t=g-barge-$sync-$i; mkdir -p "$DATA/$t"; home=$(new_barge_home)
+      measure g "$row" barge "$i" "$n" "$n" "$DATA/$t" -- \
+        env BARGE_HOME="$home" "$BARGE" migrate "$remote:tiny-$n" "$remote:$t" --concurrency 16 --json
+      rm -rf "${DATA:?}/$t" "$home"
+    done
   done
 }
 
@@ -676,7 +679,9 @@ summary() {
       ceil["a"] = "COPY"; ceil["b"] = "PUT"
       for (r = 1; r <= rows; r++) {
         k = order[r]; split(k, p, SUBSEP); if (p[3] != "barge") continue;
-        rk = p[1] SUBSEP p[2] SUBSEP "rclone"; if (!(rk in med) && p[1] != "w") continue;
+        rk = p[1] SUBSEP p[2] SUBSEP "rclone";
+        if (!(rk in med)) { base = p[2]; sub(/ sync$/, "", base); rk = p[1] SUBSEP base SUBSEP "rclone" }
+        if (!(rk in med) && p[1] != "w") continue;
         line = (rk in med) ? sprintf("%-2s %-30s Barge/rclone %.2f  CPU %.2f", p[1], p[2], med[rk] / med[k], medcpu[k] / medcpu[rk]) \
           : sprintf("%-2s %-30s", p[1], p[2]);
         # the ceiling row of the same objects and operation

@@ -80,6 +80,8 @@ final class LocalObjectStore implements ObjectStore {
     private final LocalMetadataKeeper metadata;
     private final Capabilities capabilities;
     private final ReentrantLock[] appendLocks = new ReentrantLock[64];
+    /** Never updated, only cloned ({@link #md5}). */
+    private final MessageDigest md5Prototype = digest("MD5");
 
     /**
      * @param metadata where metadata is kept; with {@link LocalMetadataMode#NONE} the store offers
@@ -234,7 +236,7 @@ final class LocalObjectStore implements ObjectStore {
             }
         }
         try (InputStream in = payload.open()) {
-            return write(Operation.PUT, bucket, key, bucketDir, file, in, payload.length(),
+            return write(Operation.PUT, bucket, key, bucketDir, file, in, payload.length(), payload.length(),
                     new LocalAttributes(request.contentType(), request.userMetadata(), storageClass), request.expectedChecksums());
         } catch (IOException e) {
             throw LocalErrors.io(Operation.PUT, bucket, key, e);
@@ -243,26 +245,31 @@ final class LocalObjectStore implements ObjectStore {
 
     @Override
     public WriteResult copy(CopyRequest request) {
-        Path source = existingObject(Operation.COPY, request.sourceBucket(), request.sourceKey());
+        Path sourceDir = paths.bucketDir(Operation.COPY, request.sourceBucket());
+        Path source = paths.object(Operation.COPY, request.sourceBucket(), sourceDir, request.sourceKey());
         Path targetDir = paths.bucketDir(Operation.COPY, request.targetBucket());
         Path target = paths.object(Operation.COPY, request.targetBucket(), targetDir, request.targetKey());
         StorageClass storageClass =
                 storageClassOrDefault(Operation.COPY, request.targetBucket(), request.targetKey(), request.storageClass());
+        // no checks before the open, as in get: a missing file or bucket is told apart once the open fails,
+        // and one stat after it says that it is a file (a directory opens too) and what it holds
         try (InputStream opened = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS)) {
+            BasicFileAttributes sourceAttributes =
+                    attributesOf(Operation.COPY, request.sourceBucket(), request.sourceKey(), source);
             FileVersion version = FileVersion.of(source);
             InputStream in = new LimitedInputStream(opened, Long.MAX_VALUE, () -> version.checkUnchanged(source));
             LocalAttributes attributes;
             if (request.replaceMetadata()) {
                 attributes = new LocalAttributes(request.contentType(), request.userMetadata(), storageClass);
             } else {
-                LocalMetadata meta = metadata.read(bucketDirOf(request.sourceBucket()), source,
-                        attributesOf(Operation.COPY, request.sourceBucket(), request.sourceKey(), source), true);
+                LocalMetadata meta = metadata.read(sourceDir, source, sourceAttributes, true);
                 attributes = (meta == null ? LocalAttributes.NONE : meta.attributes()).withStorageClass(storageClass);
             }
+            // the length is not promised (the file may grow until its last byte is read), but it sizes the buffer
             return write(Operation.COPY, request.targetBucket(), request.targetKey(), targetDir, target, in,
-                    Payload.UNKNOWN_LENGTH, attributes, List.of());
+                    Payload.UNKNOWN_LENGTH, sourceAttributes.size(), attributes, List.of());
         } catch (NoSuchFileException e) {
-            throw LocalErrors.notFound(Operation.COPY, request.sourceBucket(), request.sourceKey());
+            throw missing(Operation.COPY, request.sourceBucket(), request.sourceKey(), sourceDir);
         } catch (IOException e) {
             throw LocalErrors.io(Operation.COPY, request.sourceBucket(), request.sourceKey(), e);
         }
@@ -294,7 +301,7 @@ final class LocalObjectStore implements ObjectStore {
                     InputStream added = payload.open()) {
                 long expected = payload.hasKnownLength() ? current + payload.length() : Payload.UNKNOWN_LENGTH;
                 write(Operation.APPEND, bucket, key, bucketDir, file, new SequenceInputStream(existing, added), expected,
-                        kept, List.of());
+                        expected, kept, List.of());
             }
             return attributesOf(Operation.APPEND, bucket, key, file).size();
         } catch (IOException e) {
@@ -472,18 +479,16 @@ final class LocalObjectStore implements ObjectStore {
         Path bucketDir = paths.existingBucket(Operation.MULTIPART_COMPLETE, upload.bucket(), upload.key());
         Path file = paths.object(Operation.MULTIPART_COMPLETE, upload.bucket(), bucketDir, upload.key());
         List<LocalUpload.StagedPart> ordered = staged.checkParts(parts, capabilities.multipartMinPartSize());
-        Stored stored = new Stored(LocalUpload.objectEtag(ordered), null);
+        String etag = LocalUpload.objectEtag(ordered);
         try {
             WriteResult result = place(Operation.MULTIPART_COMPLETE, upload.bucket(), upload.key(), bucketDir, file,
-                    staged.attributes(), temp -> {
+                    staged.attributes(), (temp, channel) -> {
                         if (staged.inPlace(ordered)) {
                             staged.moveInPlaceTo(ordered, temp);
-                        } else {
-                            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                                staged.assembleInto(ordered, channel);
-                            }
+                            return new Stored(etag, null, false);
                         }
-                        return stored;
+                        staged.assembleInto(ordered, channel);
+                        return new Stored(etag, null, true);
                     });
             staged.delete();
             return result;
@@ -524,21 +529,19 @@ final class LocalObjectStore implements ObjectStore {
      * is untouched.
      */
     private WriteResult write(Operation op, String bucket, String key, Path bucketDir, Path file, InputStream in,
-            long expectedLength, LocalAttributes attributes, List<Checksum> expectedChecksums) throws IOException {
-        return place(op, bucket, key, bucketDir, file, attributes, temp -> {
-            MessageDigest md5 = digest("MD5");
+            long expectedLength, long sizeHint, LocalAttributes attributes, List<Checksum> expectedChecksums)
+            throws IOException {
+        return place(op, bucket, key, bucketDir, file, attributes, (temp, channel) -> {
+            MessageDigest md5 = md5();
             MessageDigest sha256 = expectedChecksums.stream()
                     .anyMatch(c -> c.algorithm() == Checksum.Algorithm.SHA256) ? digest("SHA-256") : null;
-            long written;
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                OutputStream out = Channels.newOutputStream(channel);
-                InputStream digesting = new DigestInputStream(in, md5);
-                if (sha256 != null) {
-                    digesting = new DigestInputStream(digesting, sha256);
-                }
-                written = copy(digesting, out, expectedLength);
-                out.flush();
+            // unbuffered, and not closed here: place() forces and closes the channel
+            OutputStream out = Channels.newOutputStream(channel);
+            InputStream digesting = new DigestInputStream(in, md5);
+            if (sha256 != null) {
+                digesting = new DigestInputStream(digesting, sha256);
             }
+            long written = copy(digesting, out, sizeHint);
             if (expectedLength != Payload.UNKNOWN_LENGTH && written != expectedLength) {
                 throw StorageException.invalidArgument(op, bucket, key, "the payload held " + written
                         + " bytes but " + expectedLength + " were announced; nothing was written");
@@ -553,17 +556,26 @@ final class LocalObjectStore implements ObjectStore {
                                     + actual + "; nothing was written").build();
                 }
             }
-            return new Stored(md5Hex, md5Hex);
+            return new Stored(md5Hex, md5Hex, true);
         });
     }
 
-    /** What a write stored: the object's etag, and its MD5 where the write computed one. */
-    private record Stored(String etag, String md5) {}
+    /**
+     * What a write stored: the object's etag, and its MD5 where the write computed one.
+     *
+     * @param inChannel whether the bytes went through the channel {@link #place} opened (else the
+     *     filler put another file in the temporary file's place)
+     */
+    private record Stored(String etag, String md5, boolean inChannel) {}
 
-    /** Fills the (empty) temporary file of a write with the object's bytes; {@link #place} flushes them. */
+    /**
+     * Fills the (empty) temporary file of a write with the object's bytes, through {@code channel}
+     * (open for writing on it; {@link #place} forces and closes it), or by moving a file onto
+     * {@code temp}; {@link #place} flushes them.
+     */
     @FunctionalInterface
     private interface Filler {
-        Stored fill(Path temp) throws IOException;
+        Stored fill(Path temp, FileChannel channel) throws IOException;
     }
 
     /**
@@ -576,12 +588,16 @@ final class LocalObjectStore implements ObjectStore {
     private WriteResult place(Operation op, String bucket, String key, Path bucketDir, Path file,
             LocalAttributes attributes, Filler filler) throws IOException {
         Path temp = null;
+        FileChannel channel = null;
         try {
-            temp = createTemp(op, bucket, key, bucketDir, file);
-            Stored stored = filler.fill(temp);
+            Temp created = createTemp(op, bucket, key, bucketDir, file);
+            temp = created.path();
+            channel = created.channel();
+            Stored stored = filler.fill(temp, channel);
             LocalMetadataKeeper.Placement placement =
                     metadata.stage(op, bucket, key, bucketDir, temp, file, stored.etag(), stored.md5(), attributes);
-            flush(temp);
+            flush(temp, stored.inChannel() ? channel : null);
+            channel.close();
             try {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
@@ -599,6 +615,9 @@ final class LocalObjectStore implements ObjectStore {
             return new WriteResult(stored.etag(),
                     stored.md5() != null ? List.of(Checksum.md5Hex(stored.md5())) : List.of());
         } finally {
+            if (channel != null) {
+                channel.close(); // a no-op once closed
+            }
             if (temp != null) {
                 Files.deleteIfExists(temp);
             }
@@ -609,10 +628,12 @@ final class LocalObjectStore implements ObjectStore {
      * Makes a staged file durable, data and attributes, when this store syncs: before the rename
      * that makes it visible, so that no crash can leave an object whose name is there and whose
      * bytes are not (a later run would take one of the right size and age for a copy).
+     *
+     * @param channel the channel the data was written through, still open, or {@code null}
      */
-    private void flush(Path file) throws IOException {
+    private void flush(Path file, FileChannel channel) throws IOException {
         if (sync) {
-            durability.forceFile(file);
+            durability.forceFile(file, channel);
         }
     }
 
@@ -658,7 +679,11 @@ final class LocalObjectStore implements ObjectStore {
     interface Durability {
         Durability FILE_CHANNEL = new Durability() {
             @Override
-            public void forceFile(Path file) throws IOException {
+            public void forceFile(Path file, FileChannel open) throws IOException {
+                if (open != null) {
+                    open.force(true); // the same file: fsync covers the data and the attributes set by path
+                    return;
+                }
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
                     channel.force(true);
                 }
@@ -672,22 +697,31 @@ final class LocalObjectStore implements ObjectStore {
             }
         };
 
-        /** Forces a file's data and attributes. */
-        void forceFile(Path file) throws IOException;
+        /**
+         * Forces a file's data and attributes.
+         *
+         * @param open a channel open on {@code file} to force it through, or {@code null} to open one
+         */
+        void forceFile(Path file, FileChannel open) throws IOException;
 
         /** Forces a directory's entries. */
         void forceDirectory(Path dir) throws IOException;
     }
 
+    /** A temporary file of a write, and the channel it was created with, open for writing. */
+    private record Temp(Path path, FileChannel channel) {}
+
     /**
-     * A new temporary file beside {@code file}. Its directory is created only when it is missing,
-     * and the bucket then checked, so that a write into an existing directory costs no more than
-     * the file; retried when a concurrent delete prunes the directory.
+     * A new temporary file beside {@code file}, created and opened for writing in one call. Its
+     * directory is created only when it is missing, and the bucket then checked, so that a write
+     * into an existing directory costs no more than the file; retried when a concurrent delete
+     * prunes the directory.
      */
-    private Path createTemp(Operation op, String bucket, String key, Path bucketDir, Path file) throws IOException {
+    private Temp createTemp(Operation op, String bucket, String key, Path bucketDir, Path file) throws IOException {
         for (int attempt = 1; ; attempt++) {
+            Path temp = StagingFiles.nextTo(file);
             try {
-                return Files.createFile(StagingFiles.nextTo(file));
+                return new Temp(temp, FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
             } catch (FileSystemException e) {
                 // no such directory, or an ancestor that is a file ("Not a directory"): createParents says which
                 if (attempt == 3) {
@@ -765,6 +799,15 @@ final class LocalObjectStore implements ObjectStore {
         return requested;
     }
 
+    /** A fresh MD5: a clone of one looked up once, rather than a provider lookup per object. */
+    private MessageDigest md5() {
+        try {
+            return (MessageDigest) md5Prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            return digest("MD5");
+        }
+    }
+
     static MessageDigest digest(String algorithm) {
         try {
             return MessageDigest.getInstance(algorithm);
@@ -777,10 +820,11 @@ final class LocalObjectStore implements ObjectStore {
      * Copies {@code in} to {@code out}, through a buffer no larger than the data needs: a small object
      * does not allocate (and zero) a 64 KiB buffer.
      *
-     * @param expectedLength the length, or {@link Payload#UNKNOWN_LENGTH}
+     * @param sizeHint the length the data is expected to have (more is still copied), or
+     *     {@link Payload#UNKNOWN_LENGTH}
      */
-    static long copy(InputStream in, OutputStream out, long expectedLength) throws IOException {
-        int size = expectedLength < 0 ? COPY_BUFFER : (int) Math.max(512, Math.min(COPY_BUFFER, expectedLength + 1));
+    static long copy(InputStream in, OutputStream out, long sizeHint) throws IOException {
+        int size = sizeHint < 0 ? COPY_BUFFER : (int) Math.max(512, Math.min(COPY_BUFFER, sizeHint + 1));
         byte[] buffer = new byte[size];
         long total = 0;
         int n;

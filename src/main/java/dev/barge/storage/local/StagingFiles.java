@@ -9,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,9 +42,16 @@ final class StagingFiles {
 
     private StagingFiles() {}
 
-    /** A fresh staging file name beside {@code target}, invisible to listings. */
+    /**
+     * A fresh staging file name beside {@code target}, invisible to listings: 128 random bits from
+     * the thread's own generator (a {@code UUID.randomUUID()} draws on the shared SecureRandom, a
+     * lock and a read of {@code /dev/urandom} per object). Unique enough: a staging file is created
+     * with {@code CREATE_NEW}, so a clash fails and is retried with another name, never shared.
+     */
     static Path nextTo(Path target) {
-        return target.resolveSibling(LocalPaths.TEMP_PREFIX + THIS_WRITER + "." + UUID.randomUUID());
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return target.resolveSibling(LocalPaths.TEMP_PREFIX + THIS_WRITER + "." + new UUID(random.nextLong(),
+                random.nextLong()));
     }
 
     /** Whether {@code name} is a staging file's. */

@@ -32,7 +32,7 @@ class LocalDurabilityTest {
 
     private final LocalObjectStore.Durability counting = new LocalObjectStore.Durability() {
         @Override
-        public void forceFile(Path file) {
+        public void forceFile(Path file, java.nio.channels.FileChannel open) {
             forced.add("file " + file.getFileName().toString().startsWith(LocalPaths.TEMP_PREFIX));
         }
 
