@@ -32,6 +32,8 @@
 # Environment: BENCH_BUDGET (seconds, default 150): after a tool's runs of one row have taken this
 # long together, that row gets no more runs of that tool (always at least one), so that a slow tool
 # cannot push the whole run past 20 minutes; the summary shows how many runs each median has.
+# BENCH_LATENCY_MS (default 20): case h's delay a request; BENCH_LATENCY_SERVER (rgw, the default,
+# or s3proxy): case h's server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -61,7 +63,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=true; RUNS=1 ;;
     --runs) RUNS=$2; shift ;;
     a|b|c|d|e|f|g|h|sweep) CASES+=("$1") ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
   shift
