@@ -20,7 +20,8 @@
 #      local driver's sync off (rclone's durability: none), and Barge durable (options.sync: true)
 #   h  latency (issue 16): a no-op sync of 100,000 identical keys in one flat directory, every request
 #      held back 20 ms by a delay proxy (dev.barge.bench.DelayProxy) as a WAN would: the listings are
-#      the work. rclone --checksum at --checkers 64, Barge with 1, 4 and 16 key-range partitions
+#      the work. rclone --checksum at --checkers 64, Barge with 1, 4 and 16 key-range partitions, on
+#      Ceph RGW (radosgw, Debian's package), not S3Proxy: see case h's comment
 #   w  workers (issue 16): (a) at 10,000 objects in 8 key ranges run by 1, 2 and 4 `barge worker`
 #      processes (--remote), against (f)'s COPY ceiling; needs PostgreSQL and RabbitMQ on 127.0.0.1
 #
@@ -33,6 +34,8 @@
 # Environment: BENCH_BUDGET (seconds, default 150): after a tool's runs of one row have taken this
 # long together, that row gets no more runs of that tool (always at least one), so that a slow tool
 # cannot push the whole run past 20 minutes; the summary shows how many runs each median has.
+# BENCH_LATENCY_MS (default 20): case h's delay a request; BENCH_LATENCY_SERVER (rgw, the default,
+# or s3proxy): case h's server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -62,7 +65,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=true; RUNS=1 ;;
     --runs) RUNS=$2; shift ;;
     a|b|c|d|e|f|g|h|w|sweep) CASES+=("$1") ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h|--help) sed -n "2,$(( $(grep -n '^set -euo pipefail' "$0" | cut -d: -f1) - 1 ))p" "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
   shift
@@ -88,6 +91,8 @@ S3DATA=$WORK/s3proxy      # S3Proxy's filesystem-nio2 base directory: each subdi
 mkdir -p "$DATA" "$S3DATA" "$(dirname "$OUT")"
 S3PROXY_PID=
 PROXY_PID=
+CEPH_PIDS=          # case h's Ceph daemons (mon, osd, radosgw), when started
+SERVER_PIDS=        # the processes whose CPU is the server's: S3Proxy, or Ceph's daemons in case h
 START=$(date +%s)
 
 cleanup() {
@@ -96,6 +101,10 @@ cleanup() {
     kill "$PROXY_PID" 2>/dev/null || true
     wait "$PROXY_PID" 2>/dev/null || true
   fi
+  local pid
+  for pid in $CEPH_PIDS; do
+    kill "$pid" 2>/dev/null || true
+  done
   if [ -n "$S3PROXY_PID" ] && kill -0 "$S3PROXY_PID" 2>/dev/null; then
     kill "$S3PROXY_PID" 2>/dev/null || true
     wait "$S3PROXY_PID" 2>/dev/null || true
@@ -164,6 +173,7 @@ EOF
   java $S3PROXY_HEAP -Dlogback.configurationFile="$ROOT/bench/logback.xml" -cp "$TEST_CP" \
     org.gaul.s3proxy.Main --properties "$WORK/s3proxy.properties" > "$WORK/s3proxy.log" 2>&1 &
   S3PROXY_PID=$!
+  SERVER_PIDS=$S3PROXY_PID
   for _ in $(seq 1 100); do
     curl -s -o /dev/null "$ENDPOINT/" && break
     kill -0 "$S3PROXY_PID" || { cat "$WORK/s3proxy.log" >&2; exit 1; }
@@ -230,24 +240,32 @@ local_set() {
 # seed_bucket NAME LOCALSET: a source bucket on S3Proxy holding the local set (untimed)
 declare -A SEEDED
 seed_bucket() {
-  [ -n "${SEEDED[$1]:-}" ] && return
-  log "seeding bucket $1 from $DATA/$2"
+  local endpoint=${3:-$ENDPOINT}
+  [ -n "${SEEDED[$endpoint $1]:-}" ] && return
+  log "seeding bucket $1 from $DATA/$2 at $endpoint"
   local threads=32
   [ "$2" = large ] && threads=4   # 256 MiB bodies: as many at once as S3Proxy's heap holds
-  ceiling_client put "$ENDPOINT" "$1" "$DATA/$2" $threads >/dev/null
-  SEEDED[$1]=1
+  ceiling_client put "$endpoint" "$1" "$DATA/$2" $threads >/dev/null
+  SEEDED[$endpoint $1]=1
 }
 
 # Objects under a bucket or directory: files, less the local driver's sidecars
 count_files() { find "$1" -type f -not -path '*/.barge*' 2>/dev/null | wc -l; }
-server_ticks() { proc_ticks "$S3PROXY_PID"; }
+server_ticks() {
+  local pid ticks=0
+  for pid in $SERVER_PIDS; do
+    ticks=$((ticks + $(proc_ticks "$pid")))
+  done
+  echo $ticks
+}
 new_barge_home() { local h=$WORK/home-$RANDOM$RANDOM; cp -a "$BARGE_HOME_TEMPLATE" "$h"; echo "$h"; }
 
 # ---------------------------------------------------------------------------------------------
 # measure CASE ROW TOOL RUN OBJECTS BYTES CHECKDIR -- COMMAND...
 #   Runs COMMAND under /usr/bin/time; prints one line and appends one row to $OUT:
 #   case row tool run wall client_cpu server_cpu rss_kib objects bytes in_job_s ok
-#   CHECKDIR is where the copies land: its object count must be OBJECTS afterwards.
+#   CHECKDIR is where the copies land: its object count must be OBJECTS afterwards ("-": the case
+#   checks the result itself).
 # ---------------------------------------------------------------------------------------------
 LAST_WALL=0
 measure() {
@@ -261,7 +279,7 @@ measure() {
   if grep -q '^{.*"elapsedSeconds"' "$outf"; then
     in_job=$(grep '^{.*"elapsedSeconds"' "$outf" | tail -1 | jq -r .elapsedSeconds)
   fi
-  found=$(count_files "$check")
+  if [ "$check" = - ]; then found=$objects; else found=$(count_files "$check"); fi
   if [ "$rc" -ne 0 ] || [ "$found" -ne "$objects" ]; then
     ok="FAILED(exit=$rc,objects=$found)"
     tail -5 "$WORK/cmd.err" >&2
@@ -462,19 +480,34 @@ case_g() {
 
 # ---------------------------------------------------------------------------------------------
 # (h) Latency: a no-op sync of LATENCY_COUNT identical 1-byte keys in one flat directory, source and
-#     target buckets on the same S3Proxy behind a delay proxy that holds every request back
-#     LATENCY_MS (a WAN's round trip). Nothing is copied: both tools list both sides and compare, so
-#     the listings are the work, and a flat listing is one page after another. rclone lists the one
-#     directory serially (its --checkers parallelise across directories); Barge splits the keys into
-#     key ranges (--partitions) listed at once. The target is a copy of the source's directory on the
-#     server's disk (cp -a: same bytes, ETags and times), so that both tools find every key equal.
-#     rclone gets --checksum, its best here: it compares the listing's ETags as Barge does, where its
-#     default (size and modification time) sends a HEAD per object to read the time.
+#     target buckets on one server behind a delay proxy that holds every request back LATENCY_MS (a
+#     WAN's round trip). Nothing is copied: both tools list both sides and compare, so the listings
+#     are the work, and a flat listing is one page after another. rclone lists the one directory
+#     serially (its --checkers parallelise across directories); Barge splits the keys into key
+#     ranges (--partitions) listed at once. Both buckets are seeded with the same files by PUT (same
+#     bytes, so the same ETags), so that both tools find every key equal. rclone gets --checksum,
+#     its best here: it compares the listing's ETags as Barge does, where its default (size and
+#     modification time) sends a HEAD per object to read the time.
+#
+#     The server is Ceph RGW (radosgw 16.2 from Debian, one monitor and one memstore OSD on
+#     127.0.0.1, started here), because a listing must cost a page, not the bucket, for this case to
+#     measure anything but the server. Measured at 100,000 keys, one start-after page of 1000 keys
+#     (dev.barge.bench.S3Ceiling list, 2026-12-04, loaded machine): S3Proxy 4.1.0 filesystem-nio2
+#     1,480 ms of server CPU and transient-nio2 795 ms (both walk and stat the whole bucket for
+#     every listing, then cut the page); RGW 28 ms wall, 15 ms of CPU (radosgw + OSD), no more than
+#     at 3,000 keys: its bucket index is a sorted omap, read from the start-after key. (Azurite's
+#     and s3rver's listings, read in their sources, also sort or stat the whole container; MinIO is
+#     not installable here.) BENCH_LATENCY_SERVER=s3proxy runs the case on S3Proxy instead.
+#
+#     The proxy logs every request (its third argument): each run's requests are counted by kind
+#     (listings by page size, start-after, continuation token, V1 marker) into a log line and a
+#     "requests" row.
 # ---------------------------------------------------------------------------------------------
 start_delay_proxy() {
   [ -n "$PROXY_PID" ] && return
+  local upstream=$1
   java -Dlogback.configurationFile="$ROOT/bench/logback.xml" -cp "$TEST_CP" dev.barge.bench.DelayProxy \
-    "$ENDPOINT" "$LATENCY_MS" > "$WORK/proxy.out" 2> "$WORK/proxy.log" &
+    "$upstream" "$LATENCY_MS" "$WORK/requests.log" > "$WORK/proxy.out" 2> "$WORK/proxy.log" &
   PROXY_PID=$!
   for _ in $(seq 1 100); do
     [ -s "$WORK/proxy.out" ] && break
@@ -494,28 +527,129 @@ lat:
   access-key-id: $ACCESS_KEY
   secret-access-key: $SECRET_KEY
 EOF
-  log "delay proxy (+$LATENCY_MS ms a request) in front of S3Proxy at $LAT_ENDPOINT, pid $PROXY_PID"
+  log "delay proxy (+$LATENCY_MS ms a request) in front of $upstream at $LAT_ENDPOINT, pid $PROXY_PID"
+}
+
+# One Ceph cluster for case h: a monitor, one OSD on memstore (in memory, at most 4 GiB), radosgw on a
+# free port, cephx off, every pool of size 1, one bucket index shard; its user has the bench's keys.
+start_ceph() {
+  if ! command -v radosgw >/dev/null || ! command -v ceph-osd >/dev/null; then
+    log "installing Ceph's monitor, OSD and radosgw (Debian packages)"
+    local sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
+    local pkgs=(ceph-mon ceph-osd radosgw ceph-common)
+    $sudo apt-get install -y --no-install-recommends "${pkgs[@]}" >/dev/null 2>&1 \
+      || { $sudo apt-get update >/dev/null && $sudo apt-get install -y --no-install-recommends "${pkgs[@]}" >/dev/null; }
+  fi
+  local d=$WORK/ceph port mon_port fsid uuid
+  port=$(free_port); mon_port=$(free_port)
+  fsid=$(cat /proc/sys/kernel/random/uuid); uuid=$(cat /proc/sys/kernel/random/uuid)
+  mkdir -p "$d"/mon "$d"/osd0 "$d"/run "$d"/log "$d"/rgw
+  cat > "$d/ceph.conf" <<EOF
+[global]
+fsid = $fsid
+mon host = v1:127.0.0.1:$mon_port
+mon initial members = a
+public addr = 127.0.0.1
+auth cluster required = none
+auth service required = none
+auth client required = none
+run dir = $d/run
+admin socket = $d/run/\$name.asok
+log file = $d/log/\$name.log
+osd pool default size = 1
+osd pool default min size = 1
+mon allow pool size one = true
+osd pool default pg num = 8
+osd pool default pgp num = 8
+osd pool default pg autoscale mode = off
+mon max pg per osd = 1000
+osd crush chooseleaf type = 0
+ms bind ipv6 = false
+ms bind msgr2 = false
+mon data = $d/mon
+osd data = $d/osd\$id
+osd objectstore = memstore
+memstore device bytes = 4294967296
+osd op num shards = 1
+osd op num threads per shard = 2
+osd crush update on start = false
+osd class update on start = false
+[client.rgw]
+rgw frontends = beast endpoint=127.0.0.1:$port
+rgw override bucket index max shards = 1
+rgw data = $d/rgw
+EOF
+  local c=(-c "$d/ceph.conf")
+  ceph-authtool --create-keyring "$d/mon.keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null
+  monmaptool --create --addv a "[v1:127.0.0.1:$mon_port]" --fsid "$fsid" "$d/monmap" >/dev/null
+  ceph-mon "${c[@]}" --mkfs -i a --monmap "$d/monmap" --keyring "$d/mon.keyring"
+  ceph-mon "${c[@]}" -i a   # each daemon forks into the background; pgrep finds it by its own conf
+  CEPH_PIDS=$(pgrep -f -- "ceph-mon -c $d/ceph.conf")
+  timeout 60 ceph "${c[@]}" osd new "$uuid" >/dev/null
+  ceph-osd "${c[@]}" -i 0 --mkfs --osd-uuid "$uuid" 2>/dev/null
+  timeout 60 ceph "${c[@]}" osd crush add osd.0 1.0 root=default >/dev/null 2>&1
+  ceph-osd "${c[@]}" -i 0 2>/dev/null
+  CEPH_PIDS="$CEPH_PIDS $(pgrep -f -- "ceph-osd -c $d/ceph.conf")"
+  radosgw "${c[@]}" -n client.rgw
+  CEPH_PIDS="$CEPH_PIDS $(pgrep -f -- "radosgw -c $d/ceph.conf")"
+  RGW_ENDPOINT=http://127.0.0.1:$port
+  for _ in $(seq 1 150); do
+    curl -s -o /dev/null "$RGW_ENDPOINT/" && break
+    sleep 0.2
+  done
+  radosgw-admin "${c[@]}" user create --uid=bench --display-name=bench --access-key="$ACCESS_KEY" \
+    --secret="$SECRET_KEY" >/dev/null
+  log "Ceph RGW $(radosgw --version | awk '{print $3}') (memstore OSD) at $RGW_ENDPOINT, pids $CEPH_PIDS"
+}
+
+# requests_row ROW TOOL RUN FROM: counts the proxy's requests from line FROM + 1 on, logs them and
+# appends a "requests" row: requests, listings, listings of max-keys 1000, 100 and 1, start-after,
+# continuation token, V1 marker, other requests
+requests_row() {
+  local row=$1 tool=$2 run=$3 from=$4 n listed k1000 k100 k1 after token marker other
+  read -r n listed k1000 k100 k1 after token marker other < <(tail -n +"$((from + 1))" "$WORK/requests.log" | awk '
+    { n++; u = $2; if ($1 != "GET" || u ~ /^\/[^\/?]+\/[^?]/) { other++; next } listed++
+      if (u ~ /max-keys=1000(&|$)/) k1000++; else if (u ~ /max-keys=100(&|$)/) k100++; else if (u ~ /max-keys=1(&|$)/) k1++
+      if (u ~ /start-after=/) after++; if (u ~ /continuation-token=/) token++; if (u ~ /[?&]marker=/) marker++ }
+    END { printf "%d %d %d %d %d %d %d %d %d\n", n, listed, k1000, k100, k1, after, token, marker, other }')
+  log "   requests $n: listings $listed (max-keys 1000: $k1000, 100: $k100, 1: $k1; start-after $after, token $token, marker $marker), other $other"
+  printf 'h\t%s\trequests-%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s %s %s\tok\n' "$row" "$tool" "$run" "$n" "$listed" "$k1000" \
+    "$k100" "$k1" "$after" "$token" "$marker" "$other" >> "$OUT"
 }
 
 case_h() {
-  local n=$LATENCY_COUNT i p home row
+  local n=$LATENCY_COUNT i p home row from server upstream
   row="$n keys no-op sync +${LATENCY_MS}ms"
-  start_delay_proxy
+  server=${BENCH_LATENCY_SERVER:-rgw}
+  if [ "$server" = rgw ]; then
+    start_ceph
+    upstream=$RGW_ENDPOINT
+  else
+    upstream=$ENDPOINT
+  fi
+  start_delay_proxy "$upstream"
   local_set "flat-$n" "$n" 1 1
-  seed_bucket "lat-src-$n" "flat-$n"
-  rm -rf "${S3DATA:?}/lat-dst-$n"; cp -a "$S3DATA/lat-src-$n" "$S3DATA/lat-dst-$n"
+  seed_bucket "lat-src-$n" "flat-$n" "$upstream"
+  seed_bucket "lat-dst-$n" "flat-$n" "$upstream"
+  local saved_pids=$SERVER_PIDS
+  [ "$server" = rgw ] && SERVER_PIDS=$CEPH_PIDS
   for i in $(seq 1 "$RUNS"); do
-    measure h "$row" rclone "$i" "$n" "$n" "$S3DATA/lat-dst-$n" -- \
+    from=$(wc -l < "$WORK/requests.log")
+    measure h "$row" rclone "$i" "$n" "$n" - -- \
       env -u AWS_CA_BUNDLE rclone sync --checksum "${RCLONE_SMALL[@]}" "lat:lat-src-$n" "lat:lat-dst-$n"
+    requests_row "$row" rclone "$i" "$from"
     for p in 16 4 1; do
       home=$(new_barge_home)
+      from=$(wc -l < "$WORK/requests.log")
       # the row beside rclone's is Barge's best setting; the others show how listing scales with partitions
-      measure h "$row$( [ $p -eq 16 ] || echo " P=$p")" barge "$i" "$n" "$n" "$S3DATA/lat-dst-$n" -- \
+      measure h "$row$( [ $p -eq 16 ] || echo " P=$p")" barge "$i" "$n" "$n" - -- \
         env BARGE_HOME="$home" "$BARGE" migrate "lat:lat-src-$n" "lat:lat-dst-$n" --mode sync --partitions $p \
         ${BARGE_SMALL[*]} --json
+      requests_row "$row$( [ $p -eq 16 ] || echo " P=$p")" barge "$i" "$from"
       grep -q '"objectsCopied":0' "$WORK/cmd.out" || log "   Barge copied objects in a no-op sync: $(tail -c 400 "$WORK/cmd.out")"
     done
   done
+  SERVER_PIDS=$saved_pids
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -657,7 +791,7 @@ summary() {
       for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
     $13 != stamp { next }
-    $1 == "sweep" || $3 == "barge-heap" || $3 == "barge-restart" || $3 == "barge-workers" { next }
+    $1 == "sweep" || $3 == "barge-heap" || $3 == "barge-restart" || $3 == "barge-workers" || $3 ~ /^requests-/ { next }
     {
       k = $1 SUBSEP $2 SUBSEP $3;
       if (!(k in n)) { order[++rows] = k }
@@ -696,6 +830,7 @@ summary() {
     }' "$OUT"
   awk -F'\t' -v stamp="$stamp" '$13 == stamp && $3 == "barge-heap" { printf "d  %-30s Barge heap after GC: largest %s MiB, live half-way %s MiB\n", $2, $5, $6 }
     $13 == stamp && $3 == "barge-workers" { printf "w  %-30s run %s: the workers used %s s of CPU over the job\n", $2, $4, $5 }
+    $13 == stamp && $3 ~ /^requests-/ { split($11, t, " "); printf "h  %-30s %s run %s: %s requests, %s listings (max-keys 1000: %s, 100: %s, 1: %s; start-after %s, token %s, marker %s), other %s\n", $2, substr($3, 10), $4, $5, $6, $7, $8, $9, $10, t[1], t[2], t[3] }
     $13 == stamp && $3 == "barge-restart" { printf "e  %-30s first new copy %.2f s after restart; %s objects written twice; on server at kill / committed: %s\n", $2, $5, $10, $11 }' "$OUT"
 }
 

@@ -1,11 +1,13 @@
 package dev.barge.batch;
 
+import dev.barge.storage.Checksum;
 import dev.barge.storage.ObjectStore;
 import dev.barge.storage.Payload;
 import dev.barge.storage.PutRequest;
 import dev.barge.storage.StorageException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Asks a store whether it takes writes under a prefix at all: a zero-byte marker
@@ -22,6 +24,14 @@ public final class WriteProbe {
     /** The start of every marker's name. */
     public static final String MARKER = "barge-preflight-";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * The MD5 of no bytes, sent with the marker as every copy sends its object's: an S3 put that
+     * carries it goes out as the copies do (Content-MD5, payload unsigned), where one without is
+     * signed as an aws-chunked body, which Ceph RGW 16 refuses for zero bytes
+     * ({@code XAmzContentSHA256Mismatch}) and so would fail the preflight of a target that takes
+     * every copy.
+     */
+    private static final Checksum EMPTY_MD5 = Checksum.md5Hex("d41d8cd98f00b204e9800998ecf8427e");
 
     private WriteProbe() {}
 
@@ -43,7 +53,8 @@ public final class WriteProbe {
     public static Result probe(ObjectStore store, String bucket, String prefix) {
         String marker = prefix + MARKER + HexFormat.of().formatHex(RANDOM.generateSeed(8));
         try {
-            store.put(PutRequest.builder(bucket, marker).build(), Payload.ofBytes(new byte[0]));
+            store.put(PutRequest.builder(bucket, marker).expectedChecksums(List.of(EMPTY_MD5)).build(),
+                    Payload.ofBytes(new byte[0]));
         } catch (StorageException e) {
             return new Result(marker, e, null);
         }

@@ -91,6 +91,70 @@ class KeySamplerTest {
     }
 
     @Test
+    void aLargeFlatDirectoryOfNumberedKeysSplitsIntoRangesOfAboutEqualSize() {
+        // bench/run.sh case h: 100,000 keys in one directory, sharing a long prefix. Bisected in
+        // base 128 from a loose bound ("e"), these used to fall into 15 ranges of 88 to 10,000 keys
+        // for 16 partitions, and into one range of 99,925 for 4.
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            keys.add(String.format("d000/object-%07d", i));
+        }
+        for (int partitions : new int[] {4, 16}) {
+            ScriptedListing store = ScriptedListing.keyspace(keys);
+
+            List<KeyRange> ranges = KeyRange.split(new KeySampler(store, "b", "").sample(partitions), partitions);
+
+            assertThat(ranges).hasSize(partitions);
+            long mean = keys.size() / partitions;
+            for (KeyRange range : ranges) {
+                assertThat(keys.stream().filter(range::contains).count()).as("%s of %d", range, partitions)
+                        .isBetween(mean * 3 / 4, mean * 5 / 4);
+            }
+            assertThat(store.listings()).as("listings for %d partitions", partitions)
+                    .isLessThanOrEqualTo(1 + KeySampler.PARALLEL_PROBES + Math.min(256, Math.max(32, 8 * partitions)));
+        }
+    }
+
+    @Test
+    void theEndOfAKeyspaceSharingAPrefixIsBoundedByThatPrefix() {
+        assertThat(KeySampler.prefixBounds("d000/object-0000000", "d000/object-0000999"))
+                .startsWith("e", "d1", "d01", "d001").contains("d000/object-01", "d000/object-0001")
+                .hasSize(16);
+        assertThat(KeySampler.prefixBounds("a", "b")).isEmpty();
+        // longer than sixteen code points: sixteen lengths spread over it, the first and the whole among them
+        String prefix = "x".repeat(40);
+        assertThat(KeySampler.prefixBounds(prefix + "1", prefix + "2")).hasSize(16)
+                .contains("y", "x".repeat(39) + "y");
+    }
+
+    @Test
+    void aMidpointInAnAlphabetLiesStrictlyBetweenItsEnds() {
+        Random random = new Random(11);
+        for (int i = 0; i < 20_000; i++) {
+            String a = KeyRangeTest.key(random, KeyRangeTest.ALPHABET, random.nextInt(6));
+            String b = KeyRangeTest.key(random, KeyRangeTest.ALPHABET, random.nextInt(6));
+            if (a.equals(b)) {
+                continue;
+            }
+            String low = KeyOrder.before(a, b) ? a : b;
+            String high = low == a ? b : a;
+            int first = KeyRangeTest.ALPHABET[random.nextInt(KeyRangeTest.ALPHABET.length)].codePointAt(0);
+            int last = random.nextBoolean() ? Math.min(first + random.nextInt(100), Character.MAX_CODE_POINT)
+                    : KeyRangeTest.ALPHABET[random.nextInt(KeyRangeTest.ALPHABET.length)].codePointAt(0);
+            String middle = KeySampler.midpoint(low, high, first, last);
+            if (middle != null) {
+                assertThat(KeyOrder.before(low, middle) && KeyOrder.before(middle, high))
+                        .as("%s < %s < %s in %x..%x", Keys.quote(low), Keys.quote(middle), Keys.quote(high), first,
+                                last).isTrue();
+                assertThat(middle.codePoints().noneMatch(c -> c >= 0xD800 && c <= 0xDFFF)).isTrue();
+            }
+        }
+        // decimal numbers are halved as numbers
+        assertThat(KeySampler.midpoint("k0000", "k1", '0', '9')).isEqualTo("k05");
+        assertThat(KeySampler.alphabet(List.of("d000/object-0000000", "d000/object-0000999"))).containsExactly('0', '9');
+    }
+
+    @Test
     void theProbesOfOneLevelAreListedAtOnce() {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 30_000; i++) {

@@ -50,6 +50,11 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
  * put ENDPOINT BUCKET DIR THREADS       creates BUCKET if missing and PUTs every file under DIR
  * ceiling ENDPOINT DIR THREADS PID TAG  warm-up, then timed PUT, COPY and GET of every file under DIR;
  *                                       PID is the server's process, for its CPU seconds
+ * list ENDPOINT BUCKET PAGES PID        what one listing page costs the server: after a warm-up, PAGES
+ *                                       ListObjectsV2 requests of 1000 keys, one at a time, each from
+ *                                       start-after a key drawn at random from the bucket's first page
+ *                                       and its continuation pages (the bucket's real keys); wall and
+ *                                       server CPU per page
  * </pre>
  *
  * Credentials come from {@code BENCH_KEY} and {@code BENCH_SECRET}.
@@ -70,7 +75,8 @@ public final class S3Ceiling {
             }
             case "ceiling" -> ceiling(args[1], Path.of(args[2]), Integer.parseInt(args[3]), Long.parseLong(args[4]),
                     args[5]);
-            default -> throw new IllegalArgumentException("gen, put or ceiling: " + args[0]);
+            case "list" -> listCost(args[1], args[2], Integer.parseInt(args[3]), Long.parseLong(args[4]));
+            default -> throw new IllegalArgumentException("gen, put, ceiling or list: " + args[0]);
         }
     }
 
@@ -119,6 +125,40 @@ public final class S3Ceiling {
             phase(tag, "COPY", threads, keys.size(), size, serverPid,
                     () -> run(threads, keys, key -> copy(s3, put, copy, key, key)));
             phase(tag, "GET", threads, keys.size(), size, serverPid, () -> run(threads, keys, key -> get(s3, put, key)));
+        }
+    }
+
+    /** One line, {@code LISTCOST ...}: wall and server CPU per start-after page of 1000 keys. */
+    private static void listCost(String endpoint, String bucket, int pages, long serverPid) throws Exception {
+        try (S3Client s3 = client(endpoint, 1)) {
+            // every 1000th key of the bucket, from a walk by continuation token (untimed): start points
+            List<String> points = new ArrayList<>();
+            String token = null;
+            int keys = 0;
+            do {
+                String t = token;
+                var page = s3.listObjectsV2(r -> r.bucket(bucket).maxKeys(1000).continuationToken(t));
+                page.contents().stream().findFirst().ifPresent(o -> points.add(o.key()));
+                keys += page.keyCount();
+                token = page.nextContinuationToken();
+            } while (token != null);
+            Random random = new Random(7);
+            for (int i = 0; i < 5; i++) {
+                String after = points.get(random.nextInt(points.size()));
+                s3.listObjectsV2(r -> r.bucket(bucket).maxKeys(1000).startAfter(after));
+            }
+            long server0 = serverTicks(serverPid);
+            long t0 = System.nanoTime();
+            long listed = 0;
+            for (int i = 0; i < pages; i++) {
+                String after = points.get(random.nextInt(points.size()));
+                listed += s3.listObjectsV2(r -> r.bucket(bucket).maxKeys(1000).startAfter(after)).keyCount();
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double server = (serverTicks(serverPid) - server0) / 100.0;
+            System.out.printf("LISTCOST bucket=%s keys=%d pages=%d keys_per_page=%.0f wall_ms_per_page=%.1f"
+                    + " server_cpu_ms_per_page=%.1f%n", bucket, keys, pages, (double) listed / pages,
+                    seconds * 1000 / pages, server * 1000 / pages);
         }
     }
 
