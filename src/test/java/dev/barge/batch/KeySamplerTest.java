@@ -131,13 +131,12 @@ class KeySamplerTest {
     void aMidpointInAnAlphabetLiesStrictlyBetweenItsEnds() {
         Random random = new Random(11);
         for (int i = 0; i < 20_000; i++) {
-            String a = KeyRangeTest.key(random, KeyRangeTest.ALPHABET, random.nextInt(6));
-            String b = KeyRangeTest.key(random, KeyRangeTest.ALPHABET, random.nextInt(6));
-            if (a.equals(b)) {
+            String[] pair = orderedPair(random);
+            if (pair == null) {
                 continue;
             }
-            String low = KeyOrder.before(a, b) ? a : b;
-            String high = low == a ? b : a;
+            String low = pair[0];
+            String high = pair[1];
             int first = KeyRangeTest.ALPHABET[random.nextInt(KeyRangeTest.ALPHABET.length)].codePointAt(0);
             int last = random.nextBoolean() ? Math.min(first + random.nextInt(100), Character.MAX_CODE_POINT)
                     : KeyRangeTest.ALPHABET[random.nextInt(KeyRangeTest.ALPHABET.length)].codePointAt(0);
@@ -175,13 +174,12 @@ class KeySamplerTest {
     void aMidpointLiesStrictlyBetweenItsEnds() {
         Random random = new Random(7);
         for (int i = 0; i < 20_000; i++) {
-            String a = KeyRangeTest.key(random, KeyRangeTest.ALPHABET, random.nextInt(6));
-            String b = KeyRangeTest.key(random, KeyRangeTest.ALPHABET, random.nextInt(6));
-            if (a.equals(b)) {
+            String[] pair = orderedPair(random);
+            if (pair == null) {
                 continue;
             }
-            String low = KeyOrder.before(a, b) ? a : b;
-            String high = low == a ? b : a;
+            String low = pair[0];
+            String high = pair[1];
             String middle = KeySampler.midpoint(low, high);
             if (middle != null) {
                 assertThat(KeyOrder.before(low, middle) && KeyOrder.before(middle, high))
@@ -191,5 +189,15 @@ class KeySamplerTest {
         }
         assertThat(KeySampler.midpoint("a", "c")).isEqualTo("b");
         assertThat(KeySampler.midpoint("d000/object-0000099", "e")).startsWith("d").isNotEqualTo("d");
+    }
+
+    /** Two different random keys, lower first; {@code null} when they came out equal. */
+    private static String[] orderedPair(Random random) {
+        String a = KeyRangeTest.key(random, KeyRangeTest.ALPHABET, random.nextInt(6));
+        String b = KeyRangeTest.key(random, KeyRangeTest.ALPHABET, random.nextInt(6));
+        if (a.equals(b)) {
+            return null;
+        }
+        return KeyOrder.before(a, b) ? new String[] {a, b} : new String[] {b, a};
     }
 }

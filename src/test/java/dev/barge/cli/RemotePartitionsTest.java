@@ -209,14 +209,9 @@ class RemotePartitionsTest {
     @Test
     void aManagerKilledMidRunHasItsWorkersStopItsPartitionsAndTheSameCommandResumesThem() throws Exception {
         int objects = 2000;
-        generate(objects);
-        Process a = worker("a", Map.of("BARGE_REMOTE_DST_RATE_LIMIT_OPERATIONS_PER_SECOND", "150"));
-        awaitReady("a", a);
-        Process first = manager("first", 4);
-        await("worker a has committed a chunk", () -> query("select count(*) from BATCH_STEP_EXECUTION s"
-                + " join BARGE_PARTITION_OWNER o on o.STEP_EXECUTION_ID = s.STEP_EXECUTION_ID"
-                + " where s.STATUS = 'STARTED' and s.COMMIT_COUNT > 0") > 0, first);
-        first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        SlowRun run = slowRunCommitting(objects);
+        Process a = run.worker();
+        run.manager().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
         // nobody waits for the partitions any more: the worker stops them after their chunk in flight,
         // so that the restart cannot send them to a worker while they still run
@@ -246,13 +241,9 @@ class RemotePartitionsTest {
     void sigtermStopsAWorkersPartitionsAfterTheirChunkInFlightAndJobsRestartResumesThem() throws Exception {
         // fewer objects: this is about the stop, not the size
         int objects = 4000;
-        generate(objects);
-        Process a = worker("a", Map.of("BARGE_REMOTE_DST_RATE_LIMIT_OPERATIONS_PER_SECOND", "150"));
-        awaitReady("a", a);
-        Process first = manager("first", 4);
-        await("worker a has committed a chunk", () -> query("select count(*) from BATCH_STEP_EXECUTION s"
-                + " join BARGE_PARTITION_OWNER o on o.STEP_EXECUTION_ID = s.STEP_EXECUTION_ID"
-                + " where s.STATUS = 'STARTED' and s.COMMIT_COUNT > 0") > 0, first);
+        SlowRun run = slowRunCommitting(objects);
+        Process a = run.worker();
+        Process first = run.manager();
         List<String> running = strings("select s.STEP_NAME from BATCH_STEP_EXECUTION s join BARGE_PARTITION_OWNER o"
                 + " on o.STEP_EXECUTION_ID = s.STEP_EXECUTION_ID");
 
@@ -284,6 +275,20 @@ class RemotePartitionsTest {
             assertThat(homeLog("b")).contains("running partition " + partition + " ");
         }
         assertIdentical(objects);
+    }
+
+    /** A worker slowed to 150 requests/s and a manager of 4 ranges of {@code objects}, once a chunk is committed. */
+    private record SlowRun(Process worker, Process manager) {}
+
+    private SlowRun slowRunCommitting(int objects) throws Exception {
+        generate(objects);
+        Process a = worker("a", Map.of("BARGE_REMOTE_DST_RATE_LIMIT_OPERATIONS_PER_SECOND", "150"));
+        awaitReady("a", a);
+        Process first = manager("first", 4);
+        await("worker a has committed a chunk", () -> query("select count(*) from BATCH_STEP_EXECUTION s"
+                + " join BARGE_PARTITION_OWNER o on o.STEP_EXECUTION_ID = s.STEP_EXECUTION_ID"
+                + " where s.STATUS = 'STARTED' and s.COMMIT_COUNT > 0") > 0, first);
+        return new SlowRun(a, first);
     }
 
     private void assertIdentical() throws IOException {
