@@ -28,6 +28,7 @@ public final class StopRequest implements JobExecutionListener {
     private final AtomicBoolean requested = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicReference<Long> running = new AtomicReference<>();
+    private volatile Long started;
 
     public StopRequest(JobOperator operator, JobRepository repository) {
         this.operator = requireNonNull(operator, "operator is null");
@@ -58,8 +59,17 @@ public final class StopRequest implements JobExecutionListener {
         return requested.get();
     }
 
+    /**
+     * The execution of the run this request is for, once it exists: kept after the run ended, so
+     * that a run that failed by an exception can still say which execution it made.
+     */
+    public Long startedExecution() {
+        return started;
+    }
+
     @Override
     public void beforeJob(JobExecution execution) {
+        started = execution.getId();
         running.set(execution.getId());
         if (requested.get()) {
             log.info("execution {} was asked to stop before it started; stopping it", execution.getId());

@@ -208,13 +208,14 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
     private void run(ScheduleSpec spec, long tick, SimpleLock lock, CompletableFuture<Long> execution) {
         Instant startedAt = clock.instant();
         ScheduledFuture<?> finder = null;
+        StopRequest stop = null;
         try {
             if (!started) {
                 skipped(spec, tick, Tick.Outcome.FAILED_TO_START, null, "this barge serve was shutting down as the"
                         + " tick came; nothing was started", execution);
                 return;
             }
-            StopRequest stop = catalog.stopRequest();
+            stop = catalog.stopRequest();
             running.put(spec.name(), stop);
             try {
                 catalog.preflight(spec.request());
@@ -243,9 +244,9 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
             // started outside the scheduler (the command line, another dashboard) and still going
             skipped(spec, tick, Tick.Outcome.SKIPPED, e.jobExecutionId(), e.getMessage(), execution);
         } catch (Exception e) {
-            failed(spec, tick, e, execution);
+            failed(spec, tick, e, execution, stop);
         } catch (Error e) {
-            failed(spec, tick, e, execution);
+            failed(spec, tick, e, execution, stop);
             throw e;
         } finally {
             if (finder != null) {
@@ -259,10 +260,21 @@ public final class ScheduledRuns implements Schedules, SmartLifecycle, AutoClose
         }
     }
 
-    /** Records a run that ended in an exception rather than in a failed execution. */
-    private void failed(ScheduleSpec spec, long tick, Throwable e, CompletableFuture<Long> execution) {
+    /**
+     * Records a run that ended in an exception rather than in a failed execution: as started, with
+     * its execution, when it made one (a stop that came as it started may end it so), else as failed
+     * to start.
+     */
+    private void failed(ScheduleSpec spec, long tick, Throwable e, CompletableFuture<Long> execution,
+            StopRequest stop) {
         log.error("{}: the run of tick {} failed: {}", spec.name(), tick, e.toString(), e);
         Long known = execution.isDone() && !execution.isCompletedExceptionally() ? execution.getNow(null) : null;
+        if (known == null && stop != null) {
+            known = stop.startedExecution();
+            if (known != null) {
+                execution.complete(known);
+            }
+        }
         try {
             if (known == null) {
                 skipped(spec, tick, Tick.Outcome.FAILED_TO_START, null, "the run failed as it started: " + e, execution);
