@@ -60,7 +60,7 @@ final class ProgressLine implements ProgressBarRenderer {
         String percent = known ? String.format(Locale.ROOT, "%3d%% ", total == 0 ? 100 : Math.min(100, done * 100 / total))
                 : "";
         String counts = known ? done + "/" + total + " " + noun(total)
-                : Formats.count(done, "object") + " (" + now.listed() + " listed so far)";
+                : Formats.count(done, "object") + ProgressReporter.listedSoFar(now.listed(), done);
         String copied = Formats.bytes(now.workBytes()) + " " + view.verb();
         String rate = dryRun ? null : view.byteRate() ? Formats.rate(now.workBytes(), elapsed)
                 : Formats.objectRate(now.workObjects(), elapsed);

@@ -115,6 +115,14 @@ final class ProgressReporter implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code " (N listed so far)"} while this process lists the source, else nothing: with remote
+     * partitions the workers list, and this process's count stays below what is done.
+     */
+    static String listedSoFar(long listed, long done) {
+        return listed >= done ? " (" + listed + " listed so far)" : "";
+    }
+
     String line(Snapshot now) {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         StringBuilder line = new StringBuilder("[barge] ");
@@ -123,8 +131,9 @@ final class ProgressReporter implements AutoCloseable {
             line.append(String.format(Locale.ROOT, "%d/%d %s, %s/%s", now.objectsDone(), total,
                     total == 1 ? "object" : "objects", Formats.bytes(now.bytesDone()), Formats.bytes(listed.bytes())));
         } else {
-            line.append(String.format(Locale.ROOT, "%s, %s (total not known yet: %d listed so far)",
-                    Formats.count(now.objectsDone(), "object"), Formats.bytes(now.bytesDone()), listed.objects()));
+            line.append(String.format(Locale.ROOT, "%s, %s (total not known yet%s)",
+                    Formats.count(now.objectsDone(), "object"), Formats.bytes(now.bytesDone()),
+                    listed.objects() >= now.objectsDone() ? ": " + listed.objects() + " listed so far" : ""));
         }
         line.append(", ").append(Formats.bytes(now.workBytes())).append(dryRun ? " would be " : " ").append(view.verb());
         if (!dryRun) {

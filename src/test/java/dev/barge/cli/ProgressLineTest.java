@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -44,6 +45,16 @@ class ProgressLineTest {
         assertThat(line.length()).as(line).isLessThanOrEqualTo(width);
         assertThat(barWidth(line)).isGreaterThanOrEqualTo(ProgressLine.MIN_BAR);
         assertThat(line).contains("<=>", "12000 objects (25000 listed so far)", "4.8 MiB copied").doesNotContain("%");
+    }
+
+    @Test
+    void whereOtherProcessesListTheBarSaysNoCountOfItsOwn() {
+        // remote partitions: the workers list, and this process's count stays at 0 while objects are done
+        ProgressLine.Extra extra = new ProgressLine.Extra(5_000_000, 0, false, 0);
+
+        String line = new ProgressLine(JobView.MIGRATE, false).render(1_900, -1, Duration.ofSeconds(7), extra, 200);
+
+        assertThat(line).contains("1900 objects", "4.8 MiB copied").doesNotContain("listed so far");
     }
 
     @ParameterizedTest
