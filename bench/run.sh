@@ -56,6 +56,7 @@ S3PROXY_HEAP=-Xmx3g
 BARGE_LOCAL_SYNC=${BENCH_BARGE_LOCAL_SYNC:-false}
 BUDGET=${BENCH_BUDGET:-150}
 OUT=${BENCH_OUT:-$ROOT/target/bench/results.tsv}
+OUT_KEEP=$OUT   # OUT is redirected to a scratch file during a run; failed runs' output goes beside this
 
 QUICK=false
 RUNS=3
@@ -282,7 +283,10 @@ measure() {
   if [ "$check" = - ]; then found=$objects; else found=$(count_files "$check"); fi
   if [ "$rc" -ne 0 ] || [ "$found" -ne "$objects" ]; then
     ok="FAILED(exit=$rc,objects=$found)"
-    tail -5 "$WORK/cmd.err" >&2
+    # kept beside the results: what the tool said, both streams (a --json summary is on stdout)
+    local kept; kept="$(dirname "$OUT_KEEP")/failed-$case-$tool-$run-$(date +%H%M%S)"
+    cp "$outf" "$kept.out"; cp "$WORK/cmd.err" "$kept.err"
+    tail -5 "$WORK/cmd.err" >&2; tail -c 600 "$outf" >&2; log "   (whole output in $kept.out and .err)"
   fi
   local cpu server
   cpu=$(echo "$user + $sys" | bc)
