@@ -286,7 +286,12 @@ measure() {
     # kept beside the results: what the tool said, both streams (a --json summary is on stdout)
     local kept; kept="$(dirname "$OUT_KEEP")/failed-$case-$tool-$run-$(date +%H%M%S)"
     cp "$outf" "$kept.out"; cp "$WORK/cmd.err" "$kept.err"
-    tail -5 "$WORK/cmd.err" >&2; tail -c 600 "$outf" >&2; log "   (whole output in $kept.out and .err)"
+    # and Barge's home, whose barge.log says why (the job repository with it, for 'barge jobs show')
+    local arg
+    for arg in "$@"; do
+      case $arg in BARGE_HOME=*) [ -d "${arg#BARGE_HOME=}" ] && cp -a "${arg#BARGE_HOME=}" "$kept.home" ;; esac
+    done
+    tail -5 "$WORK/cmd.err" >&2; tail -c 600 "$outf" >&2; log "   (whole output in $kept.out and .err, Barge's home in $kept.home)"
   fi
   local cpu server
   cpu=$(echo "$user + $sys" | bc)

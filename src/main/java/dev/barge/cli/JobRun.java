@@ -10,6 +10,7 @@ import dev.barge.job.JobCatalog;
 import dev.barge.job.JobRecords;
 import dev.barge.job.JobRequest;
 import dev.barge.job.JobRunner;
+import dev.barge.job.PartitionNotices;
 import dev.barge.job.StopRequest;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -180,7 +181,9 @@ final class JobRun {
         JobRecords records = jobs.records();
         ListingProgress listed = new ListingProgress();
         JobExecution execution;
-        try (ProgressReporter progress = json ? null : new ProgressReporter(terminal, plan.view(), records, listed,
+        // one job runs in this process: whatever its partitions' manager notices is about it
+        try (PartitionNotices.Subscription notices = jobs.notices().listen(this::tell);
+                ProgressReporter progress = json ? null : new ProgressReporter(terminal, plan.view(), records, listed,
                 plan.dryRun())) {
             if (progress != null) {
                 progress.start();
@@ -228,6 +231,12 @@ final class JobRun {
         }
         long last = earlier.stream().mapToLong(JobExecution::getId).max().orElseThrow();
         return Optional.of(new JobSummary.Resumed(last, new ExecutionRecords.Total(objects, bytes)));
+    }
+
+    /** A notice of the job's remote partitions (a lost worker's partition handed on), on the console. */
+    private void tell(PartitionNotices.Notice notice) {
+        terminal.err().println("barge: execution " + notice.jobExecutionId() + ": " + notice.text());
+        terminal.err().flush();
     }
 
     /** Tells the reporter which execution is this process's run of {@code plan}. */

@@ -8,6 +8,7 @@ import dev.barge.job.ExecutionControl;
 import dev.barge.job.ExecutionOwnership;
 import dev.barge.job.JobCatalog;
 import dev.barge.job.JobRecords;
+import dev.barge.job.PartitionNotices;
 import dev.barge.job.PartitionWorker;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.local.LocalStoreProvider;
@@ -57,7 +58,7 @@ public final class Session implements AutoCloseable {
         }
         return new Jobs(context.getBean(JobCatalog.class), context.getBean(ExecutionControl.class),
                 context.getBean(JobRepository.class), context.getBean(JobRecords.class),
-                context.getBean(ExecutionOwnership.class));
+                context.getBean(ExecutionOwnership.class), context.getBean(PartitionNotices.class));
     }
 
     /**
@@ -116,15 +117,17 @@ public final class Session implements AutoCloseable {
      * @param repository Spring Batch's job repository: executions, steps, parameters
      * @param records Barge's own records of them: totals, failures, findings
      * @param ownership which process runs which execution
+     * @param notices what a manager of remote partitions tells the user while its job runs
      */
     public record Jobs(JobCatalog catalog, ExecutionControl control, JobRepository repository, JobRecords records,
-            ExecutionOwnership ownership) {
+            ExecutionOwnership ownership, PartitionNotices notices) {
         public Jobs {
             requireNonNull(catalog, "catalog is null");
             requireNonNull(control, "control is null");
             requireNonNull(repository, "repository is null");
             requireNonNull(records, "records is null");
             requireNonNull(ownership, "ownership is null");
+            requireNonNull(notices, "notices is null");
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.barge.config;
 import dev.barge.job.ExecutionOwnership;
 import dev.barge.job.JobRecords;
 import dev.barge.job.JobRunner;
+import dev.barge.job.PartitionNotices;
 import dev.barge.job.Preflight;
 import dev.barge.storage.StoreRegistry;
 import dev.barge.storage.layer.RateBudgets;
@@ -37,6 +38,12 @@ public class JobConfiguration {
     ExecutionOwnership executionOwnership(JdbcTemplate jdbc,
             @Value("${barge.jobs.heartbeat-interval:5s}") Duration heartbeatInterval) {
         return new ExecutionOwnership(jdbc, heartbeatInterval, Clock.systemUTC());
+    }
+
+    /** What remote partitions' managers tell the command running the job (hand-offs of lost partitions). */
+    @Bean
+    PartitionNotices partitionNotices() {
+        return new PartitionNotices();
     }
 
     @Bean

@@ -2,6 +2,7 @@ package dev.barge.config;
 
 import dev.barge.job.ExecutionOwnership;
 import dev.barge.job.JobSupport;
+import dev.barge.job.PartitionNotices;
 import dev.barge.job.PartitionWorker;
 import dev.barge.job.PartitionedJob;
 import dev.barge.job.RemotePartitionHandler;
@@ -98,7 +99,8 @@ public class RemotePartitioningConfiguration {
 
     @Bean
     RemotePartitions remotePartitions(DirectChannel partitionRequests, JobRepository repository,
-            ExecutionOwnership ownership, @Value("${barge.remote.poll-interval:2s}") Duration pollInterval) {
+            ExecutionOwnership ownership, PartitionNotices notices,
+            @Value("${barge.remote.poll-interval:2s}") Duration pollInterval) {
         return (rangeStepName, gridSize) -> {
             MessageChannelPartitionHandler handler = new MessageChannelPartitionHandler();
             handler.setStepName(rangeStepName);
@@ -113,7 +115,7 @@ public class RemotePartitioningConfiguration {
                 throw new IllegalStateException("remote partition handler: " + e.getMessage(), e);
             }
             return new RemotePartitionHandler(handler, repository, ownership, rangeStepName,
-                    request -> messages.send(MessageBuilder.withPayload(request).build()));
+                    request -> messages.send(MessageBuilder.withPayload(request).build()), notices);
         };
     }
 

@@ -49,20 +49,23 @@ public final class RemotePartitionHandler implements PartitionHandler {
     private final ExecutionOwnership ownership;
     private final String rangeStepName;
     private final Consumer<StepExecutionRequest> requests;
+    private final PartitionNotices notices;
 
     /**
      * @param polling sends the requests and polls the repository until every partition has ended
      *     (a {@code MessageChannelPartitionHandler} with a job repository)
      * @param rangeStepName the name of the step the partitions run: their step names begin with it
      * @param requests sends a partition's request again, to the queue {@code polling} sends to
+     * @param notices told of every hand-off and of every partition ended as lost, for the user's console
      */
     public RemotePartitionHandler(PartitionHandler polling, JobRepository repository, ExecutionOwnership ownership,
-            String rangeStepName, Consumer<StepExecutionRequest> requests) {
+            String rangeStepName, Consumer<StepExecutionRequest> requests, PartitionNotices notices) {
         this.polling = requireNonNull(polling, "polling is null");
         this.repository = requireNonNull(repository, "repository is null");
         this.ownership = requireNonNull(ownership, "ownership is null");
         this.rangeStepName = requireNonNull(rangeStepName, "rangeStepName is null");
         this.requests = requireNonNull(requests, "requests is null");
+        this.notices = requireNonNull(notices, "notices is null");
     }
 
     @Override
@@ -114,8 +117,6 @@ public final class RemotePartitionHandler implements PartitionHandler {
 
     /** Sets a lost partition back to STARTING and sends its request again: the next worker resumes it. */
     private void handOn(StepExecution partition, ExecutionOwnership.Owner owner, int takeover) {
-        log.warn("partition {} lost its worker, {}: handed to the next worker, which resumes it from its last"
-                + " committed chunk (hand-off {} of at most {})", partition.getStepName(), owner, takeover, MAX_TAKEOVERS);
         partition.getExecutionContext().putInt(TAKEOVERS, takeover);
         partition.setStatus(BatchStatus.STARTING);
         partition.setExitStatus(ExitStatus.UNKNOWN);
@@ -124,6 +125,11 @@ public final class RemotePartitionHandler implements PartitionHandler {
         repository.updateExecutionContext(partition);
         ownership.forgetPartition(partition.getId());
         requests.accept(new StepExecutionRequest(rangeStepName, partition.getId()));
+        String handedOn = "partition " + partition.getStepName() + " lost its worker, " + owner
+                + ": handed to the next worker, which resumes it from its last committed chunk (hand-off "
+                + takeover + " of at most " + MAX_TAKEOVERS + ")";
+        log.warn(handedOn);
+        notices.tell(partition.getJobExecutionId(), handedOn);
     }
 
     /** Ends a lost partition as FAILED, saying which worker was lost and what to do. */
@@ -132,11 +138,12 @@ public final class RemotePartitionHandler implements PartitionHandler {
                 + (takeovers > 0 ? ", after " + takeovers + " hand-offs to other workers" : "")
                 + ": ended as FAILED; run the same command again to hand it to another worker, which resumes it"
                 + " from its last committed chunk";
-        log.warn(lost);
         partition.setStatus(BatchStatus.FAILED);
         partition.setExitStatus(ExitStatus.FAILED.addExitDescription(lost));
         partition.setEndTime(LocalDateTime.now());
         repository.update(partition);
         ownership.forgetPartition(partition.getId());
+        log.warn(lost);
+        notices.tell(partition.getJobExecutionId(), lost);
     }
 }

@@ -178,6 +178,10 @@ class RemotePartitionsTest {
         assertThat(log("manager")).contains("Completed");
         assertThat(homeLog("manager")).contains("lost its worker", "handed to the next worker");
         for (String partition : killed) {
+            assertThat(log("manager")).as("the manager's console says what became of the lost partitions")
+                    .contains("partition " + partition + " lost its worker, process " + pidA + " on ");
+        }
+        for (String partition : killed) {
             assertThat(homeLog("b")).contains("running partition " + partition + " ");
         }
         assertIdentical();

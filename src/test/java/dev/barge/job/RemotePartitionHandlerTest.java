@@ -39,6 +39,7 @@ class RemotePartitionHandlerTest {
     private JobRepository repository;
     private ExecutionOwnership ownership;
     private final List<StepExecutionRequest> sent = new CopyOnWriteArrayList<>();
+    private final List<PartitionNotices.Notice> told = new CopyOnWriteArrayList<>();
     private RemotePartitionHandler handler;
     private JobExecution job;
     private Process dead;
@@ -56,11 +57,17 @@ class RemotePartitionHandlerTest {
         repository = factory.getObject();
         ownership = new ExecutionOwnership(jdbc, Duration.ofSeconds(5), Clock.system(ZoneOffset.UTC));
         handler = new RemotePartitionHandler((splitter, manager) -> List.of(), repository, ownership,
-                "migrate-range", sent::add);
+                "migrate-range", sent::add, notices());
         JobInstance instance = repository.createJobInstance("migrate", new JobParameters());
         job = repository.createJobExecution(instance, new JobParameters(), new ExecutionContext());
         dead = new ProcessBuilder("true").start();
         dead.waitFor();
+    }
+
+    private PartitionNotices notices() {
+        PartitionNotices notices = new PartitionNotices();
+        notices.listen(told::add);
+        return notices;
     }
 
     @AfterEach
@@ -106,6 +113,11 @@ class RemotePartitionHandlerTest {
         assertThat(ownership.partitionOwner(partition.getId())).as("the dead owner's record is forgotten").isNull();
         assertThat(now.getVersion()).as("a worker thought lost fails its next commit").isGreaterThan(
                 partition.getVersion());
+        assertThat(told).as("the console of the command running the job is told").singleElement().satisfies(n -> {
+            assertThat(n.jobExecutionId()).isEqualTo(job.getId());
+            assertThat(n.text()).contains("partition migrate-range:range003 lost its worker",
+                    "process " + dead.pid() + " on ", "handed to the next worker", "hand-off 1 of at most 3");
+        });
     }
 
     @Test
@@ -125,6 +137,8 @@ class RemotePartitionHandlerTest {
         assertThat(ended.getExitStatus().getExitDescription()).contains("lost its worker", "after 3 hand-offs",
                 "run the same command again");
         assertThat(ended.getEndTime()).isNotNull();
+        assertThat(told).as("three hand-offs and the end, each told").hasSize(RemotePartitionHandler.MAX_TAKEOVERS + 1);
+        assertThat(told.get(told.size() - 1).text()).contains("ended as FAILED", "run the same command again");
     }
 
     @Test
@@ -138,5 +152,6 @@ class RemotePartitionHandlerTest {
         assertThat(repository.getStepExecution(live.getId()).getStatus()).isEqualTo(BatchStatus.STARTED);
         assertThat(repository.getStepExecution(queued.getId()).getStatus()).isEqualTo(BatchStatus.STARTING);
         assertThat(sent).isEmpty();
+        assertThat(told).isEmpty();
     }
 }
