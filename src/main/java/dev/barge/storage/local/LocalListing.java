@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -27,7 +26,16 @@ import java.util.List;
  * <p>Order: a depth-first walk gives full-key order when each directory's entries are sorted
  * with directory names followed by {@code /}: siblings never contain {@code /}, so comparing
  * {@code "name/"} with a sibling decides the order of every key under {@code name} too. Only one
- * directory's entries per level of depth are in memory, never the tree.
+ * directory's names per level of depth are in memory, never the tree.
+ *
+ * <p>Each directory is read once, when the walk enters it, as {@code find} and rclone read it: its
+ * names, sorted (and its entries' attributes, which serve the page being listed; a later page reads
+ * an entry's attributes again as it returns it, so that they are as fresh as the page). A listing that goes on over many pages goes on walking
+ * ({@link #peek}, and the store keeps the walk between pages: {@link LocalObjectStore}), so that a
+ * flat directory of N files costs one read of it, not one per page: reading it again for every page
+ * of a thousand keys made a listing of 100,000 files in one directory cost 10 million stats (2
+ * minutes) and one of a million files never end. An entry created in a directory after the walk
+ * read it is listed by the next listing, as with a store's listing that began before the write.
  *
  * <p>Pruning: a subdirectory is skipped without being read when none of its keys can start with
  * the prefix, when all of its keys lie at or before the resume bound, or when its keys all roll
@@ -83,46 +91,109 @@ final class LocalListing {
     /** One key or common prefix of the listing. */
     record Entry(String key, Path file, BasicFileAttributes attributes, boolean commonPrefix) {}
 
-    private record DirEntry(String name, Path path, BasicFileAttributes attributes, boolean directory, String sortKey) {}
-
-    private static final Comparator<DirEntry> ORDER = Comparator.comparing(DirEntry::sortKey, KeyOrder.UTF8);
+    private static final Comparator<Named> ORDER = Comparator.comparing(Named::name, KeyOrder.UTF8);
 
     private final String prefix;
     private final String delimiter;
     private final Bound bound;
     private final Deque<Frame> stack = new ArrayDeque<>();
     private String lastCommonPrefix;
+    private Entry peeked;
 
-    private record Frame(String dirKey, Iterator<DirEntry> entries) {}
+    /**
+     * A directory being walked: its names, sorted ({@link #read}), and the next one to look at. The
+     * attributes read with the names serve the page during which they were read, and are dropped
+     * after it ({@link #pageDone}): a later page reads an entry's attributes when it returns it.
+     */
+    private static final class Frame {
+        final String dirKey;
+        final Path dir;
+        final String[] names;
+        BasicFileAttributes[] attributes;
+        int next;
+
+        Frame(String dirKey, Path dir) {
+            this.dirKey = dirKey;
+            this.dir = dir;
+            List<Named> entries = read(dir);
+            this.names = new String[entries.size()];
+            this.attributes = new BasicFileAttributes[entries.size()];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = entries.get(i).name();
+                attributes[i] = entries.get(i).attributes();
+            }
+        }
+    }
+
+    /** An entry of a directory as it was read: its name ({@code /} after a directory's) and attributes. */
+    private record Named(String name, BasicFileAttributes attributes) {}
 
     LocalListing(Path bucketDir, String prefix, String delimiter, Bound bound) {
         this.prefix = requireNonNull(prefix, "prefix is null");
         this.delimiter = delimiter;
         this.bound = requireNonNull(bound, "bound is null");
-        stack.push(new Frame("", sortedEntries(bucketDir).iterator()));
+        stack.push(new Frame("", bucketDir));
+    }
+
+    /**
+     * The page being listed is done: the attributes read for it are dropped, so that a walk kept for
+     * the next page holds its directories' names only (a directory's attributes are ten times the
+     * size of its names), and the next page reads the attributes of what it returns as they are then.
+     */
+    void pageDone() {
+        for (Frame frame : stack) {
+            frame.attributes = null;
+        }
+    }
+
+    /** Names of directories this walk holds: one directory's per level of depth. */
+    long namesHeld() {
+        long held = 0;
+        for (Frame frame : stack) {
+            held += frame.names.length;
+        }
+        return held;
+    }
+
+    /** The entry {@link #next} returns next, without taking it; {@code null} at the end. */
+    Entry peek() {
+        if (peeked == null) {
+            peeked = walk();
+        }
+        return peeked;
     }
 
     /** The next entry, or {@code null} at the end. */
     Entry next() {
+        Entry entry = peek();
+        peeked = null;
+        return entry;
+    }
+
+    private Entry walk() {
         while (!stack.isEmpty()) {
             Frame frame = stack.peek();
-            if (!frame.entries().hasNext()) {
+            if (frame.next == frame.names.length) {
                 stack.pop();
                 continue;
             }
-            DirEntry e = frame.entries().next();
-            String key = frame.dirKey() + e.name();
-            if (e.directory()) {
-                Entry rolledUp = enterDirectory(key + "/", e.path());
+            int at = frame.next++;
+            String name = frame.names[at];
+            String key = frame.dirKey + name;
+            if (name.endsWith("/")) {
+                Entry rolledUp = enterDirectory(key, frame.dir.resolve(name.substring(0, name.length() - 1)));
                 if (rolledUp != null) {
                     return rolledUp;
                 }
             } else if (key.startsWith(prefix) && bound.admits(key)) {
                 String commonPrefix = commonPrefixOf(key);
                 if (commonPrefix == null) {
-                    return new Entry(key, e.path(), e.attributes(), false);
-                }
-                if (!commonPrefix.equals(lastCommonPrefix)) {
+                    Path file = frame.dir.resolve(name);
+                    BasicFileAttributes attributes = frame.attributes != null ? frame.attributes[at] : regularFile(file);
+                    if (attributes != null) {
+                        return new Entry(key, file, attributes, false);
+                    }
+                } else if (!commonPrefix.equals(lastCommonPrefix)) {
                     lastCommonPrefix = commonPrefix;
                     return new Entry(commonPrefix, null, null, true);
                 }
@@ -147,7 +218,7 @@ final class LocalListing {
             }
             return null;
         }
-        stack.push(new Frame(dir, sortedEntries(path).iterator()));
+        stack.push(new Frame(dir, path));
         return null;
     }
 
@@ -162,21 +233,35 @@ final class LocalListing {
 
     /** Whether a directory holds at least one object, at any depth. */
     static boolean holdsAnObject(Path dir) {
-        for (DirEntry e : sortedEntries(dir)) {
-            if (!e.directory() || holdsAnObject(e.path())) {
+        for (Named entry : read(dir)) {
+            String name = entry.name();
+            if (!name.endsWith("/") || holdsAnObject(dir.resolve(name.substring(0, name.length() - 1)))) {
                 return true;
             }
         }
         return false;
     }
 
+    /** A file's attributes now, or {@code null} when it is gone or no longer a regular file. */
+    private static BasicFileAttributes regularFile(Path file) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            return attributes.isRegularFile() ? attributes : null;
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
-     * The entries of a directory that can be objects or hold objects, sorted so that a
-     * depth-first walk yields keys in order. Barge's reserved names, symbolic links and special
-     * files are left out. A directory that vanished has no entries.
+     * The entries of a directory that can be objects or hold objects, a directory's name followed by
+     * {@code /}, sorted so that a depth-first walk yields keys in order. Barge's reserved names,
+     * symbolic links and special files are left out. A directory that vanished has no entries.
      */
-    private static List<DirEntry> sortedEntries(Path dir) {
-        List<DirEntry> entries = new ArrayList<>();
+    private static List<Named> read(Path dir) {
+        List<Named> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path path : stream) {
                 String name = path.getFileName().toString();
@@ -193,9 +278,9 @@ final class LocalListing {
                     continue;
                 }
                 if (attributes.isDirectory()) {
-                    entries.add(new DirEntry(name, path, attributes, true, name + "/"));
+                    entries.add(new Named(name + "/", null));
                 } else if (attributes.isRegularFile()) {
-                    entries.add(new DirEntry(name, path, attributes, false, name));
+                    entries.add(new Named(name, attributes));
                 }
             }
         } catch (NoSuchFileException | NotDirectoryException e) {

@@ -78,6 +78,8 @@ final class LocalObjectStore implements ObjectStore {
     /** When each bucket's {@code .barge.uploads/} was last swept of abandoned uploads, in nanoTime. */
     private final Map<Path, Long> uploadSweeps = new ConcurrentHashMap<>();
     private final LocalMetadataKeeper metadata;
+    /** Listings that go on over more pages: the next page goes on walking, not reading the directories again. */
+    private final ListingSessions walks = new ListingSessions();
     private final Capabilities capabilities;
     private final ReentrantLock[] appendLocks = new ReentrantLock[64];
     /** Never updated, only cloned ({@link #md5}). */
@@ -134,7 +136,10 @@ final class LocalObjectStore implements ObjectStore {
             }
         }
         try {
-            LocalListing listing = new LocalListing(bucketDir, request.prefix(), request.delimiter(), bound);
+            ListingSessions.Walk walk = request.pageToken() != null
+                    ? walks.resume(request.pageToken(), bucketDir, request.prefix(), request.delimiter()) : null;
+            LocalListing listing = walk != null ? walk.listing()
+                    : new LocalListing(bucketDir, request.prefix(), request.delimiter(), bound);
             List<ObjectInfo> objects = new ArrayList<>();
             List<String> prefixes = new ArrayList<>();
             LocalListing.Entry last = null;
@@ -149,13 +154,20 @@ final class LocalObjectStore implements ObjectStore {
                 last = entry;
             }
             String token = null;
-            if (last != null && listing.next() != null) {
+            if (last != null && listing.peek() != null) {
                 token = new LocalListing.Bound(last.key(), last.commonPrefix()).toToken();
+                listing.pageDone();
+                walks.pause(token, bucketDir, request.prefix(), request.delimiter(), listing);
             }
             return new ListPage(objects, prefixes, token);
         } catch (java.io.UncheckedIOException e) {
             throw LocalErrors.io(Operation.LIST, request.bucket(), request.prefix(), e.getCause());
         }
+    }
+
+    /** The walks of listings kept between their pages (the tests look at them). */
+    ListingSessions walks() {
+        return walks;
     }
 
     @Override
