@@ -744,7 +744,7 @@ case_w() {
       for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
       for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
       rm -rf "${S3DATA:?}/$t"
-      psql -h 127.0.0.1 -U postgres -d test -qc "drop schema $schema cascade" >/dev/null
+      PGOPTIONS=--client-min-messages=warning psql -h 127.0.0.1 -U postgres -d test -qc "drop schema $schema cascade" >/dev/null
       command -v rabbitmqctl >/dev/null && rabbitmqctl -q delete_queue "$queue" >/dev/null 2>&1 || true
     done
   done

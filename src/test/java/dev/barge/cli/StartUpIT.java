@@ -83,6 +83,19 @@ class StartUpIT {
             assertThat(aot.out()).isEqualTo(listing);
             assertThat(aot.err()).isEmpty();
         }
+        if (Files.isRegularFile(APP.resolve("barge-stores.aot.java"))) {
+            // ls runs from the cache of its own training: a cache loads all it holds, and migrate's
+            // holds Flyway, H2 and Spring Batch's machinery, which ls never needs (a few of Batch's
+            // value types, which the command line's classes name, are all it loads of Batch)
+            Path loaded = root.resolve("ls-classes.log");
+            Run ls = BargeJar.runScript(SCRIPT, home, Map.of("BARGE_JAVA_OPTS",
+                    "-XX:AOTMode=on -Xlog:class+load:file=" + loaded), "ls", "file://" + root.resolve("data/photos"));
+            assertThat(ls.exitCode()).as(ls.out() + ls.err()).isZero();
+            assertThat(ls.out()).isEqualTo(listing);
+            assertThat(Files.readString(loaded)).as("classes ls loaded").contains("dev.barge.cli.LsCommand")
+                    .doesNotContain("org.flywaydb.", "org.h2.", "org.springframework.batch.core.repository.",
+                            "org.springframework.batch.core.step.");
+        }
     }
 
     @Test
@@ -95,7 +108,8 @@ class StartUpIT {
         Files.copy(APP.resolve("barge.jar"), app.resolve("barge.jar"));
         Files.createSymbolicLink(app.resolve("lib"), APP.resolve("lib").toAbsolutePath());
         try (Stream<Path> archives = Files.list(APP)) {
-            for (Path file : archives.filter(p -> p.getFileName().toString().matches("barge\\.(jsa|aot).*")).toList()) {
+            for (Path file : archives.filter(p -> p.getFileName().toString().matches("barge(-stores)?\\.(jsa|aot).*"))
+                    .toList()) {
                 Files.copy(file, app.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
