@@ -416,7 +416,10 @@ forced_gc_halfway() {
   local dir=$1 n=$2 gclog=$3 pid=
   while [ "$(count_files "$dir")" -lt $((n / 2)) ]; do sleep 0.5; done
   pid=$(pgrep -f -n -- "Xlog:gc:file=$gclog") || return 0
-  jcmd "$pid" GC.run >/dev/null 2>&1 || true
+  # the jcmd of the JDK that runs Barge (bin/barge may pick a newer one than the PATH's)
+  local java; java=$(readlink -f "/proc/$pid/exe" 2>/dev/null) || true
+  local jcmd=jcmd; [ -x "$(dirname "$java")/jcmd" ] && jcmd="$(dirname "$java")/jcmd"
+  "$jcmd" "$pid" GC.run >/dev/null 2>&1 || true
 }
 
 # ---------------------------------------------------------------------------------------------
