@@ -30,8 +30,9 @@ import java.util.List;
  *
  * <p>Each directory is read once, when the walk enters it, as {@code find} and rclone read it: its
  * names, sorted (and its entries' attributes, which serve the page being listed; a later page reads
- * an entry's attributes again as it returns it, so that they are as fresh as the page). A listing that goes on over many pages goes on walking
- * ({@link #peek}, and the store keeps the walk between pages: {@link LocalObjectStore}), so that a
+ * an entry's attributes again as it returns it, so that they are as fresh as the page). A listing
+ * that goes on over many pages goes on walking ({@link #peek}, and the store keeps the walk between
+ * pages: {@link LocalObjectStore}), so that a
  * flat directory of N files costs one read of it, not one per page: reading it again for every page
  * of a thousand keys made a listing of 100,000 files in one directory cost 10 million stats (2
  * minutes) and one of a million files never end. An entry created in a directory after the walk
@@ -99,6 +100,8 @@ final class LocalListing {
     private final Deque<Frame> stack = new ArrayDeque<>();
     private String lastCommonPrefix;
     private Entry peeked;
+    /** Whether {@link #peeked} is a file looked at during a page that is done: to be looked at again. */
+    private boolean peekedStale;
 
     /**
      * A directory being walked: its names, sorted ({@link #read}), and the next one to look at. The
@@ -144,6 +147,7 @@ final class LocalListing {
         for (Frame frame : stack) {
             frame.attributes = null;
         }
+        peekedStale = peeked != null && !peeked.commonPrefix();
     }
 
     /** Names of directories this walk holds: one directory's per level of depth. */
@@ -157,6 +161,12 @@ final class LocalListing {
 
     /** The entry {@link #next} returns next, without taking it; {@code null} at the end. */
     Entry peek() {
+        if (peekedStale) {
+            // the entry that told the last page more follows: as it is now, or the one after it if it is gone
+            peekedStale = false;
+            BasicFileAttributes now = regularFile(peeked.file());
+            peeked = now != null ? new Entry(peeked.key(), peeked.file(), now, false) : null;
+        }
         if (peeked == null) {
             peeked = walk();
         }
@@ -181,7 +191,7 @@ final class LocalListing {
             String name = frame.names[at];
             String key = frame.dirKey + name;
             if (name.endsWith("/")) {
-                Entry rolledUp = enterDirectory(key, frame.dir.resolve(name.substring(0, name.length() - 1)));
+                Entry rolledUp = enterDirectory(key, subdirectory(frame.dir, name));
                 if (rolledUp != null) {
                     return rolledUp;
                 }
@@ -235,11 +245,16 @@ final class LocalListing {
     static boolean holdsAnObject(Path dir) {
         for (Named entry : read(dir)) {
             String name = entry.name();
-            if (!name.endsWith("/") || holdsAnObject(dir.resolve(name.substring(0, name.length() - 1)))) {
+            if (!name.endsWith("/") || holdsAnObject(subdirectory(dir, name))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The subdirectory of {@code dir} that {@code name} (ending with {@code /}) names. */
+    private static Path subdirectory(Path dir, String name) {
+        return dir.resolve(name.substring(0, name.length() - 1));
     }
 
     /** A file's attributes now, or {@code null} when it is gone or no longer a regular file. */
