@@ -148,7 +148,11 @@ final class QiniuUploads {
     private String upBase(Operation op, String bucket, String key, String token) {
         String host;
         try {
-            host = cfg.upHost(token);
+            // the SDK's host choice is not thread-safe: two first calls at once race on its lazily made
+            // host list (UpHostHelper.RegionUpHost.lastHosts) and one gets a NullPointerException
+            synchronized (cfg) {
+                host = cfg.upHost(token);
+            }
         } catch (QiniuException e) {
             // without a region, the SDK asks the uc host for the bucket's upload hosts
             throw QiniuErrors.of(op, bucket, key, e, hosts.of(QiniuHosts.Role.UP, bucket));
