@@ -31,9 +31,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,16 +70,24 @@ public final class ObjectTransfer {
 
     private final TransferSettings settings;
     private final ExecutorService partExecutor;
-    private final PartBuffers buffers = new PartBuffers();
+    private final PartBuffers buffers;
 
     /**
+     * A transfer that holds object bytes in the process's {@link PartBuffers#shared() shared buffers}.
+     *
      * @param settings thresholds and part sizes
      * @param partExecutor runs the reads and writes of parts; must not be the executor that runs
      *     transfers, which wait on it
      */
     public ObjectTransfer(TransferSettings settings, ExecutorService partExecutor) {
+        this(settings, partExecutor, PartBuffers.shared());
+    }
+
+    /** As {@link #ObjectTransfer(TransferSettings, ExecutorService)}, with the bytes held in {@code buffers}. */
+    public ObjectTransfer(TransferSettings settings, ExecutorService partExecutor, PartBuffers buffers) {
         this.settings = requireNonNull(settings, "settings is null");
         this.partExecutor = requireNonNull(partExecutor, "partExecutor is null");
+        this.buffers = requireNonNull(buffers, "buffers is null");
     }
 
     public TransferResult transfer(TransferRequest request) {
@@ -109,12 +119,20 @@ public final class ObjectTransfer {
     }
 
     private TransferResult singlePut(TransferRequest r) {
+        // the bytes counted before they are read, against the budget of all transfers' bytes
+        try (PartBuffers.Reservation reserved = reserve(r, Operation.GET, r.sourceObject().size())) {
+            return singlePut(r, reserved);
+        }
+    }
+
+    private TransferResult singlePut(TransferRequest r, PartBuffers.Reservation reserved) {
         String key = r.sourceObject().key();
         try (ObjectContent content = r.source().get(r.sourceBucket(), r.sourceObject(), null)) {
             if (content.length() > settings.multipartThreshold()) {
                 log.debug("{} grew to {} bytes since it was listed; transferring it as a large object", key,
                         content.length());
                 content.close();
+                reserved.close();
                 return transfer(withSource(r, content.info()));
             }
             byte[] data = readExactly(r, content);
@@ -164,6 +182,15 @@ public final class ObjectTransfer {
     /** A part read and uploaded: its bytes are {@code data[0, length)}, a buffer of {@link #buffers}. */
     private record Part(int number, byte[] data, int length, CompletedPart uploaded) {}
 
+    /**
+     * Parts are read and uploaded on the part executor, at most {@link TransferSettings#partsInFlight()}
+     * at a time, and hashed here in order. Each part's buffer is taken here before the part is sent
+     * off, and handed back once it is hashed; when the budget of all transfers' bytes is spent
+     * ({@link PartBuffers}), this transfer first hashes its oldest part in flight, which hands one back,
+     * and waits only when it holds none. On a failure the parts not started are dropped and those in
+     * flight are waited for before the upload is aborted: a part that lands after the abort would be
+     * stored again by some stores.
+     */
     private TransferResult multipart(TransferRequest r) {
         ObjectInfo source = r.source().stat(r.sourceBucket(), r.sourceObject().key());
         Capabilities target = r.target().capabilities();
@@ -173,6 +200,7 @@ public final class ObjectTransfer {
         int partCount = plan.partCount();
         MultipartUpload upload = r.target().initiateMultipart(putRequest(r, source, true).build(), partSize);
         Deque<Future<Part>> inFlight = new ArrayDeque<>();
+        AtomicBoolean stopped = new AtomicBoolean();
         try {
             StreamingChecksums sums = StreamingChecksums.of(algorithms(r, source));
             List<CompletedPart> parts = new ArrayList<>(partCount);
@@ -180,13 +208,28 @@ public final class ObjectTransfer {
                 int number = i + 1;
                 long first = i * partSize;
                 long last = Math.min(source.size(), first + partSize) - 1;
-                inFlight.add(partExecutor.submit(() -> copyPart(r, source, upload, partSize, number, first, last)));
+                byte[] buffer = buffers.tryTake(Math.toIntExact(partSize));
+                while (buffer == null && !inFlight.isEmpty()) {
+                    hashInOrder(awaitOldest(inFlight), sums, parts);
+                    buffer = buffers.tryTake(Math.toIntExact(partSize));
+                }
+                if (buffer == null) {
+                    buffer = take(r, Math.toIntExact(partSize));
+                }
+                byte[] taken = buffer;
+                try {
+                    inFlight.add(partExecutor.submit(
+                            () -> copyPart(r, source, upload, number, first, last, taken, stopped)));
+                } catch (RuntimeException e) {
+                    buffers.release(taken); // not sent off: the executor refused it
+                    throw e;
+                }
                 if (inFlight.size() >= settings.partsInFlight()) {
-                    hashInOrder(await(inFlight.poll()), sums, parts);
+                    hashInOrder(awaitOldest(inFlight), sums, parts);
                 }
             }
             while (!inFlight.isEmpty()) {
-                hashInOrder(await(inFlight.poll()), sums, parts);
+                hashInOrder(awaitOldest(inFlight), sums, parts);
             }
             List<Checksum> computed = sums.finish();
             List<Checksum> verified = new ArrayList<>(compareWithSource(r, source, computed));
@@ -195,7 +238,8 @@ public final class ObjectTransfer {
             verified.addAll(compareWithTarget(r, computed, written, verified));
             return new TransferResult(TransferResult.Method.MULTIPART, source.size(), verified);
         } catch (RuntimeException | Error e) {
-            inFlight.forEach(f -> f.cancel(true));
+            stopped.set(true);
+            awaitAbandoned(inFlight);
             try {
                 r.target().abortMultipart(upload);
             } catch (RuntimeException abortFailure) {
@@ -206,16 +250,44 @@ public final class ObjectTransfer {
     }
 
     /**
-     * Reads one part with a ranged GET and uploads it. A read that breaks off mid-part (a reset, a
-     * body cut short) is read again, up to {@value #PART_READ_ATTEMPTS} times, without touching the
-     * other parts: a failed part never restarts the object. The requests themselves (the GET, the
-     * upload) are retried by the store's retry layer.
+     * Waits for the parts in flight of an upload given up (not {@code Future.cancel}: a cancelled task
+     * counts as done while its request is still being sent) and hands their buffers back. The interrupt
+     * is kept for the caller.
      */
-    private Part copyPart(TransferRequest r, ObjectInfo source, MultipartUpload upload, long partSize, int number,
-            long first, long last) {
+    private void awaitAbandoned(Deque<Future<Part>> inFlight) {
+        boolean interrupted = Thread.interrupted();
+        for (Future<Part> part : inFlight) {
+            while (true) {
+                try {
+                    buffers.release(part.get().data());
+                    break;
+                } catch (ExecutionException | CancellationException e) {
+                    break; // the part handed its buffer back itself
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        inFlight.clear();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Reads one part with a ranged GET into {@code buffer} and uploads it. A read that breaks off
+     * mid-part (a reset, a body cut short) is read again, up to {@value #PART_READ_ATTEMPTS} times,
+     * without touching the other parts: a failed part never restarts the object. The requests
+     * themselves (the GET, the upload) are retried by the store's retry layer. A part that fails, or
+     * finds the upload given up before it starts, hands its buffer back.
+     */
+    private Part copyPart(TransferRequest r, ObjectInfo source, MultipartUpload upload, int number, long first,
+            long last, byte[] buffer, AtomicBoolean stopped) {
         int length = Math.toIntExact(last - first + 1);
-        byte[] buffer = buffers.take(Math.toIntExact(partSize));
         try {
+            if (stopped.get()) {
+                throw new CancellationException("the upload is being aborted");
+            }
             readPart(r, source, number, first, last, buffer, length);
             return new Part(number, buffer, length,
                     r.target().uploadPart(upload, number, Payload.ofBytes(buffer, 0, length)));
@@ -252,10 +324,44 @@ public final class ObjectTransfer {
         }
     }
 
+    private byte[] take(TransferRequest r, int size) {
+        try {
+            return buffers.take(size);
+        } catch (InterruptedException e) {
+            throw interruptedWaitingForMemory(r, Operation.GET, e);
+        }
+    }
+
+    private PartBuffers.Reservation reserve(TransferRequest r, Operation op, long bytes) {
+        try {
+            return buffers.reserve(bytes);
+        } catch (InterruptedException e) {
+            throw interruptedWaitingForMemory(r, op, e);
+        }
+    }
+
+    private static StorageException interruptedWaitingForMemory(TransferRequest r, Operation op,
+            InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return StorageException.builder(ErrorKind.PERMANENT, op).bucket(r.sourceBucket()).key(r.sourceObject().key())
+                .detail("interrupted while waiting for memory to hold the object's bytes; nothing was written")
+                .cause(e).build();
+    }
+
     private void hashInOrder(Part part, StreamingChecksums sums, List<CompletedPart> parts) {
         sums.update(part.data(), 0, part.length());
         parts.add(part.uploaded());
         buffers.release(part.data());
+    }
+
+    /**
+     * The oldest part in flight, once it is done, taken off {@code inFlight}; a part that failed (or a
+     * wait interrupted) stays there, for {@link #awaitAbandoned}.
+     */
+    private static Part awaitOldest(Deque<Future<Part>> inFlight) {
+        Part part = await(inFlight.peek());
+        inFlight.poll();
+        return part;
     }
 
     private static Part await(Future<Part> future) {

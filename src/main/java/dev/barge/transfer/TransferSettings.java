@@ -4,7 +4,8 @@ package dev.barge.transfer;
  * How objects are moved when they cannot be copied server-side.
  *
  * <p>Memory: a transfer holds at most {@code max(multipartThreshold, partsInFlight * partSize)}
- * bytes; a job running {@code n} transfers at once holds {@code n} times that.
+ * bytes, and all transfers together at most the budget of {@link dev.barge.storage.multipart.PartBuffers}
+ * (half the heap): a transfer that would go beyond it waits for another to hand bytes back.
  *
  * @param multipartThreshold objects up to this size are read into memory and written in one
  *     request (replayable, so a failed write is retried); larger ones go multipart

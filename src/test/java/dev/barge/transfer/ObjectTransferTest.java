@@ -21,16 +21,21 @@ import dev.barge.storage.StorageClass;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.layer.ObjectStoreLayer;
 import dev.barge.storage.local.LocalStoreProvider;
+import dev.barge.storage.multipart.PartBuffers;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -52,7 +57,8 @@ class ObjectTransferTest {
     private ObjectStore source;
     private ObjectStore target;
     private final ExecutorService parts = Executors.newFixedThreadPool(4);
-    private final ObjectTransfer transfer = new ObjectTransfer(SMALL_PARTS, parts);
+    private final PartBuffers buffers = new PartBuffers(64L * MIB);
+    private final ObjectTransfer transfer = new ObjectTransfer(SMALL_PARTS, parts, buffers);
 
     @BeforeEach
     void stores() throws IOException {
@@ -65,6 +71,8 @@ class ObjectTransferTest {
     @AfterEach
     void stop() {
         parts.shutdownNow();
+        // every byte taken was handed back, whether the transfer succeeded or failed
+        assertThat(buffers.inUse()).isZero();
     }
 
     private ObjectStore open(String dir) throws IOException {
@@ -171,6 +179,70 @@ class ObjectTransferTest {
         assertThat(result.method()).isEqualTo(TransferResult.Method.MULTIPART);
         assertThat(bytes(target, "out", "copy/first.bin")).isEqualTo(bytes(source, "in", "first.bin"));
         assertThat(bytes(target, "out", "copy/second.bin")).isEqualTo(bytes(source, "in", "second.bin"));
+    }
+
+    @Test
+    void aBudgetOfOnePartBoundsThePartsOfAllTransfersAndNoneWaitsForever() throws Exception {
+        // three large objects at once, with room for one part in all: each transfer hashes (and so hands
+        // back) its own part before it waits for another's, so all three finish, one part at a time
+        PartBuffers onePart = new PartBuffers(MIB);
+        ExecutorService objects = Executors.newFixedThreadPool(3);
+        AtomicInteger active = new AtomicInteger();
+        AtomicInteger maxActive = new AtomicInteger();
+        ObjectStore countingTarget = new ObjectStoreLayer(target) {
+            @Override
+            protected <T> T invoke(Call call, Supplier<T> action) {
+                return action.get();
+            }
+
+            @Override
+            public CompletedPart uploadPart(MultipartUpload upload, int partNumber, Payload payload) {
+                maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+                try {
+                    return super.uploadPart(upload, partNumber, payload);
+                } finally {
+                    active.decrementAndGet();
+                }
+            }
+        };
+        ObjectTransfer budgeted = new ObjectTransfer(SMALL_PARTS, parts, onePart);
+        try {
+            List<ObjectInfo> large = List.of(put("a.bin", 4 * MIB + 1), put("b.bin", 5 * MIB), put("c.bin", 3 * MIB + 9));
+            List<Future<TransferResult>> results = new ArrayList<>();
+            for (ObjectInfo object : large) {
+                results.add(objects.submit(() -> budgeted.transfer(request(source, object, countingTarget, false))));
+            }
+            for (Future<TransferResult> result : results) {
+                assertThat(result.get(60, TimeUnit.SECONDS).method()).isEqualTo(TransferResult.Method.MULTIPART);
+            }
+        } finally {
+            objects.shutdownNow();
+        }
+
+        assertThat(maxActive).hasValue(1);
+        assertThat(onePart.inUse()).isZero();
+        for (String key : List.of("a.bin", "b.bin", "c.bin")) {
+            assertThat(bytes(target, "out", "copy/" + key)).isEqualTo(bytes(source, "in", key));
+        }
+    }
+
+    @Test
+    void aSmallObjectsBytesCountAgainstTheBudgetWhileItIsCopied() {
+        ObjectInfo object = put("counted.bin", 300_000);
+        long[] during = new long[1];
+        ObjectStore watchingTarget = new ObjectStoreLayer(target) {
+            @Override
+            protected <T> T invoke(Call call, Supplier<T> action) {
+                if (call.operation() == dev.barge.storage.Operation.PUT) {
+                    during[0] = buffers.inUse();
+                }
+                return action.get();
+            }
+        };
+
+        transfer.transfer(request(source, object, watchingTarget, false));
+
+        assertThat(during[0]).isEqualTo(300_000);
     }
 
     @Test

@@ -42,7 +42,8 @@ import java.util.function.IntToLongFunction;
  *
  * <ul>
  *   <li>parts run in parallel, at most {@link Settings#partsInFlight()} per object, so memory is
- *       bounded by parts in flight × part size; part buffers are reused ({@link PartBuffers});</li>
+ *       bounded by parts in flight × part size, and by the budget of all transfers' bytes; part
+ *       buffers are reused ({@link PartBuffers});</li>
  *   <li>each part is one call on the store it is given, which is the store as its caller sees it
  *       (layers included): the retry layer sends a failed part again on its own, and a failed part
  *       never restarts the object;</li>
@@ -114,13 +115,21 @@ public final class MultipartEngine implements AutoCloseable {
 
     private final Settings settings;
     private final ThreadPoolExecutor executor;
-    private final PartBuffers buffers = new PartBuffers();
+    private final PartBuffers buffers;
 
     /**
+     * An engine whose parts are held in the process's {@link PartBuffers#shared() shared buffers}.
+     *
      * @param threadName the prefix of the names of the threads that send parts (the remote's name, say)
      */
     public MultipartEngine(Settings settings, String threadName) {
+        this(settings, threadName, PartBuffers.shared());
+    }
+
+    /** As {@link #MultipartEngine(Settings, String)}, with the parts held in {@code buffers}. */
+    public MultipartEngine(Settings settings, String threadName, PartBuffers buffers) {
         this.settings = requireNonNull(settings, "settings is null");
+        this.buffers = requireNonNull(buffers, "buffers is null");
         requireNonNull(threadName, "threadName is null");
         AtomicInteger threads = new AtomicInteger();
         // threads on demand: each object bounds its own parts, so the pool needs no bound of its own
@@ -189,7 +198,7 @@ public final class MultipartEngine implements AutoCloseable {
         byte[] buffer = null;
         try (InputStream opened = payload.open()) {
             PushbackInputStream in = new PushbackInputStream(opened, 1);
-            buffer = buffers.take(Math.toIntExact(sizes.applyAsLong(1)));
+            buffer = take(request, Math.toIntExact(sizes.applyAsLong(1)));
             int n = in.readNBytes(buffer, 0, buffer.length);
             if (n <= settings.singlePutLimit() && atEnd(in)) {
                 checkLength(request, payload.length(), n, true);
@@ -286,8 +295,9 @@ public final class MultipartEngine implements AutoCloseable {
                     hashes.update(buffer, 0, n);
                     total += n;
                     checkLength(request, length, total, false);
-                    batch.submit(uploadTask(parts, upload, number, buffer, n));
-                    buffer = null;
+                    byte[] sent = buffer;
+                    buffer = null; // the part owns it now, and hands it back however it ends
+                    batch.submit(uploadTask(parts, upload, number, sent, n), () -> buffers.release(sent));
                     if (atEnd(in)) {
                         break;
                     }
@@ -298,7 +308,7 @@ public final class MultipartEngine implements AutoCloseable {
                                         + " object; raise the part size; nothing was written");
                     }
                     batch.awaitBelow(settings.partsInFlight()); // the part read next is in flight too
-                    buffer = buffers.take(Math.toIntExact(sizes.applyAsLong(number + 1)));
+                    buffer = take(request, Math.toIntExact(sizes.applyAsLong(number + 1)));
                     n = in.readNBytes(buffer, 0, buffer.length);
                 }
                 checkLength(request, length, total, true);
@@ -353,15 +363,21 @@ public final class MultipartEngine implements AutoCloseable {
         }
     }
 
-    private Callable<CompletedPart> uploadTask(ObjectStore parts, MultipartUpload upload, int number, byte[] buffer,
-            int length) {
-        return () -> {
-            try {
-                return parts.uploadPart(upload, number, Payload.ofBytes(buffer, 0, length));
-            } finally {
-                buffers.release(buffer); // sent, or given up: the store holds it no longer
-            }
-        };
+    private static Callable<CompletedPart> uploadTask(ObjectStore parts, MultipartUpload upload, int number,
+            byte[] buffer, int length) {
+        return () -> parts.uploadPart(upload, number, Payload.ofBytes(buffer, 0, length));
+    }
+
+    /** A part buffer, waiting while the budget of all transfers' bytes is spent. */
+    private byte[] take(PutRequest request, int size) {
+        try {
+            return buffers.take(size);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw StorageException.builder(ErrorKind.PERMANENT, Operation.PUT).bucket(request.bucket())
+                    .key(request.key()).detail("interrupted while waiting for memory for a part; nothing was written")
+                    .cause(e).build();
+        }
     }
 
     // ---- copy ---------------------------------------------------------------------------
@@ -413,12 +429,29 @@ public final class MultipartEngine implements AutoCloseable {
         }
 
         void submit(Callable<CompletedPart> part) {
-            inFlight.add(executor.submit(() -> {
-                if (stopped) {
-                    throw new CancellationException("the upload is being aborted");
-                }
-                return part.call();
-            }));
+            submit(part, () -> { });
+        }
+
+        /**
+         * Sends a part off; {@code done} runs once it has ended however it ended (sent, failed, or
+         * not started because the upload is being aborted, or refused by the executor).
+         */
+        void submit(Callable<CompletedPart> part, Runnable done) {
+            try {
+                inFlight.add(executor.submit(() -> {
+                    try {
+                        if (stopped) {
+                            throw new CancellationException("the upload is being aborted");
+                        }
+                        return part.call();
+                    } finally {
+                        done.run(); // sent, or given up: the store holds its bytes no longer
+                    }
+                }));
+            } catch (RuntimeException e) {
+                done.run();
+                throw e;
+            }
         }
 
         /** Waits, oldest first, until fewer than {@code limit} parts are in flight. */

@@ -50,15 +50,18 @@ import org.junit.jupiter.api.Test;
  */
 class MultipartEngineTest {
     private final List<MultipartEngine> engines = new ArrayList<>();
+    private final PartBuffers buffers = new PartBuffers(1L << 30);
 
     @AfterEach
     void close() {
         engines.forEach(MultipartEngine::close);
+        // every part buffer was handed back: after parts sent, failed, or never started
+        assertThat(buffers.inUse()).isZero();
     }
 
     private MultipartEngine engine(long partSize, int partsInFlight, boolean grow, Set<Checksum.Algorithm> whole) {
         MultipartEngine engine = new MultipartEngine(new MultipartEngine.Settings(partSize, partsInFlight, partSize,
-                Long.MAX_VALUE, grow, whole, true, Set.of()), "test");
+                Long.MAX_VALUE, grow, whole, true, Set.of()), "test", buffers);
         engines.add(engine);
         return engine;
     }
