@@ -51,7 +51,8 @@ final class LimitedInputStream extends FilterInputStream {
         if (remaining <= 0) {
             return end(-1);
         }
-        int n = super.read(b, off, (int) Math.min(len, remaining));
+        // at most a slice per read: a channel reads a heap array through a direct buffer of its size
+        int n = super.read(b, off, (int) Math.min(Math.min(len, remaining), ChannelSlices.SLICE));
         if (n < 0) {
             return end(-1);
         }

@@ -155,9 +155,9 @@ final class LocalUpload {
             CRC32 crc = new CRC32();
             long written;
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    CheckedOutputStream out = new CheckedOutputStream(Channels.newOutputStream(channel.position(offset)),
-                            crc)) {
-                written = in.transferTo(out); // an in-memory part goes to the file in one write
+                    CheckedOutputStream out = new CheckedOutputStream(
+                            ChannelSlices.slicedWrites(Channels.newOutputStream(channel.position(offset))), crc)) {
+                written = in.transferTo(out); // an in-memory part goes to the file without a copy, slice by slice
             }
             if (expectedLength >= 0 && written != expectedLength) {
                 throw StorageException.invalidArgument(Operation.MULTIPART_UPLOAD_PART, bucket, key, "part " + partNumber
