@@ -1,6 +1,7 @@
 package dev.barge;
 
 import dev.barge.cli.BargeCli;
+import dev.barge.cli.SoftHeapLimit;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
@@ -12,6 +13,12 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 @SpringBootApplication
 public class BargeApplication {
     public static void main(String[] args) {
+        try {
+            SoftHeapLimit.installFromSystemProperty();
+        } catch (IllegalArgumentException e) {
+            System.err.println("barge: " + e.getMessage());
+            System.exit(2);
+        }
         int exitCode = BargeCli.run(args);
         System.exit(exitCode);
     }

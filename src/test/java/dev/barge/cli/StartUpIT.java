@@ -99,6 +99,24 @@ class StartUpIT {
     }
 
     @Test
+    void binBargeGivesTheCommandsThatRunJobsASoftHeapLimitAndAWrongOneIsRefused() throws Exception {
+        String photos = "file://" + root.resolve("data/photos");
+        Map<String, String> show = Map.of("BARGE_JAVA_OPTS", "-XshowSettings:properties");
+        Run migrate = BargeJar.runScript(SCRIPT, home, show, "migrate", photos, "file://" + root.resolve("copy"));
+        assertThat(migrate.exitCode()).as(migrate.err()).isZero();
+        assertThat(migrate.err()).contains(SoftHeapLimit.PROPERTY + " = 256m");
+
+        Run ls = BargeJar.runScript(SCRIPT, home, show, "ls", photos);
+        assertThat(ls.exitCode()).as(ls.err()).isZero();
+        assertThat(ls.err()).doesNotContain(SoftHeapLimit.PROPERTY);
+
+        Run wrong = BargeJar.runScript(SCRIPT, home, Map.of("BARGE_JAVA_OPTS", "-D" + SoftHeapLimit.PROPERTY + "=lots"),
+                "migrate", photos, "file://" + root.resolve("copy"));
+        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(wrong.err()).contains("barge: -D" + SoftHeapLimit.PROPERTY + "=lots is not a size");
+    }
+
+    @Test
     void aStaleArchiveIsIgnoredWithoutAWord() throws Exception {
         // a checkout whose jar was rebuilt after the training: same archives, another jar
         Path checkout = root.resolve("checkout");
