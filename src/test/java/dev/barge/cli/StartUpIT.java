@@ -82,6 +82,11 @@ class StartUpIT {
             assertThat(aot.exitCode()).as(aot.out() + aot.err()).isZero();
             assertThat(aot.out()).isEqualTo(listing);
             assertThat(aot.err()).isEmpty();
+            // the cache of the commands that run jobs loads too, with bin/barge's heap: its objects go
+            // into the old generation at start-up, and one that does not fit stops the JVM from starting
+            Run migrate = BargeJar.runScript(SCRIPT, home, Map.of("BARGE_JAVA_OPTS", "-XX:AOTMode=on"),
+                    "migrate", "file://" + root.resolve("data/photos"), "file://" + root.resolve("copy"), "--json");
+            assertThat(migrate.exitCode()).as(migrate.out() + migrate.err()).isZero();
         }
         if (Files.isRegularFile(APP.resolve("barge-stores.aot.java"))) {
             // ls runs from the cache of its own training: a cache loads all it holds, and migrate's
