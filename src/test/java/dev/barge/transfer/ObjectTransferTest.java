@@ -21,6 +21,7 @@ import dev.barge.storage.StorageClass;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.layer.ObjectStoreLayer;
 import dev.barge.storage.local.LocalStoreProvider;
+import dev.barge.storage.multipart.MultipartEngine;
 import dev.barge.storage.multipart.PartBuffers;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -222,6 +223,50 @@ class ObjectTransferTest {
         assertThat(maxActive).hasValue(1);
         assertThat(onePart.inUse()).isZero();
         for (String key : List.of("a.bin", "b.bin", "c.bin")) {
+            assertThat(bytes(target, "out", "copy/" + key)).isEqualTo(bytes(source, "in", key));
+        }
+    }
+
+    @Test
+    void singlePutsThroughATargetThatCutsThemIntoPartsNeverWaitForever() throws Exception {
+        // a Kodo-like target: a put above 256 KiB goes through the multipart engine, which takes part
+        // buffers while the transfer holds the object's bytes. Three such puts at once with a budget
+        // that holds one object: were a thread holding a reservation made to wait for a part buffer,
+        // each would wait for the others' objects forever
+        PartBuffers oneObject = new PartBuffers(MIB);
+        int partSize = 256 * 1024;
+        MultipartEngine engine = new MultipartEngine(new MultipartEngine.Settings(partSize, 2, partSize, partSize,
+                false, java.util.Set.of(), false, java.util.Set.of()), "test-parts", oneObject);
+        ObjectStore cutting = new ObjectStoreLayer(target) {
+            @Override
+            protected <T> T invoke(Call call, Supplier<T> action) {
+                return action.get();
+            }
+
+            @Override
+            public dev.barge.storage.WriteResult put(PutRequest request, Payload payload) {
+                return engine.writesInParts(payload) ? engine.put(target, request, payload)
+                        : super.put(request, payload);
+            }
+        };
+        ObjectTransfer budgeted = new ObjectTransfer(SMALL_PARTS, parts, oneObject);
+        ExecutorService objects = Executors.newFixedThreadPool(3);
+        try {
+            List<ObjectInfo> small = List.of(put("x.bin", 900_000), put("y.bin", 800_000), put("z.bin", 700_000));
+            List<Future<TransferResult>> results = new ArrayList<>();
+            for (ObjectInfo object : small) {
+                results.add(objects.submit(() -> budgeted.transfer(request(source, object, cutting, false))));
+            }
+            for (Future<TransferResult> result : results) {
+                assertThat(result.get(60, TimeUnit.SECONDS).method()).isEqualTo(TransferResult.Method.SINGLE_PUT);
+            }
+        } finally {
+            objects.shutdownNow();
+            engine.close();
+        }
+
+        assertThat(oneObject.inUse()).isZero();
+        for (String key : List.of("x.bin", "y.bin", "z.bin")) {
             assertThat(bytes(target, "out", "copy/" + key)).isEqualTo(bytes(source, "in", key));
         }
     }
