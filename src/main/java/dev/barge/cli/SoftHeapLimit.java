@@ -56,7 +56,7 @@ public final class SoftHeapLimit implements NotificationListener, AutoCloseable 
      * generation that reports a usage threshold.
      *
      * @return the limit installed, if one was
-     * @throws IllegalArgumentException when the property is not a size
+     * @throws IllegalArgumentException when the property is not a size (and only then)
      */
     public static Optional<SoftHeapLimit> installFromSystemProperty() {
         String value = System.getProperty(PROPERTY);
@@ -88,8 +88,17 @@ public final class SoftHeapLimit implements NotificationListener, AutoCloseable 
         SoftHeapLimit installed = new SoftHeapLimit(oldGeneration, limit, collect, liveAfterCollection);
         ((NotificationEmitter) ManagementFactory.getMemoryMXBean()).addNotificationListener(installed,
                 n -> MemoryNotificationInfo.MEMORY_THRESHOLD_EXCEEDED.equals(n.getType()), null);
-        oldGeneration.setUsageThreshold(limit);
+        installed.setThreshold(limit);
         return installed;
+    }
+
+    /**
+     * Sets the old generation's threshold, at most its maximum size (a heap capped below the limit,
+     * {@code -Xmx}: the JVM refuses a threshold above the maximum, and the cap bounds the heap anyway).
+     */
+    private void setThreshold(long threshold) {
+        long max = oldGeneration.getUsage().getMax();
+        oldGeneration.setUsageThreshold(max >= 0 ? Math.min(threshold, max) : threshold);
     }
 
     /** Stops listening and clears the threshold. */
@@ -109,7 +118,7 @@ public final class SoftHeapLimit implements NotificationListener, AutoCloseable 
         collect.run();
         long live = liveAfterCollection.getAsLong();
         long next = nextThreshold(limit, live);
-        oldGeneration.setUsageThreshold(next);
+        setThreshold(next);
         log.debug("old generation past {} bytes: collected, {} bytes live, next collection above {} bytes",
                 limit, live, next);
     }

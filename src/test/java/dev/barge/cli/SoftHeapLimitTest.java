@@ -15,10 +15,7 @@ class SoftHeapLimitTest {
 
     @Test
     void theOldGenerationPastTheLimitIsCollectedAndTheNextThresholdFollowsWhatIsLive() throws Exception {
-        MemoryPoolMXBean old = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getType() == MemoryType.HEAP && p.isUsageThresholdSupported()
-                        && SoftHeapLimit.isOldGeneration(p.getName()))
-                .findFirst().orElseThrow(() -> new AssertionError("no old generation pool in this JVM"));
+        MemoryPoolMXBean old = oldGeneration();
         System.gc();
         long limit = old.getUsage().getUsed() + 8 * MIB;
         CountDownLatch collected = new CountDownLatch(1);
@@ -37,6 +34,16 @@ class SoftHeapLimitTest {
             awaitThreshold(old, 2 * live);
         }
         assertThat(old.getUsageThreshold()).isZero();
+    }
+
+    @Test
+    void aLimitAboveTheMaximumHeapIsTheMaximum() {
+        // -Xmx below the limit: the JVM refuses a threshold above the old generation's maximum
+        MemoryPoolMXBean old = oldGeneration();
+        long max = old.getUsage().getMax();
+        try (SoftHeapLimit installed = SoftHeapLimit.install(old, Long.MAX_VALUE / 4, () -> { }, () -> 0)) {
+            assertThat(old.getUsageThreshold()).isEqualTo(max >= 0 ? max : Long.MAX_VALUE / 4);
+        }
     }
 
     @Test
@@ -65,6 +72,13 @@ class SoftHeapLimitTest {
         assertThat(SoftHeapLimit.isOldGeneration("G1 Old Gen")).isTrue();
         assertThat(SoftHeapLimit.isOldGeneration("Eden Space")).isFalse();
         assertThat(SoftHeapLimit.isOldGeneration("G1 Survivor Space")).isFalse();
+    }
+
+    private static MemoryPoolMXBean oldGeneration() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP && p.isUsageThresholdSupported()
+                        && SoftHeapLimit.isOldGeneration(p.getName()))
+                .findFirst().orElseThrow(() -> new AssertionError("no old generation pool in this JVM"));
     }
 
     /** The handler sets the next threshold after it has collected, on the notification's thread. */
