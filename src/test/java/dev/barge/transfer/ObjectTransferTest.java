@@ -121,7 +121,6 @@ class ObjectTransferTest {
     void aLargeObjectGoesMultipartWithBoundedPartsInFlight() {
         ObjectInfo object = put("big.bin", 10 * MIB + 12345);
         AtomicInteger ranged = new AtomicInteger();
-        AtomicInteger active = new AtomicInteger();
         AtomicInteger maxActive = new AtomicInteger();
         ObjectStore countingSource = new ObjectStoreLayer(source) {
             @Override
@@ -137,22 +136,7 @@ class ObjectTransferTest {
                 return super.get(bucket, key, range);
             }
         };
-        ObjectStore countingTarget = new ObjectStoreLayer(target) {
-            @Override
-            protected <T> T invoke(Call call, Supplier<T> action) {
-                return action.get();
-            }
-
-            @Override
-            public CompletedPart uploadPart(MultipartUpload upload, int partNumber, Payload payload) {
-                maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
-                try {
-                    return super.uploadPart(upload, partNumber, payload);
-                } finally {
-                    active.decrementAndGet();
-                }
-            }
-        };
+        ObjectStore countingTarget = countingUploads(target, maxActive);
 
         TransferResult result = transfer.transfer(request(countingSource, object, countingTarget, false));
 
@@ -188,24 +172,8 @@ class ObjectTransferTest {
         // back) its own part before it waits for another's, so all three finish, one part at a time
         PartBuffers onePart = new PartBuffers(MIB);
         ExecutorService objects = Executors.newFixedThreadPool(3);
-        AtomicInteger active = new AtomicInteger();
         AtomicInteger maxActive = new AtomicInteger();
-        ObjectStore countingTarget = new ObjectStoreLayer(target) {
-            @Override
-            protected <T> T invoke(Call call, Supplier<T> action) {
-                return action.get();
-            }
-
-            @Override
-            public CompletedPart uploadPart(MultipartUpload upload, int partNumber, Payload payload) {
-                maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
-                try {
-                    return super.uploadPart(upload, partNumber, payload);
-                } finally {
-                    active.decrementAndGet();
-                }
-            }
-        };
+        ObjectStore countingTarget = countingUploads(target, maxActive);
         ObjectTransfer budgeted = new ObjectTransfer(SMALL_PARTS, parts, onePart);
         try {
             List<ObjectInfo> large = List.of(put("a.bin", 4 * MIB + 1), put("b.bin", 5 * MIB), put("c.bin", 3 * MIB + 9));
@@ -424,6 +392,27 @@ class ObjectTransferTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The store, counting in {@code maxActive} the most part uploads it had at once. */
+    private static ObjectStore countingUploads(ObjectStore store, AtomicInteger maxActive) {
+        AtomicInteger active = new AtomicInteger();
+        return new ObjectStoreLayer(store) {
+            @Override
+            protected <T> T invoke(Call call, Supplier<T> action) {
+                return action.get();
+            }
+
+            @Override
+            public CompletedPart uploadPart(MultipartUpload upload, int partNumber, Payload payload) {
+                maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+                try {
+                    return super.uploadPart(upload, partNumber, payload);
+                } finally {
+                    active.decrementAndGet();
+                }
+            }
+        };
     }
 
     /** The store, flipping one byte in the middle of every download. */
