@@ -31,19 +31,46 @@ public final class BargeCli {
 
     /** Runs one command line and returns its exit code. */
     public int execute(String... args) {
-        return commandLine(java.util.Arrays.asList(args).contains("--json")).execute(args);
+        return commandLine(java.util.Arrays.asList(args).contains("--json"), subcommandNamed(args)).execute(args);
     }
 
+    /** The whole command line, every subcommand in it. */
     CommandLine commandLine() {
-        return commandLine(false);
+        return commandLine(false, null);
+    }
+
+    /**
+     * The subcommand {@code args} name: the first argument that is neither a global option nor the
+     * value of one, if it is a subcommand's name; else {@code null}.
+     */
+    static Class<?> subcommandNamed(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--config") || arg.equals("--db-url")) {
+                i++; // its value
+            } else if (!arg.startsWith("-")) {
+                for (Class<?> command : BargeCommand.SUBCOMMANDS) {
+                    if (command.getAnnotation(CommandLine.Command.class).name().equals(arg)) {
+                        return command;
+                    }
+                }
+                return null;
+            }
+        }
+        return null;
     }
 
     /**
      * @param json whether {@code --json} was asked for: errors are then also one JSON object on
      *     stdout (usage errors included, which picocli reports before any option is known)
+     * @param only the one subcommand to add, or {@code null} for all of them (a command line that
+     *     names none, or none that exists: the usage lists them, and picocli suggests the nearest)
      */
-    CommandLine commandLine(boolean json) {
+    CommandLine commandLine(boolean json, Class<?> only) {
         CommandLine cli = new CommandLine(new BargeCommand(starter), new CommandFactory(terminal));
+        for (Class<?> command : only != null ? List.of(only) : BargeCommand.SUBCOMMANDS) {
+            cli.addSubcommand(command);
+        }
         cli.setOut(writer(terminal.out()));
         cli.setErr(writer(terminal.err()));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
