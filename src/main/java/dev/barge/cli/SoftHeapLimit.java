@@ -5,7 +5,6 @@ import java.lang.management.MemoryNotificationInfo;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.function.LongSupplier;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
@@ -55,26 +54,20 @@ public final class SoftHeapLimit implements NotificationListener, AutoCloseable 
      * Installs the limit that {@value #PROPERTY} names, if it names one and the collector has an old
      * generation that reports a usage threshold.
      *
-     * @return the limit installed, if one was
      * @throws IllegalArgumentException when the property is not a size (and only then)
      */
-    public static Optional<SoftHeapLimit> installFromSystemProperty() {
+    public static void installFromSystemProperty() {
         String value = System.getProperty(PROPERTY);
         if (value == null || value.isBlank()) {
-            return Optional.empty();
+            return;
         }
         long limit = parseSize(value);
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP && pool.isUsageThresholdSupported() && isOldGeneration(pool.getName())) {
-                return Optional.of(install(pool, limit, System::gc, () -> pool.getUsage().getUsed()));
+                install(pool, limit, System::gc, () -> pool.getUsage().getUsed());
+                return;
             }
         }
-        return Optional.empty();
-    }
-
-    /** The limit this was installed with. */
-    public long limit() {
-        return limit;
     }
 
     /**
@@ -119,8 +112,8 @@ public final class SoftHeapLimit implements NotificationListener, AutoCloseable 
         long live = liveAfterCollection.getAsLong();
         long next = nextThreshold(limit, live);
         setThreshold(next);
-        log.debug("old generation past {} bytes: collected, {} bytes live, next collection above {} bytes",
-                limit, live, next);
+        log.debug("old generation past its threshold: collected, {} bytes live, next collection above {} bytes",
+                live, next);
     }
 
     /** The threshold after a collection that left {@code live} bytes: the limit, or twice what is live. */

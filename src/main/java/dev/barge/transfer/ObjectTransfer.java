@@ -197,6 +197,7 @@ public final class ObjectTransfer {
         PartPlan plan = PartPlan.of(Operation.MULTIPART_INITIATE, r.targetBucket(), r.targetKey(), source.size(),
                 settings.partSize(), target);
         long partSize = plan.partSize();
+        int bufferSize = Math.toIntExact(partSize);
         int partCount = plan.partCount();
         MultipartUpload upload = r.target().initiateMultipart(putRequest(r, source, true).build(), partSize);
         Deque<Future<Part>> inFlight = new ArrayDeque<>();
@@ -208,13 +209,13 @@ public final class ObjectTransfer {
                 int number = i + 1;
                 long first = i * partSize;
                 long last = Math.min(source.size(), first + partSize) - 1;
-                byte[] buffer = buffers.tryTake(Math.toIntExact(partSize));
+                byte[] buffer = buffers.tryTake(bufferSize);
                 while (buffer == null && !inFlight.isEmpty()) {
                     hashInOrder(awaitOldest(inFlight), sums, parts);
-                    buffer = buffers.tryTake(Math.toIntExact(partSize));
+                    buffer = buffers.tryTake(bufferSize);
                 }
                 if (buffer == null) {
-                    buffer = take(r, Math.toIntExact(partSize));
+                    buffer = take(r, bufferSize);
                 }
                 byte[] taken = buffer;
                 try {

@@ -19,8 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       resident for 4 x 256 MiB at concurrency 4).</li>
  *   <li><b>A budget.</b> At most {@link #budget()} bytes are allocated at once, in use and kept for
  *       reuse together; a transfer that would go beyond it waits until another hands bytes back. So
- *       memory is bounded by the budget, not by concurrency x parts in flight x part size, and the heap
- *       can be capped ({@code bin/barge} sets {@code -Xmx}; {@link #shared()} takes a share of it).</li>
+ *       memory is bounded by the budget, not by concurrency x parts in flight x part size, and a heap
+ *       capped with {@code -Xmx} holds any job ({@link #shared()} takes half of it).</li>
  * </ul>
  *
  * <p>Waiting never deadlocks as long as no one waits while holding bytes that only they can hand back.
@@ -38,10 +38,9 @@ public final class PartBuffers {
 
     private static final PartBuffers SHARED = new PartBuffers(sharedBudget(Runtime.getRuntime().maxMemory()));
 
-    /** Bytes reserved by the current thread and not yet handed back (see {@link #reserve}). */
-    private static final ThreadLocal<long[]> RESERVED = ThreadLocal.withInitial(() -> new long[1]);
-
     private final long budget;
+    /** Bytes of this pool reserved by the current thread and not yet handed back (see {@link #reserve}). */
+    private final ThreadLocal<long[]> reservedByThread = ThreadLocal.withInitial(() -> new long[1]);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition handedBack = lock.newCondition();
     /** Free buffers by size, guarded by {@link #lock}. */
@@ -96,7 +95,7 @@ public final class PartBuffers {
         lock.lockInterruptibly();
         try {
             while (true) {
-                byte[] buffer = takeLocked(size, RESERVED.get()[0] > 0);
+                byte[] buffer = takeLocked(size, reservedByThread.get()[0] > 0);
                 if (buffer != null) {
                     return buffer;
                 }
@@ -114,7 +113,7 @@ public final class PartBuffers {
     public byte[] tryTake(int size) {
         lock.lock();
         try {
-            return takeLocked(size, RESERVED.get()[0] > 0);
+            return takeLocked(size, reservedByThread.get()[0] > 0);
         } finally {
             lock.unlock();
         }
@@ -147,7 +146,7 @@ public final class PartBuffers {
         if (bytes < 0) {
             throw new IllegalArgumentException("bytes must not be negative: " + bytes);
         }
-        long[] reserved = RESERVED.get();
+        long[] reserved = reservedByThread.get();
         lock.lockInterruptibly();
         try {
             while (!(reserved[0] > 0 || inUse == 0 || fits(bytes))) {
@@ -175,7 +174,7 @@ public final class PartBuffers {
             if (bytes == 0) {
                 return;
             }
-            RESERVED.get()[0] -= bytes;
+            reservedByThread.get()[0] -= bytes;
             lock.lock();
             try {
                 inUse -= bytes;
