@@ -339,6 +339,26 @@ class ObjectTransferTest {
     }
 
     @Test
+    void anAbortedMultipartCopyIntoTheSourcesOwnBucketRemovesItsUploadAndNothingOfTheSource() {
+        // the source's bucket is the target's too (copy/ beside the original), on one store: the
+        // abort after a mismatch, with parts in flight, must take the upload away and nothing else
+        ObjectInfo object = put("kept.bin", 5 * MIB + 3);
+        byte[] before = bytes(source, "in", "kept.bin");
+
+        StorageException e = catchThrowableOfType(StorageException.class,
+                () -> transfer.transfer(new TransferRequest(corrupting(source), "in", object, source, "in",
+                        "copy/kept.bin", false, null)));
+
+        assertThat(e.kind()).isEqualTo(ErrorKind.CHECKSUM_MISMATCH);
+        assertThat(source.list(ListRequest.of("in", "")).objects()).extracting(ObjectInfo::key)
+                .containsExactly("kept.bin");
+        assertThat(bytes(source, "in", "kept.bin")).isEqualTo(before);
+        Path uploads = temp.resolve("src/in/.barge.uploads");
+        assertThat(!Files.exists(uploads) || uploads.toFile().list().length == 0).as("uploads left in %s", uploads)
+                .isTrue();
+    }
+
+    @Test
     void aFileWithoutEtagRewrittenBetweenTwoPartsIsCaughtByItsTimeAndNothingIsWritten() throws IOException {
         Path file = temp.resolve("src").resolve("in").resolve("raw.bin");
         byte[] first = new byte[5 * MIB];
