@@ -10,6 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,6 +125,54 @@ class StartUpIT {
                 "migrate", photos, "file://" + root.resolve("copy"));
         assertThat(wrong.exitCode()).isEqualTo(2);
         assertThat(wrong.err()).contains("barge: -D" + SoftHeapLimit.PROPERTY + "=lots is not a size");
+    }
+
+    /** A line of {@code -XX:+PrintCompilation}: a compilation of a method at a tier (1-3 C1, 4 C2). */
+    private static final Pattern COMPILED = Pattern.compile("^\\s*\\d+\\s+\\d+[\\s%sb!n]+([0-4])\\s+([\\w.$]+)::",
+            Pattern.MULTILINE);
+    /** The classes bin/compiler-directives.json lets C2 compile, as PrintCompilation names them. */
+    private static final List<String> C2_CLASSES = List.of("sun.security.provider.", "com.sun.crypto.provider.",
+            "sun.security.util.math.", "sun.security.ec.", "java.math.BigInteger", "java.util.zip.CRC32C",
+            "java.util.zip.Adler32", "dev.barge.storage.Crc64");
+
+    /** The classes compiled at each tier in a run's PrintCompilation output. */
+    private static Map<Integer, Set<String>> compiledByTier(String output) {
+        Map<Integer, Set<String>> tiers = new TreeMap<>();
+        Matcher m = COMPILED.matcher(output);
+        while (m.find()) {
+            tiers.computeIfAbsent(Integer.parseInt(m.group(1)), t -> new TreeSet<>()).add(m.group(2));
+        }
+        return tiers;
+    }
+
+    @Test
+    void binBargeCompilesHashingAndCryptoWithC2AndTheRestWithC1() throws Exception {
+        Path big = root.resolve("data/photos/big.bin");
+        byte[] bytes = new byte[4 << 20];
+        new Random(11).nextBytes(bytes);
+        Files.write(big, bytes);
+        String photos = "file://" + root.resolve("data/photos");
+        // the local driver hashes what it writes: 65,536 blocks of MD5
+        Run cp = BargeJar.runScript(SCRIPT, home, Map.of(), "cp", photos + "/big.bin", photos + "/copy.bin");
+        assertThat(cp.exitCode()).as(cp.err()).isZero();
+        assertThat(cp.out()).as("nothing of the JVM's on stdout").startsWith("copied ").doesNotContain("directives");
+        assertThat(cp.err()).isEmpty();
+        assertThat(root.resolve("data/photos/copy.bin")).hasBinaryContent(bytes);
+
+        Map<String, String> printCompilation = Map.of("BARGE_JAVA_OPTS", "-XX:+DisplayVMOutput -XX:+PrintCompilation");
+        Run traced = BargeJar.runScript(SCRIPT, home, printCompilation, "cp", photos + "/big.bin",
+                photos + "/copy2.bin");
+        assertThat(traced.exitCode()).as(traced.err()).isZero();
+        Map<Integer, Set<String>> tiers = compiledByTier(traced.out());
+        assertThat(tiers.get(4)).as("classes C2 compiled").contains("sun.security.provider.MD5")
+                .allSatisfy(c -> assertThat(C2_CLASSES).anySatisfy(prefix -> assertThat(c).startsWith(prefix)));
+        assertThat(tiers.get(1)).as("classes C1 compiled without profiling").contains("java.lang.String");
+        assertThat(traced.out()).as("C2 refused the others").contains("made not compilable on level 4");
+
+        // ls moves no bodies: C1 alone, the quickest start
+        Run ls = BargeJar.runScript(SCRIPT, home, Map.of("BARGE_JAVA_OPTS", "-XX:+PrintCompilation"), "ls", photos);
+        assertThat(ls.exitCode()).as(ls.err()).isZero();
+        assertThat(compiledByTier(ls.out()).keySet()).as("tiers ls compiled at").containsOnly(0, 1);
     }
 
     @Test
