@@ -2,7 +2,7 @@
 # Barge against rclone, side by side, on one S3Proxy server on this machine (issue 11, item 1).
 #
 # Usage: bench/run.sh [--quick] [--runs N] [CASE...]
-#   CASE: a b c d e f g h w (default: all of them, in that order), or "sweep" (the short search for each
+#   CASE: a b c t d e f g h w (default: all of them, in that order), or "sweep" (the short search for each
 #   tool's best settings that chose the ones below; not part of the default run).
 #   --quick   small N and one run of each, to check the script in a minute or two
 #   --runs N  runs of each tool per row (default 3), alternating rclone, Barge, rclone, Barge, ...
@@ -11,6 +11,7 @@
 #   a  N x 4 KiB, bucket -> bucket on one store: server-side copies (N = 10,000 and 100,000)
 #   b  the same objects, local directory -> S3
 #   c  4 x 256 MiB, local directory -> S3, then S3 -> local directory
+#   t  case c over https: S3Proxy's TLS endpoint, a self-signed certificate both tools trust
 #   d  memory: 20,000 and 200,000 one-byte keys, local -> local: peak RSS, and Barge's heap after GC
 #   e  kill -9 of Barge at about 50 % of (b) at 10,000 objects, then the same command again:
 #      seconds to the first new copy, and objects copied twice (counted at the server's disk)
@@ -65,13 +66,13 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=true; RUNS=1 ;;
     --runs) RUNS=$2; shift ;;
-    a|b|c|d|e|f|g|h|w|sweep) CASES+=("$1") ;;
+    a|b|c|t|d|e|f|g|h|w|sweep) CASES+=("$1") ;;
     -h|--help) sed -n "2,$(( $(grep -n '^set -euo pipefail' "$0" | cut -d: -f1) - 1 ))p" "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
   shift
 done
-[ ${#CASES[@]} -gt 0 ] || CASES=(a b c d e f g h w)
+[ ${#CASES[@]} -gt 0 ] || CASES=(a b c t d e f g h w)
 
 if $QUICK; then
   SMALL_SIZES=(500 2000); LARGE_COUNT=4; LARGE_SIZE=$((16 << 20)); MEMORY_SIZES=(1000 5000); KILL_SIZE=2000
@@ -155,14 +156,26 @@ free_port() {
 }
 
 start_s3proxy() {
-  local port; port=$(free_port)
+  local port tls_port; port=$(free_port); tls_port=$(free_port)
   ENDPOINT=http://127.0.0.1:$port
+  # case t: the same server over https, with a certificate for 127.0.0.1 made here, which both tools
+  # trust (rclone --ca-cert, Barge's JVM a trust store): no verification is switched off
+  TLS_ENDPOINT=https://127.0.0.1:$tls_port TLS=$WORK/tls
+  mkdir -p "$TLS"
+  keytool -genkeypair -alias s3proxy -keyalg EC -groupname secp256r1 -dname CN=127.0.0.1 -ext san=ip:127.0.0.1 \
+    -validity 2 -storetype PKCS12 -keystore "$TLS/server.p12" -storepass changeit -keypass changeit >/dev/null 2>&1
+  keytool -exportcert -rfc -alias s3proxy -keystore "$TLS/server.p12" -storepass changeit > "$TLS/ca.pem" 2>/dev/null
+  keytool -importcert -noprompt -alias s3proxy -file "$TLS/ca.pem" -storetype PKCS12 -keystore "$TLS/trust.p12" \
+    -storepass changeit >/dev/null 2>&1
   cat > "$WORK/s3proxy.properties" <<EOF
 s3proxy.endpoint=$ENDPOINT
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=$ACCESS_KEY
 s3proxy.credential=$SECRET_KEY
 s3proxy.ignore-unknown-headers=true
+s3proxy.secure-endpoint=$TLS_ENDPOINT
+s3proxy.keystore-path=$TLS/server.p12
+s3proxy.keystore-password=changeit
 # a single unchunked PUT may hold more than S3Proxy's default 128 MiB (the seeding of case c sends
 # 256 MiB objects in one request, as AWS allows up to 5 GiB)
 s3proxy.v4-max-non-chunked-request-size=1073741824
@@ -188,6 +201,10 @@ configure_tools() {
   export RCLONE_CONFIG_S3_TYPE=s3 RCLONE_CONFIG_S3_PROVIDER=Other RCLONE_CONFIG_S3_ENDPOINT=$ENDPOINT \
     RCLONE_CONFIG_S3_ACCESS_KEY_ID=$ACCESS_KEY RCLONE_CONFIG_S3_SECRET_ACCESS_KEY=$SECRET_KEY \
     RCLONE_CONFIG_S3_REGION=us-east-1 RCLONE_CONFIG_S3_FORCE_PATH_STYLE=true RCLONE_CONFIG=/dev/null
+  export RCLONE_CONFIG_TLS_TYPE=s3 RCLONE_CONFIG_TLS_PROVIDER=Other RCLONE_CONFIG_TLS_ENDPOINT=$TLS_ENDPOINT \
+    RCLONE_CONFIG_TLS_ACCESS_KEY_ID=$ACCESS_KEY RCLONE_CONFIG_TLS_SECRET_ACCESS_KEY=$SECRET_KEY \
+    RCLONE_CONFIG_TLS_REGION=us-east-1 RCLONE_CONFIG_TLS_FORCE_PATH_STYLE=true
+  BARGE_TRUST="-Djavax.net.ssl.trustStore=$TLS/trust.p12 -Djavax.net.ssl.trustStorePassword=changeit"
   REMOTES=$WORK/remotes.yml
   cat > "$REMOTES" <<EOF
 bench:
@@ -199,6 +216,15 @@ bench:
   secret-access-key: $SECRET_KEY
   options:
     listing: walk   # directory by directory, as rclone lists by default (--fast-list is flat)
+tls:
+  type: s3
+  endpoint: $TLS_ENDPOINT
+  region: us-east-1
+  path-style: true
+  access-key-id: $ACCESS_KEY
+  secret-access-key: $SECRET_KEY
+  options:
+    listing: walk
 disk:
   type: local
   root: $DATA
@@ -377,6 +403,30 @@ case_c() {
   prepare_barge() { local t=c-down-barge-$1; mkdir -p "$DATA/$t"; CHECK=$DATA/$t
     CMD=(env BARGE_HOME="$(new_barge_home)" "$BARGE" migrate bench:seed-large disk:$t ${BARGE_LARGE[*]} --json); }
   alternate c "$LARGE_COUNT x $mib MiB S3->local" "$LARGE_COUNT" "$bytes"
+}
+
+# ---------------------------------------------------------------------------------------------
+# (t) Case c over https, as every cloud store is reached: the same objects and server (S3Proxy's TLS
+#     endpoint, ECDSA P-256, TLS 1.3, AES-GCM), each tool trusting the server's certificate. What the
+#     clients' own TLS costs them: decryption on the download, encryption on the upload.
+# ---------------------------------------------------------------------------------------------
+case_t() {
+  local mib=$((LARGE_SIZE >> 20)) bytes=$((LARGE_COUNT * LARGE_SIZE))
+  local_set "large" "$LARGE_COUNT" "$LARGE_SIZE" 1
+  prepare_rclone() { local t=t-up-rclone-$1; rclone_ mkdir "s3:$t"; CHECK=$S3DATA/$t
+    CMD=(env -u AWS_CA_BUNDLE rclone copy --ca-cert "$TLS/ca.pem" "${RCLONE_LARGE[@]}" "$DATA/large" "tls:$t"); }
+  prepare_barge() { local t=t-up-barge-$1; rclone_ mkdir "s3:$t"; CHECK=$S3DATA/$t
+    CMD=(env BARGE_HOME="$(new_barge_home)" BARGE_JAVA_OPTS="$BARGE_TRUST" "$BARGE" migrate disk:large tls:$t \
+      ${BARGE_LARGE[*]} --json); }
+  alternate t "$LARGE_COUNT x $mib MiB local->S3 https" "$LARGE_COUNT" "$bytes"
+
+  seed_bucket seed-large large
+  prepare_rclone() { local t=t-down-rclone-$1; CHECK=$DATA/$t
+    CMD=(env -u AWS_CA_BUNDLE rclone copy --ca-cert "$TLS/ca.pem" "${RCLONE_LARGE[@]}" "tls:seed-large" "$DATA/$t"); }
+  prepare_barge() { local t=t-down-barge-$1; mkdir -p "$DATA/$t"; CHECK=$DATA/$t
+    CMD=(env BARGE_HOME="$(new_barge_home)" BARGE_JAVA_OPTS="$BARGE_TRUST" "$BARGE" migrate tls:seed-large disk:$t \
+      ${BARGE_LARGE[*]} --json); }
+  alternate t "$LARGE_COUNT x $mib MiB S3->local https" "$LARGE_COUNT" "$bytes"
 }
 
 # ---------------------------------------------------------------------------------------------
