@@ -17,25 +17,20 @@ import dev.barge.storage.Payload;
 import dev.barge.storage.PutRequest;
 import dev.barge.storage.StorageException;
 import dev.barge.storage.WriteResult;
+import dev.barge.storage.multipart.PartBatch;
 import dev.barge.storage.multipart.PartBuffers;
 import dev.barge.storage.multipart.PartPlan;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,9 +182,9 @@ public final class ObjectTransfer {
      * at a time, and hashed here in order. Each part's buffer is taken here before the part is sent
      * off, and handed back once it is hashed; when the budget of all transfers' bytes is spent
      * ({@link PartBuffers}), this transfer first hashes its oldest part in flight, which hands one back,
-     * and waits only when it holds none. On a failure the parts not started are dropped and those in
-     * flight are waited for before the upload is aborted: a part that lands after the abort would be
-     * stored again by some stores.
+     * and waits only when it holds none. On a failure the upload is given up as every multipart upload
+     * is ({@link PartBatch#abort}): parts not started are dropped, those in flight waited for, and
+     * their buffers handed back, before the upload is aborted.
      */
     private TransferResult multipart(TransferRequest r) {
         ObjectInfo source = r.source().stat(r.sourceBucket(), r.sourceObject().key());
@@ -200,8 +195,7 @@ public final class ObjectTransfer {
         int bufferSize = Math.toIntExact(partSize);
         int partCount = plan.partCount();
         MultipartUpload upload = r.target().initiateMultipart(putRequest(r, source, true).build(), partSize);
-        Deque<Future<Part>> inFlight = new ArrayDeque<>();
-        AtomicBoolean stopped = new AtomicBoolean();
+        PartBatch<Part> batch = new PartBatch<>(partExecutor, r.target(), upload);
         try {
             StreamingChecksums sums = StreamingChecksums.of(algorithms(r, source));
             List<CompletedPart> parts = new ArrayList<>(partCount);
@@ -210,27 +204,22 @@ public final class ObjectTransfer {
                 long first = i * partSize;
                 long last = Math.min(source.size(), first + partSize) - 1;
                 byte[] buffer = buffers.tryTake(bufferSize);
-                while (buffer == null && !inFlight.isEmpty()) {
-                    hashInOrder(awaitOldest(inFlight), sums, parts);
+                while (buffer == null && batch.inFlight() > 0) {
+                    hashInOrder(batch.awaitOldest(), sums, parts);
                     buffer = buffers.tryTake(bufferSize);
                 }
                 if (buffer == null) {
                     buffer = take(r, bufferSize);
                 }
                 byte[] taken = buffer;
-                try {
-                    inFlight.add(partExecutor.submit(
-                            () -> copyPart(r, source, upload, number, first, last, taken, stopped)));
-                } catch (RuntimeException e) {
-                    buffers.release(taken); // not sent off: the executor refused it
-                    throw e;
-                }
-                if (inFlight.size() >= settings.partsInFlight()) {
-                    hashInOrder(awaitOldest(inFlight), sums, parts);
+                batch.submit(() -> copyPart(r, source, upload, number, first, last, taken),
+                        () -> buffers.release(taken));
+                if (batch.inFlight() >= settings.partsInFlight()) {
+                    hashInOrder(batch.awaitOldest(), sums, parts);
                 }
             }
-            while (!inFlight.isEmpty()) {
-                hashInOrder(awaitOldest(inFlight), sums, parts);
+            while (batch.inFlight() > 0) {
+                hashInOrder(batch.awaitOldest(), sums, parts);
             }
             List<Checksum> computed = sums.finish();
             List<Checksum> verified = new ArrayList<>(compareWithSource(r, source, computed));
@@ -239,39 +228,9 @@ public final class ObjectTransfer {
             verified.addAll(compareWithTarget(r, computed, written, verified));
             return new TransferResult(TransferResult.Method.MULTIPART, source.size(), verified);
         } catch (RuntimeException | Error e) {
-            stopped.set(true);
-            awaitAbandoned(inFlight);
-            try {
-                r.target().abortMultipart(upload);
-            } catch (RuntimeException abortFailure) {
-                e.addSuppressed(abortFailure);
-            }
+            // parts uploaded but not yet hashed hold their buffers: handed back as they are abandoned
+            batch.abort(e, part -> buffers.release(part.data()));
             throw e;
-        }
-    }
-
-    /**
-     * Waits for the parts in flight of an upload given up (not {@code Future.cancel}: a cancelled task
-     * counts as done while its request is still being sent) and hands their buffers back. The interrupt
-     * is kept for the caller.
-     */
-    private void awaitAbandoned(Deque<Future<Part>> inFlight) {
-        boolean interrupted = Thread.interrupted();
-        for (Future<Part> part : inFlight) {
-            while (true) {
-                try {
-                    buffers.release(part.get().data());
-                    break;
-                } catch (ExecutionException | CancellationException e) {
-                    break; // the part handed its buffer back itself
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        inFlight.clear();
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -279,16 +238,13 @@ public final class ObjectTransfer {
      * Reads one part with a ranged GET into {@code buffer} and uploads it. A read that breaks off
      * mid-part (a reset, a body cut short) is read again, up to {@value #PART_READ_ATTEMPTS} times,
      * without touching the other parts: a failed part never restarts the object. The requests
-     * themselves (the GET, the upload) are retried by the store's retry layer. A part that fails, or
-     * finds the upload given up before it starts, hands its buffer back.
+     * themselves (the GET, the upload) are retried by the store's retry layer. A part that fails hands
+     * its buffer back.
      */
     private Part copyPart(TransferRequest r, ObjectInfo source, MultipartUpload upload, int number, long first,
-            long last, byte[] buffer, AtomicBoolean stopped) {
+            long last, byte[] buffer) {
         int length = Math.toIntExact(last - first + 1);
         try {
-            if (stopped.get()) {
-                throw new CancellationException("the upload is being aborted");
-            }
             readPart(r, source, number, first, last, buffer, length);
             return new Part(number, buffer, length,
                     r.target().uploadPart(upload, number, Payload.ofBytes(buffer, 0, length)));
@@ -353,34 +309,6 @@ public final class ObjectTransfer {
         sums.update(part.data(), 0, part.length());
         parts.add(part.uploaded());
         buffers.release(part.data());
-    }
-
-    /**
-     * The oldest part in flight, once it is done, taken off {@code inFlight}; a part that failed (or a
-     * wait interrupted) stays there, for {@link #awaitAbandoned}.
-     */
-    private static Part awaitOldest(Deque<Future<Part>> inFlight) {
-        Part part = await(inFlight.peek());
-        inFlight.poll();
-        return part;
-    }
-
-    private static Part await(Future<Part> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while copying parts", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
-        }
     }
 
     // ---- checksums ----------------------------------------------------------------------

@@ -18,16 +18,11 @@ import dev.barge.storage.WriteResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +44,7 @@ import java.util.function.IntToLongFunction;
  *       never restarts the object;</li>
  *   <li>a part that fails for good, or an interruption, stops the parts not yet started, waits for
  *       those being sent (a part still in flight would outlive the abort) and aborts the upload, so
- *       that no upload Barge could abort is left behind;</li>
+ *       that no upload Barge could abort is left behind ({@link PartBatch});</li>
  *   <li>part sizes follow the object's size and the store's limits (minimum and maximum part size,
  *       maximum part count): {@link PartPlan} for a known size; for a stream of unknown length the
  *       configured size, growing as the part count does where the store allows parts of different
@@ -284,7 +279,8 @@ public final class MultipartEngine implements AutoCloseable {
             request.expectedChecksums().forEach(c -> expected.add(c.algorithm()));
             expected.addAll(settings.wholeChecksums());
             ContentHashes hashes = new ContentHashes(expected);
-            PartBatch batch = new PartBatch(parts, upload);
+            PartBatch<CompletedPart> batch = new PartBatch<>(executor, parts, upload);
+            List<CompletedPart> uploaded = new ArrayList<>();
             byte[] buffer = first;
             List<Checksum> computed;
             WriteResult written;
@@ -307,12 +303,12 @@ public final class MultipartEngine implements AutoCloseable {
                                         + sizes.applyAsLong(number) + " bytes, the most this store takes in one"
                                         + " object; raise the part size; nothing was written");
                     }
-                    batch.awaitBelow(settings.partsInFlight()); // the part read next is in flight too
+                    awaitBelow(batch, uploaded, settings.partsInFlight()); // the part read next is in flight too
                     buffer = take(request, Math.toIntExact(sizes.applyAsLong(number + 1)));
                     n = in.readNBytes(buffer, 0, buffer.length);
                 }
                 checkLength(request, length, total, true);
-                List<CompletedPart> uploaded = batch.awaitAll();
+                awaitBelow(batch, uploaded, 1);
                 computed = hashes.finish();
                 for (Checksum want : request.expectedChecksums()) {
                     Checksum actual = computed.stream().filter(c -> c.algorithm() == want.algorithm()).findFirst()
@@ -329,7 +325,7 @@ public final class MultipartEngine implements AutoCloseable {
                 if (buffer != null) {
                     buffers.release(buffer);
                 }
-                batch.abort(e);
+                batch.abort(e, part -> { });
                 throw e;
             }
             return withComputed(written, computed); // the upload is complete: nothing left to abort
@@ -363,9 +359,16 @@ public final class MultipartEngine implements AutoCloseable {
         }
     }
 
-    private static Callable<CompletedPart> uploadTask(ObjectStore parts, MultipartUpload upload, int number,
+    /** A part's upload, which hands its buffer back however it ends. */
+    private Callable<CompletedPart> uploadTask(ObjectStore parts, MultipartUpload upload, int number,
             byte[] buffer, int length) {
-        return () -> parts.uploadPart(upload, number, Payload.ofBytes(buffer, 0, length));
+        return () -> {
+            try {
+                return parts.uploadPart(upload, number, Payload.ofBytes(buffer, 0, length));
+            } finally {
+                buffers.release(buffer); // sent, or given up: the store holds its bytes no longer
+            }
+        };
     }
 
     /** A part buffer, waiting while the budget of all transfers' bytes is spent. */
@@ -397,127 +400,27 @@ public final class MultipartEngine implements AutoCloseable {
         requireNonNull(parts, "parts is null");
         requireNonNull(upload, "upload is null");
         requireNonNull(plan, "plan is null");
-        PartBatch batch = new PartBatch(parts, upload);
+        PartBatch<CompletedPart> batch = new PartBatch<>(executor, parts, upload);
+        List<CompletedPart> copied = new ArrayList<>();
         try {
             for (int number = 1; number <= plan.partCount(); number++) {
-                batch.awaitBelow(settings.partsInFlight());
+                awaitBelow(batch, copied, settings.partsInFlight());
                 int n = number;
                 ByteRange range = plan.range(n);
-                batch.submit(() -> parts.uploadPartCopy(upload, n, sourceBucket, sourceKey, sourceEtag, range));
+                batch.submit(() -> parts.uploadPartCopy(upload, n, sourceBucket, sourceKey, sourceEtag, range), () -> { });
             }
-            return parts.completeMultipart(upload, batch.awaitAll());
+            awaitBelow(batch, copied, 1);
+            return parts.completeMultipart(upload, copied);
         } catch (RuntimeException | Error e) {
-            batch.abort(e);
+            batch.abort(e, part -> { });
             throw e;
         }
     }
 
-    // ---- the parts of one object --------------------------------------------------------
-
-    /** The parts of one upload in flight, oldest first, and those done. */
-    private final class PartBatch {
-        private final ObjectStore parts;
-        private final MultipartUpload upload;
-        private final Deque<Future<CompletedPart>> inFlight = new ArrayDeque<>();
-        private final List<CompletedPart> done = new ArrayList<>();
-        /** Set on a failure: parts not yet started are not sent. */
-        private volatile boolean stopped;
-
-        PartBatch(ObjectStore parts, MultipartUpload upload) {
-            this.parts = parts;
-            this.upload = upload;
-        }
-
-        void submit(Callable<CompletedPart> part) {
-            submit(part, () -> { });
-        }
-
-        /**
-         * Sends a part off; {@code done} runs once it has ended however it ended (sent, failed, or
-         * not started because the upload is being aborted, or refused by the executor).
-         */
-        void submit(Callable<CompletedPart> part, Runnable done) {
-            try {
-                inFlight.add(executor.submit(() -> {
-                    try {
-                        if (stopped) {
-                            throw new CancellationException("the upload is being aborted");
-                        }
-                        return part.call();
-                    } finally {
-                        done.run(); // sent, or given up: the store holds its bytes no longer
-                    }
-                }));
-            } catch (RuntimeException e) {
-                done.run();
-                throw e;
-            }
-        }
-
-        /** Waits, oldest first, until fewer than {@code limit} parts are in flight. */
-        void awaitBelow(int limit) {
-            while (inFlight.size() >= limit) {
-                done.add(await(inFlight.peek()));
-                inFlight.poll();
-            }
-        }
-
-        List<CompletedPart> awaitAll() {
-            awaitBelow(1);
-            return done;
-        }
-
-        private CompletedPart await(Future<CompletedPart> part) {
-            try {
-                return part.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw StorageException.builder(ErrorKind.PERMANENT, Operation.MULTIPART_UPLOAD_PART)
-                        .bucket(upload.bucket()).key(upload.key())
-                        .detail("interrupted while sending parts; the upload is aborted").cause(e).build();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (cause instanceof Error error) {
-                    throw error;
-                }
-                throw new IllegalStateException("a part failed", cause);
-            }
-        }
-
-        /**
-         * Stops the parts not started, waits for those being sent (a part that lands after the abort
-         * would be stored again by some stores, and cost storage), then aborts the upload. The abort is
-         * sent even when the thread was interrupted; the interrupt is kept for the caller.
-         */
-        void abort(Throwable failure) {
-            // not Future.cancel: a cancelled task counts as done while its request is still being sent
-            stopped = true;
-            boolean interrupted = Thread.interrupted();
-            for (Future<CompletedPart> part : inFlight) {
-                while (true) {
-                    try {
-                        part.get();
-                        break;
-                    } catch (ExecutionException | CancellationException e) {
-                        break; // reported through the first failure, if at all
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            }
-            inFlight.clear();
-            try {
-                parts.abortMultipart(upload);
-            } catch (RuntimeException e) {
-                failure.addSuppressed(e);
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+    /** Waits, oldest first, until fewer than {@code limit} parts are in flight, adding each to {@code done}. */
+    private static void awaitBelow(PartBatch<CompletedPart> batch, List<CompletedPart> done, int limit) {
+        while (batch.inFlight() >= limit) {
+            done.add(batch.awaitOldest());
         }
     }
 
