@@ -206,25 +206,15 @@ configure_tools() {
     RCLONE_CONFIG_TLS_REGION=us-east-1 RCLONE_CONFIG_TLS_FORCE_PATH_STYLE=true
   BARGE_TRUST="-Djavax.net.ssl.trustStore=$TLS/trust.p12 -Djavax.net.ssl.trustStorePassword=changeit"
   REMOTES=$WORK/remotes.yml
-  cat > "$REMOTES" <<EOF
-bench:
-  type: s3
-  endpoint: $ENDPOINT
-  region: us-east-1
-  path-style: true
-  access-key-id: $ACCESS_KEY
-  secret-access-key: $SECRET_KEY
-  options:
-    listing: walk   # directory by directory, as rclone lists by default (--fast-list is flat)
-tls:
-  type: s3
-  endpoint: $TLS_ENDPOINT
-  region: us-east-1
-  path-style: true
-  access-key-id: $ACCESS_KEY
-  secret-access-key: $SECRET_KEY
-  options:
-    listing: walk
+  # bench over http, tls the same server over https; listing walk: directory by directory, as
+  # rclone lists by default (--fast-list is flat)
+  local name endpoint
+  for name in bench tls; do
+    endpoint=$ENDPOINT; [ $name = tls ] && endpoint=$TLS_ENDPOINT
+    printf '%s:\n  type: s3\n  endpoint: %s\n  region: us-east-1\n  path-style: true\n' "$name" "$endpoint"
+    printf '  access-key-id: %s\n  secret-access-key: %s\n  options:\n    listing: walk\n' "$ACCESS_KEY" "$SECRET_KEY"
+  done > "$REMOTES"
+  cat >> "$REMOTES" <<EOF
 disk:
   type: local
   root: $DATA
