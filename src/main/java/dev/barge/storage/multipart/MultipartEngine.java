@@ -407,7 +407,8 @@ public final class MultipartEngine implements AutoCloseable {
                 awaitBelow(batch, copied, settings.partsInFlight());
                 int n = number;
                 ByteRange range = plan.range(n);
-                batch.submit(() -> parts.uploadPartCopy(upload, n, sourceBucket, sourceKey, sourceEtag, range), () -> { });
+                batch.submit(() -> parts.uploadPartCopy(upload, n, sourceBucket, sourceKey, sourceEtag, range),
+                        () -> { });
             }
             awaitBelow(batch, copied, 1);
             return parts.completeMultipart(upload, copied);
