@@ -20,7 +20,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -81,21 +83,35 @@ class PartBatchTest {
         return store.uploadPart(upload, number, Payload.ofBytes(new byte[] {(byte) number}));
     }
 
+    /**
+     * A part that counts {@code sent} down once it has been sent: a part not yet started when the
+     * batch is given up never starts, so a test that wants it abandoned after it was sent waits for this.
+     */
+    private Callable<CompletedPart> part(int number, CountDownLatch sent) {
+        return () -> {
+            CompletedPart part = part(number);
+            sent.countDown();
+            return part;
+        };
+    }
+
     @Test
-    void partsComeBackOldestFirstAndTheAbortHandsBackThoseNobodyTook() {
+    void partsComeBackOldestFirstAndTheAbortHandsBackThoseNobodyTook() throws InterruptedException {
         PartBatch<CompletedPart> batch = new PartBatch<>(executor, store, upload);
+        CountDownLatch thirdSent = new CountDownLatch(1);
         StorageException broken = StorageException.builder(ErrorKind.PERMANENT, Operation.MULTIPART_UPLOAD_PART)
                 .detail("part 2 is refused").build();
         batch.submit(() -> part(1), () -> { });
         batch.submit(() -> {
             throw broken;
         }, () -> { });
-        batch.submit(() -> part(3), () -> { });
+        batch.submit(part(3, thirdSent), () -> { });
 
         assertThat(batch.awaitOldest().partNumber()).isEqualTo(1);
         assertThatThrownBy(batch::awaitOldest).as("the part's own failure").isSameAs(broken);
         assertThat(batch.inFlight()).as("a failed part stays, for the abort").isEqualTo(2);
 
+        thirdSent.await(); // sent, and nobody took it
         List<CompletedPart> abandoned = new ArrayList<>();
         batch.abort(broken, abandoned::add);
         assertThat(abandoned).extracting(CompletedPart::partNumber).containsExactly(3);
@@ -133,9 +149,11 @@ class PartBatchTest {
     }
 
     @Test
-    void anInterruptedThreadStillAbortsAndKeepsItsInterrupt() {
+    void anInterruptedThreadStillAbortsAndKeepsItsInterrupt() throws InterruptedException {
         PartBatch<CompletedPart> batch = new PartBatch<>(executor, store, upload);
-        batch.submit(() -> part(1), () -> { });
+        CountDownLatch sent = new CountDownLatch(1);
+        batch.submit(part(1, sent), () -> { });
+        sent.await();
         Thread.currentThread().interrupt();
         List<CompletedPart> abandoned = new ArrayList<>();
         batch.abort(new IllegalStateException("interrupted"), abandoned::add);
