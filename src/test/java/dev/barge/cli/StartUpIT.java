@@ -148,11 +148,12 @@ class StartUpIT {
     @Test
     void binBargeCompilesHashingAndCryptoWithC2AndTheRestWithC1() throws Exception {
         Path big = root.resolve("data/photos/big.bin");
-        byte[] bytes = new byte[4 << 20];
+        byte[] bytes = new byte[16 << 20];
         new Random(11).nextBytes(bytes);
         Files.write(big, bytes);
         String photos = "file://" + root.resolve("data/photos");
-        // the local driver hashes what it writes: 65,536 blocks of MD5
+        // the local driver hashes what it writes: 262,144 blocks of MD5, time for C2 to compile it even on a
+        // busy machine (the compiled method is printed when its compilation starts)
         Run cp = BargeJar.runScript(SCRIPT, home, Map.of(), "cp", photos + "/big.bin", photos + "/copy.bin");
         assertThat(cp.exitCode()).as(cp.err()).isZero();
         assertThat(cp.out()).as("nothing of the JVM's on stdout").startsWith("copied ").doesNotContain("directives");
